@@ -1,0 +1,140 @@
+// The durable job queue on SQLite: enqueue with dedupe, claim due jobs under a lease, settle, cancel, recover, prune.
+import type { Db } from '../store/db.js';
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface NewJob {
+  kind: string;
+  payload: unknown;
+  runAt: number;
+  locationId?: string | null;
+  subject?: string | null;
+  /** A second enqueue with the same key is ignored: that is how webhook redeliveries and double schedules collapse. */
+  dedupeKey?: string | null;
+  maxAttempts?: number;
+}
+
+export interface Job {
+  id: number;
+  kind: string;
+  locationId: string | null;
+  subject: string | null;
+  dedupeKey: string | null;
+  payload: unknown;
+  status: JobStatus;
+  runAt: number;
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  createdAt: number;
+}
+
+interface JobRow {
+  id: number; kind: string; location_id: string | null; subject: string | null; dedupe_key: string | null;
+  payload: string; status: JobStatus; run_at: number; attempts: number; max_attempts: number;
+  last_error: string | null; created_at: number;
+}
+
+const toJob = (row: JobRow): Job => ({
+  id: row.id, kind: row.kind, locationId: row.location_id, subject: row.subject, dedupeKey: row.dedupe_key,
+  payload: JSON.parse(row.payload), status: row.status, runAt: row.run_at, attempts: row.attempts,
+  maxAttempts: row.max_attempts, lastError: row.last_error, createdAt: row.created_at,
+});
+
+export type JobQueue = ReturnType<typeof createJobQueue>;
+
+export function createJobQueue(db: Db) {
+  const insert = db.prepare(`
+    INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at)
+    VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'pending', @runAt, @maxAttempts, @createdAt)
+    ON CONFLICT (dedupe_key) DO NOTHING`);
+  const claim = db.prepare(`
+    UPDATE jobs SET status = 'running', lease_until = @leaseUntil, attempts = attempts + 1
+    WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= @now ORDER BY run_at LIMIT @limit)
+    RETURNING *`);
+  const nextDue = db.prepare(`SELECT MIN(run_at) AS at FROM jobs WHERE status = 'pending'`).pluck();
+  const complete = db.prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, finished_at = @at WHERE id = @id`);
+  const retry = db.prepare(`
+    UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @runAt, last_error = @error WHERE id = @id`);
+  const reschedule = db.prepare(`
+    UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @runAt, attempts = 0, last_error = NULL WHERE id = @id`);
+  const giveUp = db.prepare(`
+    UPDATE jobs SET status = 'failed', lease_until = NULL, last_error = @error, finished_at = @at WHERE id = @id`);
+  const recover = db.prepare(`
+    UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @now,
+      last_error = 'lease expired (worker stopped or crashed while running it)'
+    WHERE status = 'running' AND lease_until < @now`);
+  const recoverAll = db.prepare(`
+    UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = MIN(run_at, @now),
+      last_error = 'interrupted by a restart while running'
+    WHERE status = 'running'`);
+  const prune = db.prepare(`DELETE FROM jobs WHERE status IN ('done', 'failed', 'cancelled') AND finished_at < @before`);
+  const hasPending = db.prepare(`SELECT 1 FROM jobs WHERE status = 'pending' AND location_id = ? AND subject = ? AND kind = ? LIMIT 1`).pluck();
+  const counts = db.prepare(`SELECT status, COUNT(*) AS n FROM jobs GROUP BY status`);
+
+  const row = (job: NewJob, now: number) => ({
+    kind: job.kind,
+    locationId: job.locationId ?? null,
+    subject: job.subject ?? null,
+    dedupeKey: job.dedupeKey ?? null,
+    payload: JSON.stringify(job.payload ?? null),
+    runAt: job.runAt,
+    maxAttempts: job.maxAttempts ?? 8,
+    createdAt: now,
+  });
+
+  return {
+    /** True when stored, false when a job with the same dedupe key already exists. */
+    enqueue(job: NewJob, now: number): boolean {
+      return insert.run(row(job, now)).changes === 1;
+    },
+    claimDue(now: number, limit: number, leaseMs: number): Job[] {
+      return (claim.all({ now, limit, leaseUntil: now + leaseMs }) as JobRow[]).map(toJob);
+    },
+    nextDueAt(): number | null {
+      return (nextDue.get() as number | null) ?? null;
+    },
+    complete(id: number, at: number): void {
+      complete.run({ id, at });
+    },
+    retry(id: number, runAt: number, error: string): void {
+      retry.run({ id, runAt, error });
+    },
+    /** The job asked to run again later (e.g. deferred to the send window): not a failure, attempts start over. */
+    reschedule(id: number, runAt: number): void {
+      reschedule.run({ id, runAt });
+    },
+    fail(id: number, error: string, at: number): void {
+      giveUp.run({ id, error, at });
+    },
+    /** Cancels pending jobs of a location, optionally only those about one subject and of some kinds. */
+    cancel(filter: { locationId: string; subject?: string; kinds?: string[] }, at: number): number {
+      const clauses = [`status = 'pending'`, 'location_id = @locationId'];
+      if (filter.subject !== undefined) clauses.push('subject = @subject');
+      if (filter.kinds?.length) clauses.push(`kind IN (${filter.kinds.map((_, i) => `@k${i}`).join(', ')})`);
+      const params: Record<string, unknown> = { locationId: filter.locationId, subject: filter.subject, at };
+      filter.kinds?.forEach((kind, i) => { params[`k${i}`] = kind; });
+      return db.prepare(`UPDATE jobs SET status = 'cancelled', finished_at = @at WHERE ${clauses.join(' AND ')}`)
+        .run(params).changes;
+    },
+    hasPending(filter: { locationId: string; subject: string; kind: string }): boolean {
+      return hasPending.get(filter.locationId, filter.subject, filter.kind) === 1;
+    },
+    /** Jobs whose worker died mid-run go back to pending; their attempt was already counted. */
+    recoverExpiredLeases(now: number): number {
+      return recover.run({ now }).changes;
+    },
+    /** At start-up of the one process that owns the database: whatever was running died with the last process. */
+    recoverAfterRestart(now: number): number {
+      return recoverAll.run({ now }).changes;
+    },
+    prune(before: number): number {
+      return prune.run({ before }).changes;
+    },
+    counts(): Record<JobStatus, number> {
+      const out: Record<JobStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
+      for (const { status, n } of counts.all() as { status: JobStatus; n: number }[]) out[status] = n;
+      return out;
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// Runs due jobs: claims them under a lease, serialises jobs about the same subject, retries with backoff, gives up.
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { RetryLaterError, errorMessage } from '../lib/errors.js';
+import type { Job, JobQueue } from './job-queue.js';
+
+/** A handler finishes the job, or asks for it to run again at a later time (not a failure). */
+export type JobHandler = (job: Job) => Promise<void | { runAgainAt: number }>;
+
+/** Thrown by a handler for a job that can never succeed: it fails at once, without further attempts. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  handlers: Record<string, JobHandler>;
+  clock: Clock;
+  logger: Logger;
+  concurrency?: number;
+  leaseMs?: number;
+  /** Longest sleep between looks at the queue when nothing is due sooner. */
+  idlePollMs?: number;
+  backoff?: (attempt: number) => number;
+  onSettled?: (job: Job, outcome: 'done' | 'deferred' | 'retry' | 'failed', error?: unknown) => void;
+}
+
+export const defaultBackoff = (attempt: number): number =>
+  Math.min(5_000 * 2 ** (attempt - 1), 60 * 60_000) * (0.8 + Math.random() * 0.4);
+
+export type Worker = ReturnType<typeof createWorker>;
+
+export function createWorker(options: WorkerOptions) {
+  const { queue, handlers, clock, logger } = options;
+  const concurrency = options.concurrency ?? 8;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const idlePollMs = options.idlePollMs ?? 1_000;
+  const backoff = options.backoff ?? defaultBackoff;
+  const running = new Set<Promise<void>>();
+  const subjectTails = new Map<string, Promise<void>>();
+  let timer: NodeJS.Timeout | undefined;
+  let started = false;
+  let draining: Promise<number> | undefined;
+
+  async function execute(job: Job): Promise<void> {
+    const handler = handlers[job.kind];
+    const started = Date.now();
+    try {
+      if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
+      const result = await handler(job);
+      if (result && typeof result.runAgainAt === 'number') {
+        queue.reschedule(job.id, result.runAgainAt);
+        options.onSettled?.(job, 'deferred');
+        return;
+      }
+      queue.complete(job.id, clock.now());
+      options.onSettled?.(job, 'done');
+      logger.debug({ job: job.id, kind: job.kind, ms: Date.now() - started }, 'job done');
+    } catch (error) {
+      const permanent = error instanceof PermanentJobError;
+      if (!permanent && job.attempts < job.maxAttempts) {
+        const delay = error instanceof RetryLaterError ? error.delayMs : backoff(job.attempts);
+        queue.retry(job.id, clock.now() + delay, errorMessage(error));
+        options.onSettled?.(job, 'retry', error);
+        logger.warn({ job: job.id, kind: job.kind, attempt: job.attempts, delayMs: Math.round(delay), err: error }, 'job will be retried');
+      } else {
+        queue.fail(job.id, errorMessage(error), clock.now());
+        options.onSettled?.(job, 'failed', error);
+        logger.error({ job: job.id, kind: job.kind, attempt: job.attempts, err: error }, 'job failed for good');
+      }
+    }
+  }
+
+  /** Jobs about the same location+subject run one after another, in claim order (a STOP never races a send). */
+  function schedule(job: Job): Promise<void> {
+    const key = job.subject ? `${job.locationId}:${job.subject}` : undefined;
+    const previous = key ? subjectTails.get(key) : undefined;
+    const run = (previous ?? Promise.resolve()).then(() => execute(job));
+    if (key) {
+      subjectTails.set(key, run);
+      void run.finally(() => { if (subjectTails.get(key) === run) subjectTails.delete(key); });
+    }
+    running.add(run);
+    void run.finally(() => running.delete(run));
+    return run;
+  }
+
+  /** Claims and runs everything due now, until nothing is due; returns how many jobs ran. */
+  async function drain(): Promise<number> {
+    let ran = 0;
+    for (;;) {
+      const free = concurrency - running.size;
+      if (free <= 0) {
+        await Promise.race(running);
+        continue;
+      }
+      const jobs = queue.claimDue(clock.now(), free, leaseMs);
+      if (jobs.length === 0) break;
+      ran += jobs.length;
+      for (const job of jobs) schedule(job);
+      await Promise.race(running);
+    }
+    await Promise.all(running);
+    return ran;
+  }
+
+  function runDue(): Promise<number> {
+    draining ??= drain().finally(() => { draining = undefined; });
+    return draining;
+  }
+
+  function arm(): void {
+    if (!started) return;
+    clearTimeout(timer);
+    const next = queue.nextDueAt();
+    const wait = next === null ? idlePollMs : Math.max(0, Math.min(idlePollMs, next - clock.now()));
+    timer = setTimeout(tick, wait);
+    timer.unref();
+  }
+
+  async function tick(): Promise<void> {
+    try {
+      queue.recoverExpiredLeases(clock.now());
+      await runDue();
+    } catch (error) {
+      logger.error({ err: error }, 'worker tick failed');
+    }
+    arm();
+  }
+
+  return {
+    start(): void {
+      if (started) return;
+      started = true;
+      queue.recoverAfterRestart(clock.now());
+      void tick();
+    },
+    /** Wakes the worker now (e.g. right after a webhook was stored) instead of at its next poll. */
+    nudge(): void {
+      if (started && !draining) { clearTimeout(timer); timer = setTimeout(tick, 0); timer.unref(); }
+    },
+    runDue,
+    /** Stops claiming new jobs and waits for the ones in flight. */
+    async stop(): Promise<void> {
+      started = false;
+      clearTimeout(timer);
+      await draining;
+      await Promise.all(running);
+    },
+  };
+}

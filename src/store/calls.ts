@@ -1,0 +1,47 @@
+// Calls the app saw and what it decided for each (the activity log and statistics read from here).
+import type { Db } from './db.js';
+import type { CallLog, CallRecord } from '../workflow/stores.js';
+
+interface CallRow {
+  id: number; location_id: string; call_key: string; contact_id: string | null; phone: string | null;
+  status: string; missed: number; occurred_at: number; decision: string;
+}
+
+const toRecord = (row: CallRow): CallRecord => ({
+  id: row.id, locationId: row.location_id, callKey: row.call_key, contactId: row.contact_id, phone: row.phone,
+  status: row.status, missed: row.missed === 1, occurredAt: row.occurred_at, decision: row.decision,
+});
+
+export function createCallLog(db: Db): CallLog {
+  const insert = db.prepare(`
+    INSERT INTO calls (location_id, call_key, contact_id, phone, status, missed, occurred_at, decision, decision_at)
+    VALUES (@locationId, @callKey, @contactId, @phone, @status, @missed, @occurredAt, @decision, @now)
+    ON CONFLICT (location_id, call_key) DO NOTHING`);
+  const byKey = db.prepare('SELECT * FROM calls WHERE location_id = ? AND call_key = ?');
+  const byId = db.prepare('SELECT * FROM calls WHERE id = ?');
+  const decide = db.prepare('UPDATE calls SET decision = ?, decision_at = ? WHERE id = ?');
+  const followUp = db.prepare('UPDATE calls SET followup = ?, followup_at = ? WHERE id = ?');
+  const answered = db.prepare(`
+    SELECT 1 FROM calls WHERE location_id = ? AND phone = ? AND occurred_at > ? AND missed = 0
+      AND decision = 'ignored:answered' LIMIT 1`).pluck();
+
+  return {
+    record(input, now) {
+      const inserted = insert.run({ ...input, missed: input.missed ? 1 : 0, now }).changes === 1;
+      return { call: toRecord(byKey.get(input.locationId, input.callKey) as CallRow), isNew: inserted };
+    },
+    get(callId) {
+      const row = byId.get(callId) as CallRow | undefined;
+      return row ? toRecord(row) : null;
+    },
+    decide(callId, decision, now) {
+      decide.run(decision, now, callId);
+    },
+    setFollowUp(callId, state, now) {
+      followUp.run(state, now, callId);
+    },
+    answeredSince(locationId, phone, since) {
+      return answered.get(locationId, phone, since) === 1;
+    },
+  };
+}

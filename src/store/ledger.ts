@@ -1,0 +1,57 @@
+// The send ledger on the messages table: one row per intended text, reserved before the provider is called.
+import type { Db } from './db.js';
+import type { LedgerEntry, LedgerStatus, SendLedger } from '../workflow/stores.js';
+import type { MessageKind } from '../workflow/ports.js';
+
+interface EntryRow { id: number; send_key: string; kind: MessageKind; status: LedgerStatus; phone: string; created_at: number; sent_at: number | null }
+
+const toEntry = (row: EntryRow): LedgerEntry => ({
+  id: row.id, sendKey: row.send_key, kind: row.kind, status: row.status, phone: row.phone, createdAt: row.created_at, sentAt: row.sent_at,
+});
+
+export function createSendLedger(db: Db): SendLedger & { markInterruptedUnknown(now: number): number } {
+  const bySendKey = db.prepare('SELECT id, send_key, kind, status, phone, created_at, sent_at FROM messages WHERE send_key = ?');
+  const suppressed = db.prepare('SELECT 1 FROM suppressions WHERE location_id = ? AND phone = ?').pluck();
+  const insert = db.prepare(`
+    INSERT INTO messages (location_id, send_key, kind, call_id, contact_id, phone, body, status, provider, segments, created_at, updated_at)
+    VALUES (@locationId, @sendKey, @kind, @callId, @contactId, @phone, @body, 'sending', @provider, @segments, @now, @now)`);
+  const sent = db.prepare(`UPDATE messages SET status = @status, provider = @provider, provider_message_id = @providerMessageId, sent_at = @now, updated_at = @now WHERE id = @id`);
+  const failed = db.prepare(`UPDATE messages SET status = 'failed', error_code = @code, error_message = @message, updated_at = @now WHERE id = @id`);
+  const unknown = db.prepare(`UPDATE messages SET status = 'unknown', error_message = @message, updated_at = @now WHERE id = @id AND status = 'sending'`);
+  const release = db.prepare(`DELETE FROM messages WHERE id = ? AND status = 'sending'`);
+  const lastTexted = db.prepare(`
+    SELECT MAX(created_at) FROM messages WHERE location_id = ? AND phone = ? AND kind IN ('textback', 'followup') AND status <> 'failed'`).pluck();
+  const anyTexted = db.prepare(`SELECT 1 FROM messages WHERE location_id = ? AND phone = ? AND status NOT IN ('failed') LIMIT 1`).pluck();
+  const lastOfKind = db.prepare(`SELECT MAX(created_at) FROM messages WHERE location_id = ? AND phone = ? AND kind = ? AND status <> 'failed'`).pluck();
+  const interrupted = db.prepare(`UPDATE messages SET status = 'unknown', error_message = 'interrupted between reserve and send; never resent', updated_at = ? WHERE status = 'sending'`);
+
+  // Suppression check and insert in one transaction: an opt-out can never slip between them.
+  const reserve = db.transaction((input: Parameters<SendLedger['reserve']>[0], now: number) => {
+    const existing = bySendKey.get(input.sendKey) as EntryRow | undefined;
+    if (existing) return { outcome: 'exists' as const, entry: toEntry(existing) };
+    if (input.checkSuppression && suppressed.get(input.locationId, input.phone)) return { outcome: 'suppressed' as const };
+    insert.run({ ...input, now });
+    return { outcome: 'reserved' as const, entry: toEntry(bySendKey.get(input.sendKey) as EntryRow) };
+  });
+
+  return {
+    reserve: (input, now) => reserve.immediate(input, now),
+    markSent(id, receipt, now) {
+      sent.run({ id, status: receipt.status === 'delivered' ? 'delivered' : 'sent', provider: receipt.provider, providerMessageId: receipt.providerMessageId, now });
+    },
+    markFailed(id, code, message, now) {
+      failed.run({ id, code, message, now });
+    },
+    markUnknown(id, message, now) {
+      unknown.run({ id, message, now });
+    },
+    release(id) {
+      release.run(id);
+    },
+    lastTextedAt: (locationId, phone) => (lastTexted.get(locationId, phone) as number | null) ?? null,
+    hasTexted: (locationId, phone) => anyTexted.get(locationId, phone) === 1,
+    lastSentOfKind: (locationId, phone, kind) => (lastOfKind.get(locationId, phone, kind) as number | null) ?? null,
+    /** At start-up: reservations a dead process left behind may have been sent; they are marked, never resent. */
+    markInterruptedUnknown: (now) => interrupted.run(now).changes,
+  };
+}

@@ -1,0 +1,4 @@
+// The schema's history, in order: migration N brings user_version from N-1 to N. Append only; never edit a shipped one.
+import { sql as initial } from './001-initial.js';
+
+export const MIGRATIONS: readonly string[] = [initial];

@@ -1,0 +1,104 @@
+// OAuth tokens per location or company, sealed at rest; refreshes are saved with a compare-and-swap.
+import type { Db } from './db.js';
+
+export interface SecretBox {
+  seal(plaintext: string, context?: string): string;
+  open(sealed: string, context?: string): string;
+}
+
+export type OwnerType = 'Location' | 'Company';
+
+export interface StoredToken {
+  ownerId: string;
+  ownerType: OwnerType;
+  companyId: string | null;
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: number;
+  scope: string | null;
+  userId: string | null;
+  needsReconnect: boolean;
+  reconnectReason: string | null;
+  /** Opaque compare-and-swap handle: the refresh must be saved against the row it was read from. */
+  revision: string;
+}
+
+export interface TokenGrant {
+  ownerId: string;
+  ownerType: OwnerType;
+  companyId: string | null;
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: number;
+  scope?: string | null;
+  userId?: string | null;
+}
+
+interface TokenRow {
+  owner_id: string; owner_type: OwnerType; company_id: string | null; access_token: string;
+  refresh_token: string | null; expires_at: number; scope: string | null; user_id: string | null;
+  needs_reconnect: number; reconnect_reason: string | null;
+}
+
+export type TokenStore = ReturnType<typeof createTokenStore>;
+
+export function createTokenStore(db: Db, box: SecretBox) {
+  const select = db.prepare('SELECT * FROM tokens WHERE owner_id = ?');
+  const upsert = db.prepare(`
+    INSERT INTO tokens (owner_id, owner_type, company_id, access_token, refresh_token, expires_at, scope, user_id, needs_reconnect, reconnect_reason, updated_at)
+    VALUES (@ownerId, @ownerType, @companyId, @accessToken, @refreshToken, @expiresAt, @scope, @userId, 0, NULL, @now)
+    ON CONFLICT (owner_id) DO UPDATE SET owner_type = excluded.owner_type, company_id = excluded.company_id,
+      access_token = excluded.access_token, refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,
+      scope = excluded.scope, user_id = excluded.user_id, needs_reconnect = 0, reconnect_reason = NULL, updated_at = excluded.updated_at`);
+  // The CAS: only the process holding the refresh token it just used may write the rotated pair.
+  const swap = db.prepare(`
+    UPDATE tokens SET access_token = @accessToken, refresh_token = @refreshToken, expires_at = @expiresAt,
+      scope = COALESCE(@scope, scope), updated_at = @now
+    WHERE owner_id = @ownerId AND COALESCE(refresh_token, access_token) = @revision`);
+  const reconnect = db.prepare(`UPDATE tokens SET needs_reconnect = 1, reconnect_reason = @reason, updated_at = @now WHERE owner_id = @ownerId`);
+  const remove = db.prepare('DELETE FROM tokens WHERE owner_id = ?');
+  const removeMinted = db.prepare(`DELETE FROM tokens WHERE company_id = ? AND owner_type = 'Location' AND refresh_token IS NULL`);
+
+  const sealGrant = (grant: TokenGrant) => ({
+    accessToken: box.seal(grant.accessToken, grant.ownerId),
+    refreshToken: grant.refreshToken === null ? null : box.seal(grant.refreshToken, grant.ownerId),
+  });
+
+  return {
+    get(ownerId: string): StoredToken | null {
+      const row = select.get(ownerId) as TokenRow | undefined;
+      if (!row) return null;
+      return {
+        ownerId: row.owner_id,
+        ownerType: row.owner_type,
+        companyId: row.company_id,
+        accessToken: box.open(row.access_token, row.owner_id),
+        refreshToken: row.refresh_token === null ? null : box.open(row.refresh_token, row.owner_id),
+        expiresAt: row.expires_at,
+        scope: row.scope,
+        userId: row.user_id,
+        needsReconnect: row.needs_reconnect === 1,
+        reconnectReason: row.reconnect_reason,
+        revision: row.refresh_token ?? row.access_token,
+      };
+    },
+    /** A fresh grant (install, reconnect, minted location token): replaces whatever was stored. */
+    save(grant: TokenGrant, now: number): void {
+      upsert.run({ ...grant, ...sealGrant(grant), scope: grant.scope ?? null, userId: grant.userId ?? null, now });
+    },
+    /** Saves a refreshed grant only if the row still holds the token that was refreshed; false means someone else won. */
+    swap(revision: string, grant: TokenGrant, now: number): boolean {
+      return swap.run({ ownerId: grant.ownerId, revision, ...sealGrant(grant), expiresAt: grant.expiresAt, scope: grant.scope ?? null, now }).changes === 1;
+    },
+    markNeedsReconnect(ownerId: string, reason: string, now: number): void {
+      reconnect.run({ ownerId, reason, now });
+    },
+    delete(ownerId: string): void {
+      remove.run(ownerId);
+    },
+    /** Forgets every location token minted from a company's token (the company uninstalled). */
+    deleteMintedForCompany(companyId: string): void {
+      removeMinted.run(companyId);
+    },
+  };
+}
