@@ -1,0 +1,146 @@
+// Verifies HighLevel webhook signatures over the raw body: x-ghl-signature (Ed25519) or legacy x-wh-signature (RSA-SHA256).
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type WebhookSignatureScheme = 'ed25519' | 'rsa-sha256';
+export type WebhookVerification =
+  | { ok: true; scheme: WebhookSignatureScheme }
+  | { ok: false; reason: 'missing' | 'invalid' };
+/** Accepts express's `req.headers` as is; a repeated header is treated as invalid, never merged. */
+export interface WebhookSignatureHeaders {
+  'x-ghl-signature'?: string | string[];
+  'x-wh-signature'?: string | string[];
+}
+export type WebhookVerifier = (rawBody: Buffer, headers: WebhookSignatureHeaders) => WebhookVerification;
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const ED25519_SIGNATURE_BYTES = 64;
+const DEFAULT_KEY_FILES = ['marketplace/keys/webhook-ed25519.pem', 'marketplace/keys/webhook-rsa.pem'];
+
+/**
+ * Parses one or more concatenated PEM public keys (SPKI "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY"), or bare base64
+ * SPKI DER strings separated by commas. Literal "\n" sequences (as env vars often carry them) count as newlines.
+ * Only Ed25519 and RSA keys are accepted; anything else throws.
+ */
+export function parsePublicKeys(pemBundle: string): KeyObject[] {
+  const text = String(pemBundle ?? '').replace(/\\n/g, '\n').trim();
+  if (text === '') throw new Error('webhook public keys: empty key bundle');
+  const keys = text.includes('-----BEGIN') ? parsePemBlocks(text) : parseBareBase64(text);
+  for (const key of keys) {
+    const type = key.asymmetricKeyType;
+    if (type !== 'ed25519' && type !== 'rsa') {
+      throw new Error(`webhook public keys: unsupported key type "${type}" (only ed25519 and rsa)`);
+    }
+  }
+  return keys;
+}
+
+/**
+ * Builds the hot-path verifier. x-ghl-signature is checked first against the Ed25519 keys; when it is absent or does
+ * not verify, x-wh-signature is checked against the RSA keys. 'missing' means neither header carried a value.
+ * Never throws on request input.
+ */
+export function createWebhookVerifier(keys: KeyObject[]): WebhookVerifier {
+  const ed25519Keys: KeyObject[] = [];
+  const rsaKeys: KeyObject[] = [];
+  for (const key of keys) {
+    if (key.type !== 'public') throw new Error('webhook verifier: expected public keys');
+    if (key.asymmetricKeyType === 'ed25519') ed25519Keys.push(key);
+    else if (key.asymmetricKeyType === 'rsa') rsaKeys.push(key);
+    else throw new Error(`webhook verifier: unsupported key type "${key.asymmetricKeyType}"`);
+  }
+  if (ed25519Keys.length === 0 && rsaKeys.length === 0) throw new Error('webhook verifier: no public keys given');
+
+  return (rawBody, headers) => {
+    const ghl = headers['x-ghl-signature'];
+    const wh = headers['x-wh-signature'];
+    const hasGhl = isPresent(ghl);
+    const hasWh = isPresent(wh);
+    if (!hasGhl && !hasWh) return { ok: false, reason: 'missing' };
+    if (hasGhl && verifyEd25519(rawBody, ghl, ed25519Keys)) return { ok: true, scheme: 'ed25519' };
+    if (hasWh && verifyRsa(rawBody, wh, rsaKeys)) return { ok: true, scheme: 'rsa-sha256' };
+    return { ok: false, reason: 'invalid' };
+  };
+}
+
+/** HighLevel's published webhook keys (Ed25519 + legacy RSA) as one PEM bundle, from marketplace/keys/. */
+export function loadDefaultWebhookKeys(): string {
+  const root = findProjectRoot();
+  return DEFAULT_KEY_FILES.map((file) => readFileSync(join(root, file), 'utf8').trim()).join('\n') + '\n';
+}
+
+function verifyEd25519(body: Buffer, header: string | string[] | undefined, keys: KeyObject[]): boolean {
+  const signature = decodeSignature(header);
+  if (signature === null || signature.length !== ED25519_SIGNATURE_BYTES) return false;
+  return keys.some((key) => safeVerify(null, body, key, signature));
+}
+
+function verifyRsa(body: Buffer, header: string | string[] | undefined, keys: KeyObject[]): boolean {
+  const signature = decodeSignature(header);
+  if (signature === null) return false;
+  return keys.some((key) => safeVerify('sha256', body, key, signature));
+}
+
+function safeVerify(algorithm: string | null, body: Buffer, key: KeyObject, signature: Buffer): boolean {
+  try {
+    return verify(algorithm, body, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+function isPresent(value: string | string[] | undefined): boolean {
+  return Array.isArray(value) ? value.length > 0 : typeof value === 'string' && value.trim() !== '';
+}
+
+/** Strict base64: Buffer.from would silently skip junk characters, so the alphabet is checked first. */
+function decodeSignature(value: string | string[] | undefined): Buffer | null {
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  if (text.length % 4 !== 0 || !BASE64.test(text)) return null;
+  return Buffer.from(text, 'base64');
+}
+
+function parsePemBlocks(text: string): KeyObject[] {
+  const keys: KeyObject[] = [];
+  for (const match of text.matchAll(PEM_BLOCK)) {
+    const label = match[1];
+    if (label !== 'PUBLIC KEY' && label !== 'RSA PUBLIC KEY') {
+      throw new Error(`webhook public keys: unexpected PEM block "${label}" (expected a public key)`);
+    }
+    keys.push(createKey(() => createPublicKey({ key: match[0], format: 'pem' }), `PEM block #${keys.length + 1}`));
+  }
+  if (keys.length === 0) throw new Error('webhook public keys: no complete PEM block found');
+  return keys;
+}
+
+function parseBareBase64(text: string): KeyObject[] {
+  return text.split(',').map((part, index) => {
+    const compact = part.replace(/\s+/g, '');
+    if (!BASE64.test(compact)) throw new Error(`webhook public keys: entry #${index + 1} is neither PEM nor base64`);
+    const der = Buffer.from(compact, 'base64');
+    return createKey(() => createPublicKey({ key: der, format: 'der', type: 'spki' }), `base64 entry #${index + 1}`);
+  });
+}
+
+function createKey(build: () => KeyObject, what: string): KeyObject {
+  try {
+    return build();
+  } catch (error) {
+    throw new Error(`webhook public keys: ${what} is not a valid public key (${(error as Error).message})`);
+  }
+}
+
+/** Walks up from this module (src/highlevel or dist/src/highlevel) to the directory holding package.json. */
+function findProjectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('webhook keys: project root (package.json) not found');
+    dir = parent;
+  }
+}
