@@ -1,0 +1,143 @@
+// HighLevel webhook payload → a typed event the workflow understands (lenient parse, strict on what is used).
+import { z } from 'zod';
+
+export const WEBHOOK_JOB = 'highlevel-event';
+
+/** Event types worth storing; anything else is acknowledged and dropped at the door. */
+export const HANDLED_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'INSTALL', 'UNINSTALL', 'InboundMessage', 'OutboundMessage', 'ContactDndUpdate', 'LocationUpdate', 'PLAN_CHANGE',
+]);
+
+const id = z.string().min(1).max(128);
+const optionalText = z.string().max(4096).nullish();
+
+const InstallSchema = z.object({
+  type: z.literal('INSTALL'),
+  appId: id.optional(),
+  locationId: id.nullish(),
+  companyId: id.nullish(),
+  userId: id.nullish(),
+  planId: id.nullish(),
+  trial: z.unknown().optional(),
+  companyName: optionalText,
+});
+
+const UninstallSchema = z.object({
+  type: z.literal('UNINSTALL'),
+  appId: id.optional(),
+  locationId: id.nullish(),
+  companyId: id.nullish(),
+});
+
+const MessageSchema = z.object({
+  type: z.enum(['InboundMessage', 'OutboundMessage']),
+  locationId: id,
+  contactId: id.nullish(),
+  conversationId: id.nullish(),
+  messageId: id.nullish(),
+  messageType: z.string().max(64).nullish(),
+  direction: z.string().max(32).nullish(),
+  status: z.string().max(64).nullish(),
+  callStatus: z.string().max(64).nullish(),
+  callDuration: z.number().nullish(),
+  body: optionalText,
+  from: z.string().max(64).nullish(),
+  to: z.string().max(64).nullish(),
+  dateAdded: z.string().max(64).nullish(),
+});
+
+const DndSchema = z.object({
+  type: z.literal('ContactDndUpdate'),
+  locationId: id,
+  id: id,
+  phone: z.string().max(64).nullish(),
+  dnd: z.boolean().nullish(),
+  dndSettings: z.object({ SMS: z.object({ status: z.string() }).partial().nullish() }).partial().nullish(),
+});
+
+const LocationUpdateSchema = z.object({ type: z.literal('LocationUpdate'), id: id.optional(), locationId: id.optional() });
+
+const PlanChangeSchema = z.object({
+  type: z.literal('PLAN_CHANGE'),
+  locationId: id.nullish(),
+  companyId: id.nullish(),
+  currentPlanId: id.nullish(),
+  newPlanId: id.nullish(),
+});
+
+export type HighLevelEvent =
+  | { kind: 'install'; locationId: string | null; companyId: string | null; planId: string | null; trial: unknown; companyName: string | null }
+  | { kind: 'uninstall'; locationId: string | null; companyId: string | null }
+  | { kind: 'call'; locationId: string; contactId: string | null; callKey: string; direction: string; status: string; occurredAt: number; from: string | null; to: string | null }
+  | { kind: 'sms'; locationId: string; contactId: string | null; messageKey: string; direction: string; body: string; occurredAt: number; from: string | null; to: string | null }
+  | { kind: 'dnd'; locationId: string; contactId: string; phone: string | null; smsDnd: boolean }
+  | { kind: 'location-update'; locationId: string }
+  | { kind: 'plan-change'; locationId: string | null; companyId: string | null; planId: string | null }
+  | { kind: 'ignored'; reason: string };
+
+/**
+ * Reads one webhook payload. `receivedAt` stands in for a missing or unparseable dateAdded.
+ * Calls arrive as messages with messageType CALL; some deliveries label an inbound call "OutboundMessage",
+ * so `direction` decides, never `type`.
+ */
+export function parseEvent(payload: unknown, receivedAt: number): HighLevelEvent {
+  const type = (payload as { type?: unknown } | null)?.type;
+  const invalid = (error: z.ZodError) => ({ kind: 'ignored' as const, reason: `invalid ${String(type)}: ${error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+  switch (type) {
+    case 'INSTALL': {
+      const r = InstallSchema.safeParse(payload);
+      if (!r.success) return invalid(r.error);
+      return { kind: 'install', locationId: r.data.locationId ?? null, companyId: r.data.companyId ?? null, planId: r.data.planId ?? null, trial: r.data.trial ?? null, companyName: r.data.companyName ?? null };
+    }
+    case 'UNINSTALL': {
+      const r = UninstallSchema.safeParse(payload);
+      if (!r.success) return invalid(r.error);
+      return { kind: 'uninstall', locationId: r.data.locationId ?? null, companyId: r.data.companyId ?? null };
+    }
+    case 'InboundMessage':
+    case 'OutboundMessage': {
+      const r = MessageSchema.safeParse(payload);
+      if (!r.success) return invalid(r.error);
+      return readMessage(r.data, receivedAt);
+    }
+    case 'ContactDndUpdate': {
+      const r = DndSchema.safeParse(payload);
+      if (!r.success) return invalid(r.error);
+      const smsDnd = r.data.dndSettings?.SMS?.status?.toLowerCase() === 'active' || (r.data.dnd === true && !r.data.dndSettings?.SMS);
+      return { kind: 'dnd', locationId: r.data.locationId, contactId: r.data.id, phone: r.data.phone ?? null, smsDnd };
+    }
+    case 'LocationUpdate': {
+      const r = LocationUpdateSchema.safeParse(payload);
+      const locationId = r.success ? r.data.locationId ?? r.data.id : undefined;
+      return locationId ? { kind: 'location-update', locationId } : { kind: 'ignored', reason: 'LocationUpdate without a location id' };
+    }
+    case 'PLAN_CHANGE': {
+      const r = PlanChangeSchema.safeParse(payload);
+      if (!r.success) return invalid(r.error);
+      return { kind: 'plan-change', locationId: r.data.locationId ?? null, companyId: r.data.companyId ?? null, planId: r.data.newPlanId ?? null };
+    }
+    default:
+      return { kind: 'ignored', reason: `event type ${String(type)} is not used` };
+  }
+}
+
+function readMessage(m: z.infer<typeof MessageSchema>, receivedAt: number): HighLevelEvent {
+  const channel = (m.messageType ?? '').toUpperCase().replace(/^TYPE_/, '');
+  const direction = (m.direction ?? '').toLowerCase();
+  const parsedAt = m.dateAdded ? Date.parse(m.dateAdded) : NaN;
+  const occurredAt = Number.isFinite(parsedAt) ? parsedAt : receivedAt;
+  const from = m.from ?? null;
+  const to = m.to ?? null;
+  if (channel === 'CALL' || channel === 'IVR') {
+    if (channel === 'IVR') return { kind: 'ignored', reason: 'IVR-only event' };
+    if (!m.messageId) return { kind: 'ignored', reason: 'call without a messageId' };
+    // callStatus is the call's own field; status is the message's and only stands in when callStatus is absent.
+    const status = (m.callStatus ?? m.status ?? 'unknown').toLowerCase();
+    return { kind: 'call', locationId: m.locationId, contactId: m.contactId ?? null, callKey: m.messageId, direction, status, occurredAt, from, to };
+  }
+  if (channel === 'SMS') {
+    const messageKey = m.messageId ?? `${m.contactId}:${occurredAt}`;
+    return { kind: 'sms', locationId: m.locationId, contactId: m.contactId ?? null, messageKey, direction, body: m.body ?? '', occurredAt, from, to };
+  }
+  return { kind: 'ignored', reason: `${channel || 'unknown'} channel is not used` };
+}

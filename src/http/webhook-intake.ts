@@ -1,0 +1,113 @@
+// POST /webhooks/highlevel on the bare node:http path: verify the raw bytes, parse, store durably, then answer.
+// Kept off express's generic body parsing: this route is the app's hottest and must acknowledge in ~1 ms.
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Inbox } from '../scheduler/inbox.js';
+import { HANDLED_EVENT_TYPES, WEBHOOK_JOB } from '../highlevel/events.js';
+
+export type WebhookVerifier = (rawBody: Buffer, headers: { 'x-ghl-signature'?: string; 'x-wh-signature'?: string }) =>
+  { ok: true; scheme: string } | { ok: false; reason: string };
+
+export type IntakeOutcome = 'stored' | 'duplicate' | 'ignored' | 'unsigned' | 'bad-signature' | 'stale' | 'malformed' | 'too-large' | 'storage-failed';
+
+export interface IntakeDeps {
+  verify: WebhookVerifier;
+  inbox: Inbox;
+  clock: Clock;
+  logger: Logger;
+  maxBodyBytes?: number;
+  toleranceMs?: number;
+  onOutcome?: (outcome: IntakeOutcome) => void;
+  onStored?: () => void;
+}
+
+const STATUS: Record<IntakeOutcome, number> = {
+  stored: 200, duplicate: 200, ignored: 200, unsigned: 401, 'bad-signature': 401, stale: 401,
+  malformed: 400, 'too-large': 413, 'storage-failed': 429,
+};
+
+export function createWebhookIntake(deps: IntakeDeps) {
+  const maxBodyBytes = deps.maxBodyBytes ?? 256 * 1024;
+  const toleranceMs = deps.toleranceMs ?? 5 * 60_000;
+
+  function answer(res: ServerResponse, outcome: IntakeOutcome): void {
+    deps.onOutcome?.(outcome);
+    const body = STATUS[outcome] === 200 ? `{"status":"${outcome}"}` : `{"error":"${outcome}"}`;
+    res.writeHead(STATUS[outcome], { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  async function accept(raw: Buffer, req: IncomingMessage): Promise<IntakeOutcome> {
+    const signature = deps.verify(raw, {
+      'x-ghl-signature': header(req, 'x-ghl-signature'),
+      'x-wh-signature': header(req, 'x-wh-signature'),
+    });
+    if (!signature.ok) return signature.reason === 'missing' ? 'unsigned' : 'bad-signature';
+
+    let event: unknown;
+    try {
+      event = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return 'malformed';
+    }
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) return 'malformed';
+    const fields = event as Record<string, unknown>;
+
+    if (fields.timestamp !== undefined) {
+      const at = typeof fields.timestamp === 'number' ? fields.timestamp : Date.parse(String(fields.timestamp));
+      if (!Number.isFinite(at) || Math.abs(deps.clock.now() - at) > toleranceMs) return 'stale';
+    }
+    if (typeof fields.type !== 'string' || !HANDLED_EVENT_TYPES.has(fields.type)) return 'ignored';
+
+    const webhookId = typeof fields.webhookId === 'string' && fields.webhookId ? fields.webhookId : null;
+    try {
+      return await deps.inbox.add({
+        kind: WEBHOOK_JOB,
+        payload: event,
+        runAt: deps.clock.now(),
+        locationId: typeof fields.locationId === 'string' ? fields.locationId : null,
+        // Events about one contact run in order (a STOP is handled before a later call from the same person).
+        subject: typeof fields.contactId === 'string' ? fields.contactId : null,
+        dedupeKey: `webhook:${webhookId ?? createHash('sha256').update(raw).digest('base64url')}`,
+      });
+    } catch (error) {
+      deps.logger.error({ err: error }, 'webhook could not be stored; answering 429 so HighLevel redelivers');
+      return 'storage-failed';
+    }
+  }
+
+  return function handleWebhook(req: IncomingMessage, res: ServerResponse): void {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBodyBytes) {
+      answer(res, 'too-large');
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return answer(res, 'too-large');
+      accept(Buffer.concat(chunks, size), req).then((outcome) => {
+        answer(res, outcome);
+        if (outcome === 'stored') deps.onStored?.();
+      }, (error) => {
+        deps.logger.error({ err: error }, 'webhook intake failed');
+        answer(res, 'storage-failed');
+      });
+    });
+    req.on('error', () => res.destroy());
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

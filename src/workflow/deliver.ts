@@ -1,0 +1,101 @@
+// The decision pipeline shared by the text-back and the follow-up: check, in order, then reserve, send, record.
+import { classifyNumber } from '../lib/phone.js';
+import { HOUR } from '../lib/clock.js';
+import type { WorkflowDeps } from './deps.js';
+import type { LocationContext } from './location-context.js';
+import type { CallRecord } from './stores.js';
+import type { Contact } from './ports.js';
+import { isSendAllowed, isWithinBusinessHours, nextSendAllowedAt } from './send-window.js';
+import { ensureOptOutLine, renderTemplate } from './templates.js';
+import { analyzeText } from './segments.js';
+import { sendReserved } from './send-reserved.js';
+
+export type DeliveryOutcome =
+  | { result: 'sent' }
+  | { result: 'deferred'; until: number }
+  | { result: 'skipped'; reason: string }
+  | { result: 'failed'; reason: string }
+  | { result: 'unknown'; reason: string };
+
+export interface DeliveryRequest {
+  kind: 'textback' | 'followup';
+  call: CallRecord & { phone: string };
+  /** For a follow-up: when its text-back went out (replies are looked for after it). */
+  textBackSentAt?: number;
+}
+
+export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request: DeliveryRequest): Promise<DeliveryOutcome> {
+  const { kind, call } = request;
+  const { location } = ctx;
+  const settings = location.settings;
+  const phone = call.phone;
+  const now = deps.clock.now();
+
+  if (!settings.enabled) return skip('disabled');
+
+  const number = classifyNumber(phone);
+  if (!number.textable) return skip(`not-textable:${number.reason ?? 'invalid'}`);
+  if (ctx.ownNumbers.includes(phone) || ctx.location.phone === phone) return skip('own-number');
+  const otherLocation = await deps.installations.ownerOfNumber(phone);
+  if (otherLocation && otherLocation !== location.locationId) return skip('another-location-number');
+
+  if (await deps.suppressions.isSuppressed(location.locationId, phone)) return skip('suppressed');
+
+  if (await deps.calls.answeredSince(location.locationId, phone, call.occurredAt)) return skip('answered-call-back');
+  if (kind === 'followup') {
+    if (!settings.followUp.enabled) return skip('follow-up-disabled');
+    if (await deps.replies.repliedSince(location.locationId, phone, request.textBackSentAt ?? call.occurredAt)) return skip('replied');
+  } else {
+    // The follow-up is never measured against the cooldown its own text-back started.
+    const last = await deps.ledger.lastTextedAt(location.locationId, phone);
+    if (last !== null && now - last < settings.cooldownHours * HOUR) return skip('cooldown');
+  }
+
+  const contact = await findContact(deps, location.locationId, call.contactId, phone);
+  if (contact?.smsDnd) return skip('dnd');
+
+  const respectsWindow = kind === 'followup' || settings.textBackPolicy === 'respect-quiet-hours';
+  if (respectsWindow) {
+    const allowedAt = nextSendAllowedAt(now, phone, ctx.timeZone);
+    if (allowedAt > now) return { result: 'deferred', until: allowedAt };
+  }
+
+  const template = kind === 'followup'
+    ? settings.templates.followUp
+    : isWithinBusinessHours(now, ctx.timeZone, settings.businessHours) ? settings.templates.textBackInHours : settings.templates.textBackAfterHours;
+  let body = renderTemplate(template, { businessName: ctx.businessName, firstName: contact?.firstName, businessPhone: ctx.businessPhone }, { firstNameFallback: settings.firstNameFallback });
+  if (!settings.highLevelAppendsOptOut && !(await deps.ledger.hasTexted(location.locationId, phone))) body = ensureOptOutLine(body);
+
+  const sent = await sendReserved(deps, settings, {
+    locationId: location.locationId,
+    sendKey: `${kind}:${location.locationId}:${call.callKey}`,
+    kind,
+    callId: call.id,
+    contactId: contact?.id ?? call.contactId,
+    phone,
+    body,
+    segments: analyzeText(body).segments,
+    checkSuppression: true,
+    deliverBy: respectsWindow ? windowClosesAt(now, phone, ctx.timeZone) : undefined,
+  });
+  return sent;
+
+  function skip(reason: string): DeliveryOutcome {
+    return { result: 'skipped', reason };
+  }
+}
+
+/** When the recipient's window closes (5-minute resolution, at most 4 h ahead): a queued text must not land later. */
+function windowClosesAt(now: number, phone: string, timeZone: string): number {
+  const step = 5 * 60_000;
+  for (let at = now + step; at <= now + 4 * HOUR; at += step) if (!isSendAllowed(at, phone, timeZone)) return at - step;
+  return now + 4 * HOUR;
+}
+
+async function findContact(deps: WorkflowDeps, locationId: string, contactId: string | null, phone: string): Promise<Contact | null> {
+  if (contactId) {
+    const contact = await deps.contacts.getContact(locationId, contactId);
+    if (contact) return contact;
+  }
+  return deps.contacts.findByPhone(locationId, phone);
+}

@@ -1,0 +1,54 @@
+// Everything the workflow rules are given to work with, and the few things they report back.
+import type { Clock } from '../lib/clock.js';
+import type { ContactDirectory, LocationDirectory, MessageSender } from './ports.js';
+import type { AuditLog, CallLog, Installations, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './stores.js';
+
+export interface Log {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** Facts the workflow reports as they happen (metrics count them; tests may watch them). */
+export type WorkflowSignal =
+  | { type: 'text'; kind: string; outcome: string }
+  | { type: 'call'; decision: string }
+  | { type: 'opt-out' }
+  | { type: 'opt-in' };
+
+export interface TokenVault {
+  /** Deletes the stored tokens of a location or company at once (uninstall). */
+  forget(ownerId: string): Awaitable<void>;
+  /** Deletes a company's token and every location token minted from it. */
+  forgetCompany(companyId: string): Awaitable<void>;
+}
+
+export interface WorkflowDeps {
+  clock: Clock;
+  log: Log;
+  installations: Installations;
+  calls: CallLog;
+  ledger: SendLedger;
+  suppressions: Suppressions;
+  replies: ReplyLog;
+  scheduler: Scheduler & { hasPending(filter: { locationId: string; subject: string; kind: string }): Awaitable<boolean> };
+  audit: AuditLog;
+  tokens: TokenVault;
+  contacts: ContactDirectory;
+  locationDirectory: LocationDirectory;
+  sender: MessageSender;
+  /** Name of the provider the location's texts go through (for the ledger). */
+  providerName(settings: import('./settings.js').LocationSettings): string;
+  /** For a location never installed directly: asks the agency install whether it covers it (mints a token). */
+  adoptFromAgency?(locationId: string): Promise<{ companyId: string } | null>;
+  signal?(signal: WorkflowSignal): void;
+  /** How long a location's name, time zone and numbers are trusted before they are read again. */
+  profileMaxAgeMs?: number;
+}
+
+/** Job kinds the workflow schedules and handles. */
+export const JOB = {
+  textBack: 'textback',
+  followUp: 'followup',
+  catchUp: 'catch-up',
+} as const;

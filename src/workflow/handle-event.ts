@@ -1,0 +1,31 @@
+// Routes one HighLevel event to the rule that handles it; returns a short outcome for the log line.
+import type { HighLevelEvent } from '../highlevel/events.js';
+import type { WorkflowDeps } from './deps.js';
+import { handleCall } from './missed-call.js';
+import { handleInboundText } from './replies.js';
+import { handleDnd, handleInstall, handleLocationUpdate, handlePlanChange, handleUninstall } from './lifecycle.js';
+
+export async function handleEvent(deps: WorkflowDeps, event: HighLevelEvent): Promise<string> {
+  switch (event.kind) {
+    case 'call':
+      return handleCall(deps, event);
+    case 'sms':
+      if (event.direction !== 'inbound') return 'ignored:outbound-sms';
+      return handleInboundText(deps, {
+        locationId: event.locationId, contactId: event.contactId, replyKey: event.messageKey,
+        from: event.from, body: event.body, receivedAt: event.occurredAt, via: 'highlevel',
+      });
+    case 'install':
+      return handleInstall(deps, event);
+    case 'uninstall':
+      return handleUninstall(deps, event);
+    case 'plan-change':
+      return handlePlanChange(deps, event);
+    case 'location-update':
+      return handleLocationUpdate(deps, event.locationId);
+    case 'dnd':
+      return handleDnd(deps, event);
+    case 'ignored':
+      return `ignored:${event.reason}`;
+  }
+}

@@ -1,0 +1,56 @@
+// Loads what every decision about a location needs: its install state, settings, name, time zone and numbers.
+import { DAY } from '../lib/clock.js';
+import type { WorkflowDeps } from './deps.js';
+import type { InstalledLocation } from './stores.js';
+import { defaultSettings, mergeSettings, SettingsPatchSchema } from './settings.js';
+
+export interface LocationContext {
+  location: InstalledLocation;
+  businessName: string;
+  businessPhone: string | null;
+  timeZone: string;
+  ownNumbers: string[];
+}
+
+const FALLBACK_TIME_ZONE = 'America/New_York';
+
+/** Null when the app is not installed there (and no agency install covers it). */
+export async function loadLocation(deps: WorkflowDeps, locationId: string): Promise<LocationContext | null> {
+  let location = await deps.installations.get(locationId);
+  if (!location && deps.adoptFromAgency) {
+    // A missed call for an agency's sub-account is served even if its INSTALL webhook never arrived.
+    const adopted = await deps.adoptFromAgency(locationId);
+    if (adopted) {
+      await installLocation(deps, locationId, adopted.companyId, null, null);
+      location = await deps.installations.get(locationId);
+    }
+  }
+  if (!location || location.status !== 'installed') return null;
+
+  const maxAge = deps.profileMaxAgeMs ?? DAY;
+  if (location.profileSyncedAt === null || deps.clock.now() - location.profileSyncedAt > maxAge) {
+    try {
+      const profile = await deps.locationDirectory.getProfile(locationId);
+      await deps.installations.saveProfile(locationId, { name: profile.name, timeZone: profile.timeZone, phone: profile.phone, numbers: profile.numbers }, deps.clock.now());
+      location = { ...location, name: profile.name, timeZone: profile.timeZone, phone: profile.phone, profileSyncedAt: deps.clock.now() };
+    } catch (error) {
+      // A stale profile is still good enough to act on; no profile at all is not.
+      if (location.profileSyncedAt === null) throw error;
+      deps.log.warn({ locationId, err: error }, 'location profile refresh failed; using the stored one');
+    }
+  }
+  return {
+    location,
+    businessName: location.name ?? 'our office',
+    businessPhone: location.phone,
+    timeZone: location.settings.timeZone ?? location.timeZone ?? FALLBACK_TIME_ZONE,
+    ownNumbers: await deps.installations.numbers(locationId),
+  };
+}
+
+/** Installs (or reinstalls) a location with the defaults its agency set, keeping settings it already had. */
+export async function installLocation(deps: WorkflowDeps, locationId: string, companyId: string | null, planId: string | null, trial: unknown): Promise<void> {
+  const agencyPatch = companyId ? SettingsPatchSchema.safeParse(await deps.installations.agencyDefaults(companyId)) : null;
+  const settings = agencyPatch?.success ? mergeSettings(defaultSettings(), agencyPatch.data) : defaultSettings();
+  await deps.installations.install({ locationId, companyId, settings, planId, trial }, deps.clock.now());
+}

@@ -1,0 +1,83 @@
+// The workflow's view of the world: small interfaces that HighLevel, Twilio and SQLite adapters implement.
+import type { LocationSettings } from './settings.js';
+
+// ── HighLevel-side directories ────────────────────────────────────────────────────────────────────────────
+
+export interface Contact {
+  id: string;
+  /** As HighLevel holds it; the workflow normalises it to E.164. */
+  phone: string | null;
+  firstName: string | null;
+  /** SMS do-not-disturb is active on the contact. */
+  smsDnd: boolean;
+}
+
+export interface ContactDirectory {
+  getContact(locationId: string, contactId: string): Promise<Contact | null>;
+  findByPhone(locationId: string, phone: string): Promise<Contact | null>;
+  setSmsDnd(locationId: string, contactId: string, message: string): Promise<void>;
+  addTag(locationId: string, contactId: string, tag: string): Promise<void>;
+}
+
+export interface LocationProfile {
+  name: string;
+  timeZone: string;
+  phone: string | null;
+  /** The location's own sending numbers, E.164. */
+  numbers: string[];
+}
+
+export interface LocationDirectory {
+  getProfile(locationId: string): Promise<LocationProfile>;
+}
+
+// ── Sending ───────────────────────────────────────────────────────────────────────────────────────────────
+
+export type MessageKind = 'textback' | 'followup' | 'help' | 'opt-out-confirmation' | 'opt-in-confirmation' | 'test';
+
+export interface OutgoingText {
+  locationId: string;
+  contactId: string | null;
+  /** E.164. */
+  to: string;
+  body: string;
+  kind: MessageKind;
+  /** Latest instant the text may still be delivered (quiet hours); providers that support it set a validity period. */
+  deliverBy?: number;
+}
+
+export interface SendReceipt {
+  provider: string;
+  providerMessageId: string | null;
+  /** Provider status at acceptance, e.g. queued, accepted, sent. */
+  status: string;
+}
+
+/**
+ * Why a send failed, in the workflow's terms:
+ * - rejected: the provider refused it; it was not sent and sending again will not help.
+ * - retryable: it was not sent (rate limited, provider down); the same send may be tried again later.
+ * - ambiguous: it may or may not have been sent (timeout, dropped connection); it is never tried again.
+ */
+export type SendFailureKind = 'rejected' | 'retryable' | 'ambiguous';
+
+/** What the app should learn from a failure about the number. */
+export type NumberVerdict = 'opted-out' | 'invalid' | 'landline' | 'unreachable' | 'filtered' | 'unregistered-sender';
+
+export class SendFailure extends Error {
+  constructor(
+    message: string,
+    readonly kind: SendFailureKind,
+    readonly code: string | null = null,
+    readonly verdict: NumberVerdict | null = null,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'SendFailure';
+  }
+}
+
+export interface MessageSender {
+  /** Resolves with the provider's receipt, or rejects with a SendFailure. */
+  send(text: OutgoingText, settings: LocationSettings): Promise<SendReceipt>;
+}

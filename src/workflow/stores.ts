@@ -1,0 +1,120 @@
+// What the workflow needs to remember, as interfaces; src/store/ implements them on SQLite (sync is fine).
+import type { LocationSettings } from './settings.js';
+import type { MessageKind } from './ports.js';
+
+export type Awaitable<T> = T | Promise<T>;
+
+export interface InstalledLocation {
+  locationId: string;
+  companyId: string | null;
+  status: 'installed' | 'uninstalled';
+  name: string | null;
+  timeZone: string | null;
+  phone: string | null;
+  settings: LocationSettings;
+  planId: string | null;
+  profileSyncedAt: number | null;
+}
+
+export interface Installations {
+  get(locationId: string): Awaitable<InstalledLocation | null>;
+  install(input: { locationId: string; companyId: string | null; settings: LocationSettings; planId?: string | null; trial?: unknown }, now: number): Awaitable<void>;
+  uninstall(locationId: string, now: number): Awaitable<boolean>;
+  saveProfile(locationId: string, input: { name: string | null; timeZone: string | null; phone: string | null; numbers: string[] }, now: number): Awaitable<void>;
+  savePlan(locationId: string, planId: string | null, now: number): Awaitable<void>;
+  numbers(locationId: string): Awaitable<string[]>;
+  ownerOfNumber(phone: string): Awaitable<string | null>;
+  agencyDefaults(companyId: string): Awaitable<unknown>;
+}
+
+export interface CallRecord {
+  id: number;
+  locationId: string;
+  callKey: string;
+  contactId: string | null;
+  phone: string | null;
+  status: string;
+  missed: boolean;
+  occurredAt: number;
+  decision: string;
+}
+
+export interface CallLog {
+  /** Records a call once per (location, callKey); `isNew` is false for a redelivery of the same call. */
+  record(input: Omit<CallRecord, 'id' | 'decision'> & { decision: string }, now: number): Awaitable<{ call: CallRecord; isNew: boolean }>;
+  get(callId: number): Awaitable<CallRecord | null>;
+  decide(callId: number, decision: string, now: number): Awaitable<void>;
+  setFollowUp(callId: number, state: string, now: number): Awaitable<void>;
+  /** An answered inbound call from this number after `since`. */
+  answeredSince(locationId: string, phone: string, since: number): Awaitable<boolean>;
+}
+
+export type LedgerStatus = 'sending' | 'sent' | 'failed' | 'unknown' | 'queued' | 'delivered' | 'undelivered';
+
+export interface LedgerEntry {
+  id: number;
+  sendKey: string;
+  kind: MessageKind;
+  status: LedgerStatus;
+  phone: string;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export type Reservation =
+  | { outcome: 'reserved'; entry: LedgerEntry }
+  | { outcome: 'exists'; entry: LedgerEntry }
+  | { outcome: 'suppressed' };
+
+export interface SendLedger {
+  /**
+   * Reserves the one send allowed for `sendKey`, atomically re-checking the suppression list
+   * (unless the kind must reach suppressed numbers, e.g. the opt-out confirmation).
+   */
+  reserve(input: { locationId: string; sendKey: string; kind: MessageKind; callId: number | null; contactId: string | null; phone: string; body: string; segments: number; provider: string; checkSuppression: boolean }, now: number): Awaitable<Reservation>;
+  markSent(id: number, receipt: { providerMessageId: string | null; status: string; provider: string }, now: number): Awaitable<void>;
+  markFailed(id: number, code: string | null, message: string, now: number): Awaitable<void>;
+  markUnknown(id: number, message: string, now: number): Awaitable<void>;
+  /** Drops a reservation whose send certainly did not happen, so a retry may send. */
+  release(id: number): Awaitable<void>;
+  /** When this location last texted this number a text-back or follow-up (any non-failed state). */
+  lastTextedAt(locationId: string, phone: string): Awaitable<number | null>;
+  /** Whether this location ever got a text to this number out (the first text carries the opt-out line). */
+  hasTexted(locationId: string, phone: string): Awaitable<boolean>;
+  lastSentOfKind(locationId: string, phone: string, kind: MessageKind): Awaitable<number | null>;
+}
+
+export type SuppressionSource = 'keyword' | 'manual' | 'dnd' | 'provider' | 'web';
+
+export interface Suppressions {
+  isSuppressed(locationId: string, phone: string): Awaitable<boolean>;
+  /** Returns true when the number was not suppressed before. */
+  suppress(input: { locationId: string; phone: string; source: SuppressionSource; reason?: string; actor: string }, now: number): Awaitable<boolean>;
+  /** Returns true when a suppression was lifted. */
+  lift(input: { locationId: string; phone: string; source: SuppressionSource; reason?: string; actor: string }, now: number): Awaitable<boolean>;
+}
+
+export interface ReplyLog {
+  /** Records an inbound text once per (location, replyKey); false for a redelivery. */
+  record(input: { locationId: string; replyKey: string; contactId: string | null; phone: string; meaning: string; receivedAt: number }): Awaitable<boolean>;
+  repliedSince(locationId: string, phone: string, since: number): Awaitable<boolean>;
+}
+
+export interface ScheduledJob {
+  kind: string;
+  locationId: string;
+  subject: string;
+  dedupeKey: string;
+  runAt: number;
+  payload: unknown;
+}
+
+export interface Scheduler {
+  /** False when a job with the same dedupe key exists already. */
+  schedule(job: ScheduledJob): Awaitable<boolean>;
+  cancel(filter: { locationId: string; subject?: string; kinds?: string[] }): Awaitable<number>;
+}
+
+export interface AuditLog {
+  record(entry: { locationId: string | null; actor: string; action: string; detail?: Record<string, unknown> }, now: number): Awaitable<void>;
+}
