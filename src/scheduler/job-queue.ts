@@ -78,7 +78,7 @@ export function createJobQueue(db: Db) {
     subject: job.subject ?? null,
     dedupeKey: job.dedupeKey ?? null,
     payload: JSON.stringify(job.payload ?? null),
-    runAt: job.runAt,
+    runAt: Math.round(job.runAt),
     maxAttempts: job.maxAttempts ?? 8,
     createdAt: now,
   });
@@ -98,11 +98,11 @@ export function createJobQueue(db: Db) {
       complete.run({ id, at });
     },
     retry(id: number, runAt: number, error: string): void {
-      retry.run({ id, runAt, error });
+      retry.run({ id, runAt: Math.round(runAt), error });
     },
     /** The job asked to run again later (e.g. deferred to the send window): not a failure, attempts start over. */
     reschedule(id: number, runAt: number): void {
-      reschedule.run({ id, runAt });
+      reschedule.run({ id, runAt: Math.round(runAt) });
     },
     fail(id: number, error: string, at: number): void {
       giveUp.run({ id, error, at });

@@ -57,6 +57,7 @@ export function createTokenStore(db: Db, box: SecretBox) {
     WHERE owner_id = @ownerId AND COALESCE(refresh_token, access_token) = @revision`);
   const reconnect = db.prepare(`UPDATE tokens SET needs_reconnect = 1, reconnect_reason = @reason, updated_at = @now WHERE owner_id = @ownerId`);
   const remove = db.prepare('DELETE FROM tokens WHERE owner_id = ?');
+  const companies = db.prepare(`SELECT owner_id FROM tokens WHERE owner_type = 'Company' AND needs_reconnect = 0 ORDER BY updated_at DESC`).pluck();
   const removeMinted = db.prepare(`DELETE FROM tokens WHERE company_id = ? AND owner_type = 'Location' AND refresh_token IS NULL`);
 
   const sealGrant = (grant: TokenGrant) => ({
@@ -95,6 +96,10 @@ export function createTokenStore(db: Db, box: SecretBox) {
     },
     delete(ownerId: string): void {
       remove.run(ownerId);
+    },
+    /** Agencies whose install is usable (a Company token that does not need reconnecting). */
+    activeCompanyIds(): string[] {
+      return companies.all() as string[];
     },
     /** Forgets every location token minted from a company's token (the company uninstalled). */
     deleteMintedForCompany(companyId: string): void {

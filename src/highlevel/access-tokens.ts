@@ -1,0 +1,201 @@
+// A usable HighLevel access token per location or company: refreshed ahead of expiry, one refresh per owner at a time,
+// saved with the token store's compare-and-swap because refresh tokens rotate (the old one dies on use).
+import { MINUTE, type Clock } from '../lib/clock.js';
+import { HighLevelApiError, NotInstalledError, ReconnectRequiredError, errorMessage } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import type { LocationStore } from '../store/locations.js';
+import type { OwnerType, StoredToken, TokenGrant, TokenStore } from '../store/tokens.js';
+import { OAuthError, type OAuthClient, type TokenResponse } from './oauth-client.js';
+
+export interface RefreshOutcome {
+  ownerId: string;
+  ownerType: OwnerType;
+  /** lost-race: another process saved a newer token first, and that one is used. */
+  result: 'refreshed' | 'minted' | 'lost-race' | 'needs-reconnect' | 'failed';
+}
+
+export interface AccessTokensDeps {
+  tokens: Pick<TokenStore, 'get' | 'save' | 'swap' | 'markNeedsReconnect'>;
+  locations: Pick<LocationStore, 'get'>;
+  oauth: Pick<OAuthClient, 'refresh' | 'mintLocationToken'>;
+  clock: Clock;
+  logger: Logger;
+  /** Refresh this long before expiry, so a token never expires mid-request. */
+  refreshSkewMs?: number;
+  onRefresh?(outcome: RefreshOutcome): void;
+}
+
+export interface AccessTokens {
+  /** Throws NotInstalledError, ReconnectRequiredError, or a retryable HighLevelApiError when HighLevel is unreachable. */
+  forLocation(locationId: string): Promise<string>;
+  forCompany(companyId: string): Promise<string>;
+  /** HighLevel answered 401 to `rejectedAccessToken`: a token other than it, refreshed if no one already did. */
+  afterUnauthorized(ownerId: string, rejectedAccessToken: string): Promise<string>;
+}
+
+type Refreshable = StoredToken & { refreshToken: string };
+
+export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
+  const { tokens, locations, oauth, clock, logger } = deps;
+  const skewMs = deps.refreshSkewMs ?? 5 * MINUTE;
+  // In-process single flight: concurrent callers for one owner share one refresh; the CAS covers other processes.
+  const inFlight = new Map<string, Promise<string>>();
+
+  const isFresh = (token: StoredToken) => token.expiresAt - skewMs > clock.now();
+  const report = (ownerId: string, ownerType: OwnerType, result: RefreshOutcome['result']) => {
+    const level = result === 'failed' || result === 'needs-reconnect' ? 'warn' : 'info';
+    logger[level]({ ownerId, ownerType, result }, 'highlevel token renewal');
+    deps.onRefresh?.({ ownerId, ownerType, result });
+  };
+
+  function singleFlight(ownerId: string, rejected?: string): Promise<string> {
+    const running = inFlight.get(ownerId);
+    if (running) return running;
+    const flight: Promise<string> = renew(ownerId, rejected).finally(() => {
+      if (inFlight.get(ownerId) === flight) inFlight.delete(ownerId);
+    });
+    inFlight.set(ownerId, flight);
+    return flight;
+  }
+
+  /** Re-reads the row (someone may have renewed it meanwhile), then refreshes, mints, or gives up. */
+  async function renew(ownerId: string, rejected?: string): Promise<string> {
+    const current = tokens.get(ownerId);
+    if (current?.needsReconnect) throw new ReconnectRequiredError(ownerId);
+    const location = current?.ownerType === 'Company' ? null : locations.get(ownerId);
+    if (location?.status === 'uninstalled') throw new NotInstalledError(ownerId);
+    if (current && isFresh(current) && current.accessToken !== rejected) return current.accessToken;
+    if (current?.refreshToken) return refresh(current as Refreshable);
+    // No refresh token: a location under an agency install gets a token minted from the Company token.
+    const companyId = current?.ownerType === 'Company' ? null : (current?.companyId ?? location?.companyId ?? null);
+    if (companyId) return mint(ownerId, companyId, current);
+    throw new NotInstalledError(ownerId);
+  }
+
+  async function refresh(current: Refreshable): Promise<string> {
+    let response: TokenResponse;
+    try {
+      response = await oauth.refresh(current.refreshToken, current.ownerType);
+    } catch (error) {
+      return recover(current, error);
+    }
+    const now = clock.now();
+    const grant: TokenGrant = {
+      ownerId: current.ownerId, ownerType: current.ownerType, companyId: response.companyId ?? current.companyId,
+      accessToken: response.access_token, refreshToken: response.refresh_token ?? current.refreshToken,
+      expiresAt: now + response.expires_in * 1000, scope: response.scope ?? null, userId: response.userId ?? current.userId,
+    };
+    // Saved before anyone sees the new access token: losing the rotated refresh token breaks the install for good.
+    if (tokens.swap(current.revision, grant, now)) {
+      report(current.ownerId, current.ownerType, 'refreshed');
+      return grant.accessToken;
+    }
+    report(current.ownerId, current.ownerType, 'lost-race');
+    return stored(current.ownerId);
+  }
+
+  function recover(current: Refreshable, error: unknown): string {
+    if (error instanceof OAuthError && error.code === 'invalid_grant') {
+      // Dead because another process rotated it a moment ago? Then the row already holds the live pair.
+      const latest = tokens.get(current.ownerId);
+      if (latest && latest.revision !== current.revision) {
+        report(current.ownerId, current.ownerType, 'lost-race');
+        return stored(current.ownerId);
+      }
+      tokens.markNeedsReconnect(current.ownerId, `refresh rejected: ${error.message}`, clock.now());
+      report(current.ownerId, current.ownerType, 'needs-reconnect');
+      throw new ReconnectRequiredError(current.ownerId);
+    }
+    report(current.ownerId, current.ownerType, 'failed');
+    throw asApiError('refreshing the HighLevel token failed', error);
+  }
+
+  async function mint(locationId: string, companyId: string, current: StoredToken | null): Promise<string> {
+    let companyToken: string;
+    try {
+      companyToken = await forCompany(companyId);
+    } catch (error) {
+      throw error instanceof NotInstalledError ? new NotInstalledError(locationId) : error;
+    }
+    let response: TokenResponse;
+    try {
+      response = await oauth.mintLocationToken(companyToken, companyId, locationId);
+    } catch (error) {
+      if (!(error instanceof OAuthError && error.code === 'unauthorized')) throw mintFailure(locationId, error);
+      companyToken = await afterUnauthorized(companyId, companyToken);
+      response = await oauth.mintLocationToken(companyToken, companyId, locationId).catch((again: unknown) => {
+        throw mintFailure(locationId, again);
+      });
+    }
+    const now = clock.now();
+    const grant: TokenGrant = {
+      ownerId: locationId, ownerType: 'Location', companyId, accessToken: response.access_token, refreshToken: null,
+      expiresAt: now + response.expires_in * 1000, scope: response.scope ?? null, userId: response.userId ?? null,
+    };
+    // A row that appeared or changed meanwhile (another process, or the location's own install) is never overwritten.
+    if (!(current ? tokens.swap(current.revision, grant, now) : saveIfAbsent(grant, now))) {
+      report(locationId, 'Location', 'lost-race');
+      return stored(locationId);
+    }
+    report(locationId, 'Location', 'minted');
+    return grant.accessToken;
+  }
+
+  function mintFailure(locationId: string, error: unknown): Error {
+    report(locationId, 'Location', 'failed');
+    // 4xx: the agency's install does not cover this location (not approved, removed from the bulk install).
+    if (error instanceof OAuthError && !error.retryable && error.status !== null && error.status < 500) {
+      logger.warn({ locationId, status: error.status, traceId: error.traceId }, 'highlevel refused to mint a location token');
+      return new NotInstalledError(locationId);
+    }
+    return asApiError('minting a HighLevel location token failed', error);
+  }
+
+  function saveIfAbsent(grant: TokenGrant, now: number): boolean {
+    if (tokens.get(grant.ownerId)) return false;
+    tokens.save(grant, now);
+    return true;
+  }
+
+  function stored(ownerId: string): string {
+    const winner = tokens.get(ownerId);
+    if (!winner) throw new NotInstalledError(ownerId);
+    if (winner.needsReconnect) throw new ReconnectRequiredError(ownerId);
+    return winner.accessToken;
+  }
+
+  async function forCompany(companyId: string): Promise<string> {
+    const token = tokens.get(companyId);
+    if (!token || token.ownerType !== 'Company') throw new NotInstalledError(companyId);
+    if (token.needsReconnect) throw new ReconnectRequiredError(companyId);
+    return isFresh(token) ? token.accessToken : singleFlight(companyId);
+  }
+
+  async function afterUnauthorized(ownerId: string, rejected: string): Promise<string> {
+    const running = inFlight.get(ownerId);
+    if (running) {
+      const renewed = await running;
+      if (renewed !== rejected) return renewed;
+    }
+    return singleFlight(ownerId, rejected);
+  }
+
+  return {
+    async forLocation(locationId) {
+      const location = locations.get(locationId);
+      if (location?.status === 'uninstalled') throw new NotInstalledError(locationId);
+      const token = tokens.get(locationId);
+      if (token?.needsReconnect) throw new ReconnectRequiredError(locationId);
+      if (token && isFresh(token)) return token.accessToken;
+      if (!token && !location?.companyId) throw new NotInstalledError(locationId);
+      return singleFlight(locationId);
+    },
+    forCompany,
+    afterUnauthorized,
+  };
+}
+
+function asApiError(what: string, error: unknown): HighLevelApiError {
+  if (error instanceof OAuthError) return new HighLevelApiError(`${what}: ${error.message}`, error.status, error.traceId, error.retryable);
+  return new HighLevelApiError(`${what}: ${errorMessage(error)}`, null, undefined, true);
+}

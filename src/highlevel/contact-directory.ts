@@ -1,0 +1,36 @@
+// The workflow's ContactDirectory over HighLevel's contacts API.
+import { HighLevelApiError } from '../lib/errors.js';
+import type { Contact, ContactDirectory } from '../workflow/ports.js';
+import type { HighLevelApi } from './api-client.js';
+import type { HighLevelContact } from './api-schemas.js';
+
+type ContactsApi = Pick<HighLevelApi, 'getContact' | 'findContactByPhone' | 'setSmsDnd' | 'addContactTags'>;
+
+export function createContactDirectory(api: ContactsApi): ContactDirectory {
+  return {
+    async getContact(locationId, contactId) {
+      try {
+        return toContact(await api.getContact(locationId, contactId));
+      } catch (error) {
+        if (error instanceof HighLevelApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    async findByPhone(locationId, phone) {
+      const found = await api.findContactByPhone(locationId, phone);
+      return found ? toContact(found) : null;
+    },
+    setSmsDnd: (locationId, contactId, message) => api.setSmsDnd(locationId, contactId, message),
+    addTag: (locationId, contactId, tag) => api.addContactTags(locationId, contactId, [tag]),
+  };
+}
+
+/** SMS do-not-disturb is on when the contact is DND on every channel or on SMS specifically. */
+export function toContact(contact: HighLevelContact): Contact {
+  return {
+    id: contact.id,
+    phone: contact.phone ?? null,
+    firstName: contact.firstName ?? null,
+    smsDnd: contact.dnd === true || contact.dndSettings?.SMS?.status === 'active',
+  };
+}

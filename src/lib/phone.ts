@@ -1,0 +1,52 @@
+// Phone numbers: E.164 normalisation, whether a number may be texted at all, masking for logs, NANP area codes.
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+
+export type { CountryCode };
+
+export type NumberClass = {
+  textable: boolean;
+  reason?: 'invalid' | 'short-code' | 'toll-free' | 'premium';
+};
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const NANP = /^\+1([2-9]\d{2})[2-9]\d{6}$/;
+// 800, 822 (reserved), 833, 844, 855, 866, 877, 888: NANP toll-free area codes.
+const NANP_TOLL_FREE = /^8(\d)\1$/;
+
+/** The number in E.164 (`+15125550123`), or null when libphonenumber (full metadata) does not consider it valid. */
+export function toE164(raw: string, defaultCountry: CountryCode = 'US'): string | null {
+  const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry);
+  return parsed && parsed.isValid() ? parsed.number : null;
+}
+
+/** The NANP area code of a +1 number (`'512'`), else null. */
+export function nanpAreaCode(e164: string): string | null {
+  const match = NANP.exec(e164);
+  return match ? match[1] : null;
+}
+
+/**
+ * Whether the app may text this number. Short codes and alphanumeric sender ids (anything not E.164 that is
+ * 3–8 digits or a sender name) cannot hold a conversation; toll-free and premium numbers are never texted.
+ */
+export function classifyNumber(e164: string): NumberClass {
+  const compact = e164.trim().replace(/[\s().-]/g, '');
+  if (!E164.test(compact)) {
+    const shortCode = /^\d{3,8}$/.test(compact) || /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/.test(compact);
+    return { textable: false, reason: shortCode ? 'short-code' : 'invalid' };
+  }
+  const areaCode = compact.startsWith('+1') && compact.length === 12 ? compact.slice(2, 5) : null;
+  if (areaCode && NANP_TOLL_FREE.test(areaCode)) return { textable: false, reason: 'toll-free' };
+  const parsed = parsePhoneNumberFromString(compact);
+  if (!parsed || !parsed.isValid()) return { textable: false, reason: 'invalid' };
+  const type = parsed.getType();
+  if (type === 'TOLL_FREE') return { textable: false, reason: 'toll-free' };
+  if (type === 'PREMIUM_RATE') return { textable: false, reason: 'premium' };
+  return { textable: true };
+}
+
+/** Only the last four digits stay visible (`***4567`); used wherever a number reaches logs or the audit trail. */
+export function maskPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '');
+  return digits.length > 4 ? `***${digits.slice(-4)}` : '***';
+}

@@ -1,0 +1,164 @@
+// The integration-test harness: the real composed app on a temp SQLite file, a manual clock, signed webhooks,
+// and nock standing in for HighLevel at https://hl.test (any request nock does not match fails the test).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import nock from 'nock';
+import supertest from 'supertest';
+import { loadConfig, type Config } from '../../src/config.js';
+import { composeApp, type ComposedApp } from '../../src/compose.js';
+import { createManualClock, type ManualClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { generateKey } from '../../src/lib/crypto.js';
+import { generateWebhookKeyPair, signWebhookBody } from '../../src/highlevel/webhook-signer.js';
+import { defaultSettings, mergeSettings, type SettingsPatch } from '../../src/workflow/settings.js';
+import { createTokenStore } from '../../src/store/tokens.js';
+import { createLocationStore } from '../../src/store/locations.js';
+import { createSecretBox } from '../../src/lib/crypto.js';
+import { checkRequests, loadOpenApiChecker, recordNockRequests, type RecordedRequest } from './openapi.js';
+
+export const HL = 'https://hl.test';
+/** Tuesday 6 January 2026, 11:00 in New York: inside business hours and every send window. */
+export const TUESDAY_11AM_NY = Date.UTC(2026, 0, 6, 16, 0, 0);
+
+export interface Harness {
+  app: ComposedApp;
+  config: Config;
+  clock: ManualClock;
+  dir: string;
+  logs: string[];
+  http: ReturnType<typeof supertest>;
+  /** POSTs a webhook signed with the harness's Ed25519 key (timestamp and webhookId added unless given). */
+  webhook(payload: Record<string, unknown>, options?: { sign?: boolean; headers?: Record<string, string> }): supertest.Test;
+  /** Runs every job due now (and any they schedule for now). */
+  runJobs(): Promise<number>;
+  /** Moves the clock and runs what fell due. */
+  advance(ms: number): Promise<number>;
+  /** An installed location with a valid token and a known profile (no HighLevel call needed to load it). */
+  seedLocation(locationId: string, options?: { name?: string; timeZone?: string; numbers?: string[]; settings?: SettingsPatch; companyId?: string }): void;
+  /** A nock scope for HighLevel whose requests are recorded and checked against the OpenAPI specs at close(). */
+  highLevel(): nock.Scope;
+  recorded: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export async function createHarness(options: { env?: Record<string, string>; startAt?: number } = {}): Promise<Harness> {
+  const dir = mkdtempSync(join(tmpdir(), 'textback-test-'));
+  const clock = createManualClock(options.startAt ?? TUESDAY_11AM_NY);
+  const keys = generateWebhookKeyPair();
+  const encryptionKey = generateKey();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HIGHLEVEL_CLIENT_ID: 'app123-client',
+    HIGHLEVEL_CLIENT_SECRET: 'client-secret-value',
+    HIGHLEVEL_SHARED_SECRET: 'shared-secret-value',
+    ENCRYPTION_KEY: encryptionKey,
+    DATABASE_PATH: join(dir, 'textback.sqlite'),
+    HIGHLEVEL_API_URL: HL,
+    PUBLIC_URL: 'https://textback.test',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+  const logger = createLogger({ level: 'info', destination });
+  const app = composeApp({ config, clock, logger, sleep: async (ms) => { clock.advance(ms); }, webhookKeysPem: keys.publicKeyPem });
+
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  const unmatched: string[] = [];
+  const onNoMatch = (req: { method?: string; path?: string; host?: string; hostname?: string; options?: { host?: string; hostname?: string; path?: string } }) => {
+    const host = req.options?.hostname ?? req.options?.host ?? req.hostname ?? req.host ?? '';
+    if (/^(127\.0\.0\.1|localhost|::1)(:\d+)?$/.test(host)) return; // the app itself, under supertest
+    unmatched.push(`${req.method ?? ''} ${req.options?.host ?? ''}${req.path ?? req.options?.path ?? ''}`);
+  };
+  nock.emitter.on('no match', onNoMatch);
+  const recorders: { stop(): void }[] = [];
+  const recorded: RecordedRequest[] = [];
+  const box = createSecretBox(encryptionKey);
+  const tokens = createTokenStore(app.db, box);
+  const locations = createLocationStore(app.db);
+  const http = supertest(app.handler);
+
+  let counter = 0;
+  const harness: Harness = {
+    app, config, clock, dir, logs, http, recorded,
+    webhook(payload, opts = {}) {
+      const body = JSON.stringify({ timestamp: new Date(clock.now()).toISOString(), webhookId: `wh-${++counter}-${Math.random().toString(36).slice(2)}`, ...payload });
+      const req = http.post('/webhooks/highlevel').set('content-type', 'application/json');
+      if (opts.sign !== false) {
+        const { header, signature } = signWebhookBody(body, keys.privateKey);
+        req.set(header, signature);
+      }
+      for (const [name, value] of Object.entries(opts.headers ?? {})) req.set(name, value);
+      return req.send(body);
+    },
+    runJobs: () => app.worker.runDue(),
+    async advance(ms) {
+      clock.advance(ms);
+      return app.worker.runDue();
+    },
+    seedLocation(locationId, opts = {}) {
+      const now = clock.now();
+      locations.install({ locationId, companyId: opts.companyId ?? 'company-1', settings: mergeSettings(defaultSettings(), opts.settings ?? {}) }, now);
+      locations.saveProfile(locationId, { name: opts.name ?? 'Acme Plumbing', timeZone: opts.timeZone ?? 'America/New_York', phone: opts.numbers?.[0] ?? '+15550000000', numbers: opts.numbers ?? ['+15550000000'] }, now);
+      tokens.save({ ownerId: locationId, ownerType: 'Location', companyId: opts.companyId ?? 'company-1', accessToken: `token-${locationId}`, refreshToken: `refresh-${locationId}`, expiresAt: now + 365 * 86_400_000 }, now);
+    },
+    highLevel() {
+      const scope = nock(HL);
+      const recorder = recordNockRequests(scope);
+      recorders.push({ stop: () => { recorded.push(...recorder.requests); recorder.stop(); } });
+      return scope;
+    },
+    async close() {
+      nock.emitter.off('no match', onNoMatch);
+      for (const recorder of recorders) recorder.stop();
+      const pending = nock.pendingMocks();
+      nock.cleanAll();
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
+      if (unmatched.length) throw new Error(`requests nock did not expect: ${unmatched.join(', ')}`);
+      const problems = checkRequests(loadOpenApiChecker(), recorded);
+      if (problems.length) throw new Error(`requests that break HighLevel's OpenAPI specs:\n${problems.join('\n')}`);
+      void pending;
+    },
+  };
+  return harness;
+}
+
+/** A missed-call webhook body in HighLevel's shape (payloads/inbound-call-voicemail.json). */
+export function missedCall(input: { locationId: string; contactId: string; from?: string; messageId?: string; status?: string; direction?: string }) {
+  return {
+    type: 'InboundMessage',
+    locationId: input.locationId,
+    attachments: [],
+    contactId: input.contactId,
+    conversationId: `conv-${input.contactId}`,
+    dateAdded: undefined as string | undefined,
+    direction: input.direction ?? 'inbound',
+    messageType: 'CALL',
+    messageId: input.messageId ?? `call-${Math.random().toString(36).slice(2)}`,
+    status: input.status ?? 'voicemail',
+    ...(input.from ? { from: input.from } : {}),
+  };
+}
+
+/** An inbound SMS webhook body in HighLevel's shape (payloads/inbound-sms.json). */
+export function inboundSms(input: { locationId: string; contactId: string; from: string; body: string; messageId?: string }) {
+  return {
+    type: 'InboundMessage',
+    locationId: input.locationId,
+    attachments: [],
+    body: input.body,
+    contactId: input.contactId,
+    contentType: 'text/plain',
+    conversationId: `conv-${input.contactId}`,
+    direction: 'inbound',
+    messageType: 'SMS',
+    messageId: input.messageId ?? `sms-${Math.random().toString(36).slice(2)}`,
+    status: 'delivered',
+    from: input.from,
+    to: '+15550000000',
+  };
+}
