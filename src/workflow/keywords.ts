@@ -50,11 +50,8 @@ const REVOCATIONS: RegExp[] = [
   /\b(?:desabonn|desinscri)\w*/,
 ];
 
-/**
- * Trims, NFKC-normalises, case-folds, unifies apostrophes and dashes, drops invisible characters and the
- * punctuation/emoji around the message, and collapses whitespace: "  🛑 Stop!! " → "stop".
- */
-export function normalizeReply(body: string): string {
+/** NFKC, straight apostrophes and ASCII dashes, no invisible characters, lower case, single spaces. */
+function prepare(body: string): string {
   return body
     .normalize('NFKC')
     .replace(/[\u2018\u2019\u201A\u201B\u02BC\u0060\u00B4\u2032]/g, "'")
@@ -62,8 +59,15 @@ export function normalizeReply(body: string): string {
     .replace(/\p{Cf}/gu, '')
     .toLowerCase()
     .replace(/\s+/g, ' ')
-    .replace(/^[^\p{L}\p{N}]+/u, '')
-    .replace(/[^\p{L}\p{N}]+$/u, '');
+    .trim();
+}
+
+/**
+ * Trims, NFKC-normalises, case-folds, unifies apostrophes and dashes, drops invisible characters and the
+ * punctuation/emoji around the message, and collapses whitespace: "  🛑 Stop!! " → "stop".
+ */
+export function normalizeReply(body: string): string {
+  return prepare(body).replace(/^[^\p{L}\p{N}]+/u, '').replace(/[^\p{L}\p{N}]+$/u, '');
 }
 
 const fold = (normalized: string) => normalized.normalize('NFD').replace(/\p{M}/gu, '');
@@ -82,6 +86,7 @@ export function classifyReply(body: string, ctx: { suppressed: boolean }): Reply
   if (OPT_OUT_KEYWORDS.includes(folded)) return 'opt-out';
   if (HELP_KEYWORDS.has(folded)) return 'help';
   if (OPT_IN_KEYWORDS.has(folded) || (ctx.suppressed && folded === 'yes')) return 'opt-in';
-  if (hasBareOptOutClause(folded) || REVOCATIONS.some((pattern) => pattern.test(folded))) return 'opt-out';
+  const text = fold(prepare(body)); // keeps inner and trailing punctuation ("wrong #")
+  if (hasBareOptOutClause(text) || REVOCATIONS.some((pattern) => pattern.test(text))) return 'opt-out';
   return 'reply';
 }

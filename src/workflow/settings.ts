@@ -29,7 +29,8 @@ export const TemplatesSchema = z
   })
   .prefault({});
 
-const TimeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected HH:MM (00:00–23:59)');
+// abort: a malformed time skips the open < close comparison, so each mistake is reported once.
+const TimeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'Expected HH:MM (00:00–23:59)', abort: true });
 
 export const DayHoursSchema = z
   .object({ open: TimeOfDaySchema, close: TimeOfDaySchema })
@@ -40,7 +41,7 @@ const NINE_TO_FIVE = () => ({ open: '09:00', close: '17:00' });
 
 const DateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Expected YYYY-MM-DD', abort: true })
   .refine((date) => {
     const parsed = new Date(`${date}T00:00:00Z`);
     return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(date);

@@ -38,7 +38,9 @@ describe('classifyReply: carrier and FCC keywords', () => {
 
   it.each(['Stop!!', '🛑 STOP', 'stop.', '  STOP  ', '*STOP*', 'Stop 🙏', '¡Stop!'])(
     'when the message is %j, then it is an opt-out',
-    (body) => expect(classifyReply(body, active)).toBe('opt-out'),
+    (body) => {
+      expect(classifyReply(body, active)).toBe('opt-out');
+    },
   );
 
   it.each(['HELP', 'help', 'Info', 'INFO?', 'Help!'])('when the whole message is %j, then it is help', (body) => {
