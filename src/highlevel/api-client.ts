@@ -1,155 +1,60 @@
-// HighLevel REST client: the owner's own token, pacing, Version headers, one refresh on 401, 429 waits, safe retries.
-import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+// The HighLevel endpoints this app calls, typed: paths, Version headers and lenient response validation.
 import type { z } from 'zod';
-import type { Clock } from '../lib/clock.js';
 import { HighLevelApiError } from '../lib/errors.js';
-import type { Logger } from '../lib/logger.js';
-import type { AccessTokens } from './access-tokens.js';
-import type { Pacer } from './pacer.js';
 import * as S from './api-schemas.js';
+import { createApiTransport, traceIdOf, type RequestSpec, type TransportOptions } from './api-transport.js';
 
-const CONVERSATIONS_VERSION = '2021-04-15';
-const VERSION = '2021-07-28';
-const MAX_WAIT_MS = 60_000;
-// The request never reached HighLevel: safe to try again even for a send.
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-
-/** HighLevel kept answering 429: nothing was acted upon; try again after `retryAfterMs` when known. */
-export class RateLimitedError extends HighLevelApiError {
-  constructor(message: string, traceId: string | undefined, readonly retryAfterMs: number | null) {
-    super(message, 429, traceId, true, false);
-    this.name = 'RateLimitedError';
-  }
-}
-
-export interface RequestInfo { family: string; status: number | null; ms: number; rateLimited: boolean }
-
-export interface HighLevelApiOptions {
-  apiUrl: string;
-  accessTokens: AccessTokens;
-  pacer: Pacer;
-  clock: Clock;
-  sleep(ms: number): Promise<void>;
-  logger: Logger;
-  timeoutMs?: number;
-  /** Retries of a 429, and of a 5xx or dropped connection on idempotent requests. */
-  maxRetries?: number;
-  http?: AxiosInstance;
-  onRequest?(info: RequestInfo): void;
-}
-
-interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT';
-  /** A template such as /contacts/{contactId}: logged as is, so no ids, phones or tokens reach the logs. */
-  path: string;
-  params?: Record<string, string>;
-  version: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  ownerKind: 'location' | 'company';
-  /** Repeating it cannot cause a second effect (GETs, PUT dnd, tags): 5xx and timeouts are retried. */
-  idempotent: boolean;
-}
-
+export { RateLimitedError, type RequestInfo } from './api-transport.js';
+export type HighLevelApiOptions = TransportOptions;
 export type HighLevelApi = ReturnType<typeof createHighLevelApi>;
 
+const CONVERSATIONS = '2021-04-15';
+const V2 = '2021-07-28';
+
+/** A GET with a location token; the other shapes spread over it. */
+const get = (path: string, params: Record<string, string>, version = V2) =>
+  ({ method: 'GET', path, params, version, ownerKind: 'location', idempotent: true }) as const;
+
 export function createHighLevelApi(options: HighLevelApiOptions) {
-  const { accessTokens, pacer, clock, sleep, logger } = options;
-  const http = options.http ?? axios.create();
-  const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const maxRetries = options.maxRetries ?? 4;
-
-  async function request(ownerId: string, spec: RequestSpec): Promise<AxiosResponse> {
-    const url = apiUrl + spec.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(spec.params?.[name] ?? ''));
-    const family = spec.path.split('/')[1];
-    let token: string | null = null;
-    let refreshed = false;
-    let failures = 0;
-    let rateLimits = 0;
-    for (;;) {
-      await pacer.acquire(ownerId);
-      token ??= spec.ownerKind === 'company' ? await accessTokens.forCompany(ownerId) : await accessTokens.forLocation(ownerId);
-      const startedAt = clock.now();
-      let response: AxiosResponse | null = null;
-      let failure: unknown = null;
-      try {
-        response = await http.request({
-          method: spec.method, url, params: spec.query, data: spec.body, timeout: options.timeoutMs ?? 15_000,
-          headers: { Authorization: `Bearer ${token}`, Version: spec.version, Accept: 'application/json' },
-          validateStatus: () => true,
-        });
-      } catch (error) {
-        failure = error;
-      }
-      const status = response?.status ?? null;
-      const ms = clock.now() - startedAt;
-      const traceId = response ? traceIdOf(response) : undefined;
-      logger.debug({ method: spec.method, path: spec.path, status, ms, traceId }, 'highlevel request');
-      options.onRequest?.({ family, status, ms, rateLimited: status === 429 });
-      if (response) pacer.observe(ownerId, response.headers as Record<string, unknown>);
-
-      if (response && response.status >= 200 && response.status < 300) return response;
-      if (status === 401 && !refreshed) {
-        refreshed = true;
-        token = await accessTokens.afterUnauthorized(ownerId, token);
-        continue;
-      }
-      if (response && status === 429) {
-        const waitMs = rateLimitWait(response, rateLimits);
-        if (waitMs === null || waitMs > MAX_WAIT_MS || rateLimits >= maxRetries) {
-          throw new RateLimitedError(messageOf(response), traceId, waitMs);
-        }
-        rateLimits += 1;
-        pacer.penalize(ownerId, waitMs);
-        await sleep(waitMs);
-        continue;
-      }
-      const transient = response === null || status === 408 || (status !== null && status >= 500);
-      if (transient && spec.idempotent && failures < maxRetries) {
-        await sleep(Math.min(8_000, 500 * 2 ** failures));
-        failures += 1;
-        continue;
-      }
-      throw response ? answeredError(spec, response, traceId) : unansweredError(spec, failure);
-    }
-  }
+  const { request } = createApiTransport(options);
 
   async function call<T extends z.ZodType>(ownerId: string, spec: RequestSpec, schema: T): Promise<z.output<T>> {
     const response = await request(ownerId, spec);
     const parsed = schema.safeParse(response.data);
     if (parsed.success) return parsed.data;
-    // A send HighLevel accepted but answered oddly may still have gone out: never let it be retried.
+    // A send HighLevel accepted but answered oddly may well have gone out: it must never be retried.
     throw new HighLevelApiError(`HighLevel ${spec.method} ${spec.path} answered an unexpected body`, response.status,
       traceIdOf(response), false, !spec.idempotent);
   }
 
-  const loc = (path: string, params: Record<string, string>, version = VERSION) =>
-    ({ method: 'GET', path, params, version, ownerKind: 'location', idempotent: true }) as const;
-
   return {
+    /** Not idempotent: never retried here after HighLevel may have acted (see HighLevelApiError.ambiguous). */
     async sendSms(locationId: string, input: { contactId: string; message: string; fromNumber?: string; toNumber?: string }) {
+      // The minimal body: the newest spec also marks subType and status required, which older specs and the SDK omit.
       const body = { type: 'SMS', contactId: input.contactId, message: input.message, fromNumber: input.fromNumber, toNumber: input.toNumber };
-      const spec = { method: 'POST', path: '/conversations/messages', version: CONVERSATIONS_VERSION, body, ownerKind: 'location', idempotent: false } as const;
+      const spec = { method: 'POST', path: '/conversations/messages', version: CONVERSATIONS, body, ownerKind: 'location', idempotent: false } as const;
       const sent = await call(locationId, spec, S.SendMessageResponseSchema);
       return { conversationId: sent.conversationId, messageId: sent.messageId };
     },
     getMessage(locationId: string, messageId: string) {
-      return call(locationId, loc('/conversations/messages/{id}', { id: messageId }, CONVERSATIONS_VERSION), S.GetMessageResponseSchema);
+      return call(locationId, get('/conversations/messages/{id}', { id: messageId }, CONVERSATIONS), S.GetMessageResponseSchema);
     },
     searchConversations(locationId: string, input: { limit?: number; sortBy?: 'last_message_date'; sort?: 'asc' | 'desc'; startAfterDate?: number }) {
       const query = { locationId, limit: input.limit, sortBy: input.sortBy ?? 'last_message_date', sort: input.sort ?? 'desc', startAfterDate: input.startAfterDate };
-      return call(locationId, { ...loc('/conversations/search', {}, CONVERSATIONS_VERSION), query }, S.SearchConversationsResponseSchema);
+      return call(locationId, { ...get('/conversations/search', {}, CONVERSATIONS), query }, S.SearchConversationsResponseSchema);
     },
+    /** `type` is a comma list such as TYPE_CALL,TYPE_SMS. */
     listConversationMessages(locationId: string, conversationId: string, input: { type?: string; limit?: number; lastMessageId?: string } = {}) {
-      const spec = { ...loc('/conversations/{conversationId}/messages', { conversationId }, CONVERSATIONS_VERSION), query: input };
+      const spec = { ...get('/conversations/{conversationId}/messages', { conversationId }, CONVERSATIONS), query: input };
       return call(locationId, spec, S.ConversationMessagesResponseSchema);
     },
+    /** Throws HighLevelApiError with status 404 when there is no such contact. */
     async getContact(locationId: string, contactId: string) {
-      return (await call(locationId, loc('/contacts/{contactId}', { contactId }), S.ContactResponseSchema)).contact;
+      return (await call(locationId, get('/contacts/{contactId}', { contactId }), S.ContactResponseSchema)).contact;
     },
     /** Null when no contact has this number (answered {contact: null}, no contact, or 404). */
     async findContactByPhone(locationId: string, phone: string) {
-      const spec = { ...loc('/contacts/search/duplicate', {}), query: { locationId, number: phone } };
+      const spec = { ...get('/contacts/search/duplicate', {}), query: { locationId, number: phone } };
       try {
         return (await call(locationId, spec, S.DuplicateContactResponseSchema)).contact ?? null;
       } catch (error) {
@@ -158,67 +63,29 @@ export function createHighLevelApi(options: HighLevelApiOptions) {
       }
     },
     async addContactTags(locationId: string, contactId: string, tags: string[]): Promise<void> {
-      await request(locationId, { ...loc('/contacts/{contactId}/tags', { contactId }), method: 'POST', body: { tags } });
+      await request(locationId, { ...get('/contacts/{contactId}/tags', { contactId }), method: 'POST', body: { tags } });
     },
     async setSmsDnd(locationId: string, contactId: string, message: string): Promise<void> {
       const body = { dndSettings: { SMS: { status: 'active', message } } };
-      await request(locationId, { ...loc('/contacts/{contactId}', { contactId }), method: 'PUT', body });
+      await request(locationId, { ...get('/contacts/{contactId}', { contactId }), method: 'PUT', body });
     },
     async getLocation(locationId: string) {
-      const { location } = await call(locationId, loc('/locations/{locationId}', { locationId }), S.LocationResponseSchema);
+      const { location } = await call(locationId, get('/locations/{locationId}', { locationId }), S.LocationResponseSchema);
       return { name: location.name ?? null, timezone: location.timezone ?? null, phone: location.phone ?? null };
     },
     async listLocationNumbers(locationId: string): Promise<string[]> {
-      const { numbers } = await call(locationId, loc('/phone-system/numbers/location/{locationId}', { locationId }), S.LocationNumbersResponseSchema);
-      return numbers.map((number) => number.phoneNumber);
+      const spec = get('/phone-system/numbers/location/{locationId}', { locationId });
+      return (await call(locationId, spec, S.LocationNumbersResponseSchema)).numbers.map((number) => number.phoneNumber);
     },
-    /** Where the app is installed under an agency (Company token). */
+    /** Where the app is installed under an agency; uses the Company token. */
     async installedLocations(companyId: string, appId: string, page: { skip?: number; limit?: number } = {}) {
       const query = { companyId, appId, skip: page.skip?.toString(), limit: page.limit?.toString() };
-      const spec = { ...loc('/oauth/installedLocations', {}), ownerKind: 'company', query } as const;
+      const spec = { ...get('/oauth/installedLocations', {}), ownerKind: 'company', query } as const;
       const answer = await call(companyId, spec, S.InstalledLocationsResponseSchema);
-      return { locations: answer.locations.map((l) => ({ id: l._id, name: l.name ?? null, isInstalled: l.isInstalled ?? null })), count: answer.count ?? null };
+      return {
+        locations: answer.locations.map((l) => ({ id: l._id, name: l.name ?? null, isInstalled: l.isInstalled ?? null })),
+        count: answer.count ?? null,
+      };
     },
   };
-}
-
-function rateLimitWait(response: AxiosResponse, attempt: number): number | null {
-  if (Number(response.headers['x-ratelimit-daily-remaining']) === 0) return null;
-  const interval = Number(response.headers['x-ratelimit-interval-milliseconds']);
-  if (Number.isFinite(interval) && interval > 0) return interval;
-  const retryAfter = Number(response.headers['retry-after']);
-  if (Number.isFinite(retryAfter) && retryAfter >= 0) return retryAfter * 1000;
-  return Math.min(MAX_WAIT_MS, 1_000 * 2 ** attempt);
-}
-
-function answeredError(spec: RequestSpec, response: AxiosResponse, traceId: string | undefined): HighLevelApiError {
-  const status = response.status;
-  // A gateway timeout means HighLevel's backend may have acted without answering: a send is then ambiguous.
-  const ambiguous = !spec.idempotent && status === 504;
-  const retryable = !ambiguous && (status >= 500 || status === 408);
-  return new HighLevelApiError(messageOf(response), status, traceId, retryable, ambiguous);
-}
-
-function unansweredError(spec: RequestSpec, error: unknown): HighLevelApiError {
-  const code = isAxiosError(error) ? error.code : undefined;
-  const notSent = code !== undefined && NOT_SENT.has(code);
-  const ambiguous = !spec.idempotent && !notSent;
-  const what = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? 'timed out' : `failed (${code ?? 'network error'})`;
-  return new HighLevelApiError(`HighLevel ${spec.method} ${spec.path} ${what}`, null, undefined, !ambiguous, ambiguous);
-}
-
-/** HighLevel's own words: `message` (an array on 422), else `error` or `msg`. */
-function messageOf(response: AxiosResponse): string {
-  const body = response.data && typeof response.data === 'object' ? (response.data as Record<string, unknown>) : {};
-  for (const candidate of [body.message, body.error, body.msg]) {
-    if (typeof candidate === 'string' && candidate) return candidate;
-    if (Array.isArray(candidate) && candidate.length > 0) return candidate.map(String).join('; ');
-  }
-  return `HighLevel answered ${response.status}`;
-}
-
-function traceIdOf(response: AxiosResponse): string | undefined {
-  const body = response.data && typeof response.data === 'object' ? (response.data as { traceId?: unknown }) : {};
-  const value = body.traceId ?? response.headers?.['x-trace-id'] ?? response.headers?.['traceid'];
-  return typeof value === 'string' && value ? value : undefined;
 }

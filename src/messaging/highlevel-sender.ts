@@ -5,7 +5,7 @@ import { RateLimitedError } from '../highlevel/api-client.js';
 import { SendFailure, type MessageSender, type NumberVerdict } from '../workflow/ports.js';
 
 const OPTED_OUT = /\bdnd\b|do[\s-]?not[\s-]?disturb|opted[\s-]?out|opt[\s-]?out|unsubscribed/i;
-const INVALID_NUMBER = /invalid.{0,24}(phone|number)|(phone|number).{0,24}\binvalid\b|not a valid (phone|mobile|number)/i;
+const INVALID_NUMBER = /invalid.{0,24}(phone|number)|(phone|number).{0,24}\binvalid\b|(not|must be) a valid .{0,12}(phone|mobile|number)/i;
 const LANDLINE = /landline/i;
 
 export function createHighLevelSender(deps: { api: Pick<HighLevelApi, 'sendSms'> }): MessageSender {

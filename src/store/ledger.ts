@@ -36,6 +36,10 @@ export function createSendLedger(db: Db): SendLedger & { markInterruptedUnknown(
 
   return {
     reserve: (input, now) => reserve.immediate(input, now),
+    findByKey(sendKey) {
+      const row = bySendKey.get(sendKey) as EntryRow | undefined;
+      return row ? toEntry(row) : null;
+    },
     markSent(id, receipt, now) {
       sent.run({ id, status: receipt.status === 'delivered' ? 'delivered' : 'sent', provider: receipt.provider, providerMessageId: receipt.providerMessageId, now });
     },

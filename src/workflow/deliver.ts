@@ -8,7 +8,8 @@ import type { Contact } from './ports.js';
 import { isSendAllowed, isWithinBusinessHours, nextSendAllowedAt } from './send-window.js';
 import { ensureOptOutLine, renderTemplate } from './templates.js';
 import { analyzeText } from './segments.js';
-import { sendReserved } from './send-reserved.js';
+import { sendReserved, settleExisting } from './send-reserved.js';
+import { featuresFor } from './plans.js';
 
 export type DeliveryOutcome =
   | { result: 'sent' }
@@ -31,7 +32,14 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
   const phone = call.phone;
   const now = deps.clock.now();
 
+  // A send already reserved for this call (retry, redelivery, restart after a crash) is settled, never redone.
+  const sendKey = `${kind}:${location.locationId}:${call.callKey}`;
+  const prior = await deps.ledger.findByKey(sendKey);
+  if (prior) return settleExisting(deps, prior);
+
   if (!settings.enabled) return skip('disabled');
+  const { features } = featuresFor(location.planId, deps.plans);
+  if (kind === 'followup' && !features.followUp) return skip('not-in-plan');
 
   const number = classifyNumber(phone);
   if (!number.textable) return skip(`not-textable:${number.reason ?? 'invalid'}`);
@@ -66,9 +74,9 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
   let body = renderTemplate(template, { businessName: ctx.businessName, firstName: contact?.firstName, businessPhone: ctx.businessPhone }, { firstNameFallback: settings.firstNameFallback });
   if (!settings.highLevelAppendsOptOut && !(await deps.ledger.hasTexted(location.locationId, phone))) body = ensureOptOutLine(body);
 
-  const sent = await sendReserved(deps, settings, {
+  return sendReserved(deps, settings, {
     locationId: location.locationId,
-    sendKey: `${kind}:${location.locationId}:${call.callKey}`,
+    sendKey,
     kind,
     callId: call.id,
     contactId: contact?.id ?? call.contactId,
@@ -77,8 +85,8 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
     segments: analyzeText(body).segments,
     checkSuppression: true,
     deliverBy: respectsWindow ? windowClosesAt(now, phone, ctx.timeZone) : undefined,
+    twilioAllowed: features.twilio,
   });
-  return sent;
 
   function skip(reason: string): DeliveryOutcome {
     return { result: 'skipped', reason };

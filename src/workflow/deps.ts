@@ -1,7 +1,8 @@
 // Everything the workflow rules are given to work with, and the few things they report back.
 import type { Clock } from '../lib/clock.js';
 import type { ContactDirectory, LocationDirectory, MessageSender } from './ports.js';
-import type { AuditLog, CallLog, Installations, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './stores.js';
+import type { AuditLog, CallLog, Installations, LocationFlags, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './stores.js';
+import type { PlansTable } from './plans.js';
 
 export interface Log {
   info(fields: object, message: string): void;
@@ -38,12 +39,18 @@ export interface WorkflowDeps {
   locationDirectory: LocationDirectory;
   sender: MessageSender;
   /** Name of the provider the location's texts go through (for the ledger). */
-  providerName(settings: import('./settings.js').LocationSettings): string;
+  providerName(settings: import('./settings.js').LocationSettings, options?: { twilioAllowed?: boolean }): string;
   /** For a location never installed directly: asks the agency install whether it covers it (mints a token). */
   adoptFromAgency?(locationId: string): Promise<{ companyId: string } | null>;
   signal?(signal: WorkflowSignal): void;
   /** How long a location's name, time zone and numbers are trusted before they are read again. */
   profileMaxAgeMs?: number;
+  /** Facts noticed about a location (HighLevel's own text-back answering too); without it nothing is noticed. */
+  locationFlags?: LocationFlags;
+  /** Plan id → features (app-manifest.json "plans"); absent or empty: every location has every feature. */
+  plans?: PlansTable;
+  /** The app's public base URL, for links in texts (the web opt-out page); absent: no link is offered. */
+  publicUrl?: string;
 }
 
 /** Job kinds the workflow schedules and handles. */

@@ -43,7 +43,7 @@ export async function loadLocation(deps: WorkflowDeps, locationId: string): Prom
     location,
     businessName: location.name ?? 'our office',
     businessPhone: location.phone,
-    timeZone: location.settings.timeZone ?? location.timeZone ?? FALLBACK_TIME_ZONE,
+    timeZone: location.settings.timeZone || location.timeZone || FALLBACK_TIME_ZONE,
     ownNumbers: await deps.installations.numbers(locationId),
   };
 }

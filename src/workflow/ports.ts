@@ -17,6 +17,8 @@ export interface ContactDirectory {
   findByPhone(locationId: string, phone: string): Promise<Contact | null>;
   setSmsDnd(locationId: string, contactId: string, message: string): Promise<void>;
   addTag(locationId: string, contactId: string, tag: string): Promise<void>;
+  /** The contact with this number, created when there is none (HighLevel sends only to contacts). */
+  ensureContact(locationId: string, phone: string): Promise<Contact>;
 }
 
 export interface LocationProfile {
@@ -44,6 +46,8 @@ export interface OutgoingText {
   kind: MessageKind;
   /** Latest instant the text may still be delivered (quiet hours); providers that support it set a validity period. */
   deliverBy?: number;
+  /** false: the location's plan lacks Twilio, so a sender that would route through Twilio sends through HighLevel. */
+  twilioAllowed?: boolean;
 }
 
 export interface SendReceipt {

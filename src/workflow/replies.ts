@@ -20,8 +20,8 @@ export interface InboundText {
   via: 'highlevel' | 'twilio';
 }
 
-// The carrier keywords providers already answer with their own confirmation.
-const PROVIDER_CONFIRMED = new Set(['stop', 'stopall', 'stop all', 'unsubscribe', 'cancel', 'end', 'quit']);
+// The keywords carriers and Twilio (incl. its 2025 additions) already answer with their own confirmation.
+const PROVIDER_CONFIRMED = new Set(['stop', 'stopall', 'stop all', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout']);
 
 export async function handleInboundText(deps: WorkflowDeps, text: InboundText): Promise<string> {
   const phone = await resolvePhone(deps, text);

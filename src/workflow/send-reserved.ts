@@ -4,6 +4,7 @@ import type { DeliveryOutcome } from './deliver.js';
 import { SendFailure, type MessageKind } from './ports.js';
 import type { LocationSettings } from './settings.js';
 import { RetryLaterError } from '../lib/errors.js';
+import type { LedgerEntry } from './stores.js';
 
 export interface ReservedSend {
   locationId: string;
@@ -16,26 +17,20 @@ export interface ReservedSend {
   segments: number;
   checkSuppression: boolean;
   deliverBy?: number;
+  /** false when the location's plan lacks Twilio: the text goes through HighLevel. Default true. */
+  twilioAllowed?: boolean;
 }
 
 export async function sendReserved(deps: WorkflowDeps, settings: LocationSettings, send: ReservedSend): Promise<DeliveryOutcome> {
-  const provider = deps.providerName(settings);
+  const twilioAllowed = send.twilioAllowed ?? true;
+  const provider = deps.providerName(settings, { twilioAllowed });
   const reservation = await deps.ledger.reserve({ ...send, provider }, deps.clock.now());
   if (reservation.outcome === 'suppressed') return report({ result: 'skipped', reason: 'suppressed' });
-  if (reservation.outcome === 'exists') {
-    const { entry } = reservation;
-    if (entry.status === 'sending') {
-      // The process that reserved it died before it could record the provider's answer: it may have gone out.
-      await deps.ledger.markUnknown(entry.id, 'interrupted between reserve and send; never resent', deps.clock.now());
-      return report({ result: 'unknown', reason: 'interrupted' });
-    }
-    return report(entry.status === 'failed' ? { result: 'failed', reason: 'already-failed' } : entry.status === 'unknown' ? { result: 'unknown', reason: 'already-unknown' } : { result: 'sent' });
-  }
-
+  if (reservation.outcome === 'exists') return report(await settleExisting(deps, reservation.entry));
   const { entry } = reservation;
   try {
     const receipt = await deps.sender.send(
-      { locationId: send.locationId, contactId: send.contactId, to: send.phone, body: send.body, kind: send.kind, deliverBy: send.deliverBy },
+      { locationId: send.locationId, contactId: send.contactId, to: send.phone, body: send.body, kind: send.kind, deliverBy: send.deliverBy, twilioAllowed },
       settings,
     );
     await deps.ledger.markSent(entry.id, receipt, deps.clock.now());
@@ -64,4 +59,16 @@ export async function sendReserved(deps: WorkflowDeps, settings: LocationSetting
     deps.signal?.({ type: 'text', kind: send.kind, outcome: outcome.result });
     return outcome;
   }
+}
+
+/** The send was reserved before (a redelivery, a retry, or a run interrupted by a crash): report, never resend. */
+export async function settleExisting(deps: WorkflowDeps, entry: LedgerEntry): Promise<DeliveryOutcome> {
+  if (entry.status === 'sending') {
+    // The process that reserved it died before it could record the provider's answer: it may have gone out.
+    await deps.ledger.markUnknown(entry.id, 'interrupted between reserve and send; never resent', deps.clock.now());
+    return { result: 'unknown', reason: 'interrupted' };
+  }
+  if (entry.status === 'failed') return { result: 'failed', reason: 'already-failed' };
+  if (entry.status === 'unknown') return { result: 'unknown', reason: 'already-unknown' };
+  return { result: 'sent' };
 }

@@ -82,6 +82,8 @@ export const LocationSettingsSchema = z.object({
   /** Tag added to a contact who replies; '' adds none. */
   replyTag: z.string().trim().max(64).default('missed-call-replied'),
   sendOptOutConfirmation: z.boolean().default(true),
+  /** The HELP reply and the opt-out confirmation carry the web opt-out page's link (at {{optout_link}}, else appended). */
+  includeOptOutLink: z.boolean().default(false),
   /** The location's HighLevel setup already appends an opt-out line, so the app must not add a second. */
   highLevelAppendsOptOut: z.boolean().default(false),
   firstNameFallback: z.string().trim().max(40).default('there'),

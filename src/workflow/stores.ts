@@ -72,6 +72,7 @@ export interface SendLedger {
    * (unless the kind must reach suppressed numbers, e.g. the opt-out confirmation).
    */
   reserve(input: { locationId: string; sendKey: string; kind: MessageKind; callId: number | null; contactId: string | null; phone: string; body: string; segments: number; provider: string; checkSuppression: boolean }, now: number): Awaitable<Reservation>;
+  findByKey(sendKey: string): Awaitable<LedgerEntry | null>;
   markSent(id: number, receipt: { providerMessageId: string | null; status: string; provider: string }, now: number): Awaitable<void>;
   markFailed(id: number, code: string | null, message: string, now: number): Awaitable<void>;
   markUnknown(id: number, message: string, now: number): Awaitable<void>;
@@ -117,4 +118,17 @@ export interface Scheduler {
 
 export interface AuditLog {
   record(entry: { locationId: string | null; actor: string; action: string; detail?: Record<string, unknown> }, now: number): Awaitable<void>;
+}
+
+/** What the app notices about a location by itself, and the look-ups that noticing needs. */
+export interface LocationFlags {
+  /** A missed call from this contact at this location that occurred within [from, to]. */
+  hadMissedCall(locationId: string, contactId: string, from: number, to: number): Awaitable<boolean>;
+  /**
+   * Whether an outbound text is one the app sent: its provider message id is in the ledger, or (its send still being
+   * recorded) the app texted this contact the same words since `since`.
+   */
+  isOwnText(locationId: string, text: { messageId: string | null; contactId: string; body: string; since: number }): Awaitable<boolean>;
+  /** Notes that `flag` was seen at `at` (first sighting, last sighting, count). */
+  raise(locationId: string, flag: string, at: number): Awaitable<void>;
 }

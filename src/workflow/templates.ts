@@ -24,10 +24,11 @@ export const DEFAULT_TEMPLATES: Readonly<Record<TemplateKey, string>> = Object.f
     "You're resubscribed to {{business_name}} texts. Msg & data rates may apply. Reply HELP for help, STOP to opt out.",
 });
 
-export const TEMPLATE_VARIABLES = ['business_name', 'first_name', 'business_phone'] as const;
+// optout_link: the web opt-out page; only the HELP reply and the opt-out confirmation fill it in (see replies.ts).
+export const TEMPLATE_VARIABLES = ['business_name', 'first_name', 'business_phone', 'optout_link'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
-export type TemplateVars = { businessName: string; firstName?: string | null; businessPhone?: string | null };
+export type TemplateVars = { businessName: string; firstName?: string | null; businessPhone?: string | null; optOutLink?: string | null };
 
 const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const EMPTY = '\u0000'; // marks an empty substitution so the whitespace around it can be tidied
@@ -45,6 +46,7 @@ export function renderTemplate(template: string, vars: TemplateVars, opts: { fir
     business_name: clean(vars.businessName),
     first_name: clean(vars.firstName) || clean(opts.firstNameFallback),
     business_phone: clean(vars.businessPhone),
+    optout_link: clean(vars.optOutLink),
   };
   const substituted = template.replace(VARIABLE, (whole, name: string) =>
     isKnown(name) ? values[name.toLowerCase() as TemplateVariable] || EMPTY : whole,

@@ -4,6 +4,7 @@ import { JOB, type WorkflowDeps } from './deps.js';
 import { deliver } from './deliver.js';
 import { loadLocation } from './location-context.js';
 import type { TextBackJob } from './missed-call.js';
+import { featuresFor } from './plans.js';
 
 export interface FollowUpJob {
   callId: number;
@@ -31,6 +32,10 @@ export async function runTextBack(deps: WorkflowDeps, job: TextBackJob): Promise
       return { runAgainAt: outcome.until };
     case 'sent': {
       await deps.calls.decide(call.id, 'texted', now);
+      if (!featuresFor(ctx.location.planId, deps.plans).features.followUp) {
+        await deps.calls.setFollowUp(call.id, 'skipped:not-in-plan', now);
+        return;
+      }
       await scheduleFollowUp(deps, ctx.location.settings.followUp, call.id, call.locationId, call.callKey, call.phone, now);
       return;
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessTokens, type RefreshOutcome } from '../../src/highlevel/access-tokens.js';
-import { createOAuthClient } from '../../src/highlevel/oauth-client.js';
+import { createOAuthClient, toTokenGrant } from '../../src/highlevel/oauth-client.js';
 import { createManualClock, DAY, HOUR, MINUTE, type ManualClock } from '../../src/lib/clock.js';
 import { createSecretBox, generateKey } from '../../src/lib/crypto.js';
 import { HighLevelApiError, NotInstalledError, ReconnectRequiredError } from '../../src/lib/errors.js';
@@ -43,7 +43,10 @@ const tokenResponse = (access: string, refresh: string | null, extra: object = {
   access_token: access, token_type: 'Bearer', expires_in: 86399, ...(refresh ? { refresh_token: refresh } : {}),
   scope: 'conversations/message.write', userType: 'Location', locationId: 'loc-1', companyId: 'co-1', userId: 'user-1', ...extra,
 });
-const formOf = (body: unknown) => Object.fromEntries(new URLSearchParams(String(body)));
+// nock hands body matchers a form-encoded body already parsed into an object.
+const formOf = (body: unknown): Record<string, string> =>
+  typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : (body as Record<string, string>);
+const networkError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -160,7 +163,7 @@ describe('forLocation with its own Location token', () => {
 
   it.each([
     ['a 503', (scope: nock.Interceptor) => scope.reply(503, { statusCode: 503, message: 'Service Unavailable' })],
-    ['a dropped connection', (scope: nock.Interceptor) => scope.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })],
+    ['a dropped connection', (scope: nock.Interceptor) => scope.replyWithError(networkError('ECONNRESET', 'socket hang up'))],
   ])('when the refresh fails with %s, then a retryable error is thrown and the stored pair is untouched', async (_what, answer) => {
     tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
     answer(nock(API).post('/oauth/token'));
@@ -261,5 +264,35 @@ describe('tokens at rest', () => {
     for (const secret of ['access-old', 'refresh-old', 'access-new', 'refresh-new']) {
       expect(bytes.includes(secret), secret).toBe(false);
     }
+  });
+});
+
+describe('the OAuth client', () => {
+  it('when an install code is exchanged, then the form carries no user_type and the answer becomes a grant for its location', async () => {
+    const scope = nock(API)
+      .post('/oauth/token', (body) => {
+        const form = formOf(body);
+        return form.grant_type === 'authorization_code' && form.code === 'code-1' && form.redirect_uri === 'https://app.test/oauth/callback' && !('user_type' in form);
+      })
+      .reply(200, tokenResponse('access-install', 'refresh-install', { planId: 'plan-1', unknownField: 1 }));
+    const recorder = recordNockRequests(scope);
+    const response = await oauth.exchangeCode('code-1');
+    expect(response).toMatchObject({ access_token: 'access-install', planId: 'plan-1', unknownField: 1 });
+    expect(toTokenGrant(response, clock.now())).toEqual({
+      ownerId: 'loc-1', ownerType: 'Location', companyId: 'co-1', accessToken: 'access-install', refreshToken: 'refresh-install',
+      expiresAt: clock.now() + 86_399_000, scope: 'conversations/message.write', userId: 'user-1',
+    });
+    expect(recorder.requests[0].headers['content-type']).toContain('application/x-www-form-urlencoded');
+    expect(checkRequests(checker, recorder.requests)).toEqual([]);
+  });
+
+  it.each([
+    [400, { error: 'invalid_client', error_description: 'Client authentication failed' }, 'invalid_client', false],
+    [401, { statusCode: 401, message: 'Invalid client credentials' }, 'invalid_client', false],
+    [502, { message: 'Bad Gateway' }, 'server', true],
+    [429, { message: 'Too many requests' }, 'rate_limited', true],
+  ])('when /oauth/token answers %i %j, then OAuthError has code %s and retryable %s', async (status, body, code, retryable) => {
+    nock(API).post('/oauth/token').reply(status, body);
+    await expect(oauth.exchangeCode('code-1')).rejects.toMatchObject({ name: 'OAuthError', code, status, retryable });
   });
 });

@@ -1,0 +1,123 @@
+// Replies from callers: STOP and every way of saying it, HELP, START/UNSTOP, YES only while suppressed, plain replies.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
+import { HOUR } from '../../src/lib/clock.js';
+
+const LOC = 'loc-acme';
+const CALLER = '+12125550147';
+let h: Harness;
+let texts: string[];
+let dndUpdates: unknown[];
+
+beforeEach(async () => {
+  h = await createHarness();
+  h.seedLocation(LOC);
+  texts = [];
+  dndUpdates = [];
+  h.highLevel().persist().get('/contacts/contact-1')
+    .reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
+  h.highLevel().persist().post('/conversations/messages', (body) => { texts.push(body.message); return true; })
+    .reply(201, () => ({ conversationId: 'conv-1', messageId: `msg-${texts.length}` }));
+  h.highLevel().persist().put('/contacts/contact-1', (body) => { dndUpdates.push(body); return true; }).reply(200, { contact: { id: 'contact-1' } });
+  h.highLevel().persist().post('/contacts/contact-1/tags').reply(201, { tags: [] });
+  // After a day the location's name, zone and numbers are read again.
+  h.highLevel().persist().get('/locations/loc-acme').reply(200, { location: { id: LOC, name: 'Acme Plumbing', timezone: 'America/New_York', phone: '+15550000000' } });
+  h.highLevel().persist().get('/phone-system/numbers/location/loc-acme').reply(200, { numbers: [{ phoneNumber: '+15550000000', isDefaultNumber: true }] });
+});
+afterEach(async () => { await h.close(); });
+
+async function missACall() {
+  await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
+  await h.runJobs();
+}
+async function reply(body: string) {
+  expect((await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body }))).status).toBe(200);
+  await h.runJobs();
+}
+const suppressed = () => h.app.db.prepare('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER) === 1;
+
+describe('opt-out', () => {
+  it.each(['STOP', 'stop', 'Stop!!', 'UNSUBSCRIBE', 'cancel', 'End', 'QUIT', 'halt', 'REVOKE', 'optout', 'opt out', 'Opt-Out', 'STOPALL', 'stop all'])(
+    'when the caller texts %j, then the number is suppressed and gets nothing more, ever', async (word) => {
+      await missACall();
+      await reply(word);
+      expect(suppressed()).toBe(true);
+      const afterOptOut = texts.length;
+      await h.advance(3 * HOUR);
+      await h.advance(25 * HOUR);
+      await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
+      await h.runJobs();
+      expect(texts).toHaveLength(afterOptOut);
+      expect(h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get()).toBe('skipped:suppressed');
+    });
+
+  it.each(['Please stop texting me', "Don't text me again", 'don’t text me', 'remove me from your list', 'Wrong number', 'no más', 'no more texts'])(
+    'when the caller writes %j, then it counts as revoking consent and one plain confirmation is sent', async (phrase) => {
+      await missACall();
+      await reply(phrase);
+      expect(suppressed()).toBe(true);
+      expect(texts).toHaveLength(2);
+      expect(texts[1]).toMatch(/unsubscribed/i);
+      expect(dndUpdates).toEqual([{ dndSettings: { SMS: { status: 'active', message: 'Opted out by text reply' } } }]);
+      await h.advance(3 * HOUR);
+      expect(texts).toHaveLength(2);
+    });
+
+  it.each(['STOP', 'Unsubscribe', 'REVOKE', 'OPTOUT'])('when the caller texts %j, then no confirmation of ours is added to the carrier\'s own', async (word) => {
+    await missACall();
+    await reply(word);
+    expect(texts).toHaveLength(1);
+  });
+
+  it('when the caller texts HALT (not a carrier keyword), then exactly one confirmation of ours follows', async () => {
+    await missACall();
+    await reply('HALT');
+    expect(texts).toHaveLength(2);
+  });
+
+  it('when STOP is delivered twice, then it is handled once', async () => {
+    await missACall();
+    const sms = inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'stop texting me', messageId: 'sms-dup' });
+    await Promise.all([h.webhook(sms), h.webhook(sms), h.webhook({ ...sms })]);
+    await h.runJobs();
+    expect(texts).toHaveLength(2);
+  });
+
+  it('when HighLevel reports SMS DND switched on, then the number is suppressed', async () => {
+    await h.webhook({ type: 'ContactDndUpdate', locationId: LOC, id: 'contact-1', phone: CALLER, dnd: true, dndSettings: { SMS: { status: 'active', message: 'x', code: '101' } } });
+    await h.runJobs();
+    expect(suppressed()).toBe(true);
+  });
+});
+
+describe('help and opt-in', () => {
+  it('when a number that was never texted sends HELP, then it still gets the help text', async () => {
+    await reply('HELP');
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/Acme Plumbing/);
+    expect(texts[0]).toMatch(/STOP/);
+    expect(texts[0]).toMatch(/rates may apply/i);
+  });
+
+  it('when a suppressed number sends START, then the suppression is lifted with a confirmation', async () => {
+    await reply('stop texting me');
+    expect(suppressed()).toBe(true);
+    await reply('START');
+    expect(suppressed()).toBe(false);
+    expect(texts.at(-1)).toMatch(/resubscribed|subscribed|welcome back/i);
+  });
+
+  it('when a number that is not suppressed says YES, then it is just a reply (follow-up cancelled), not an opt-in', async () => {
+    await missACall();
+    await reply('yes');
+    expect(texts).toHaveLength(1);
+    await h.advance(3 * HOUR);
+    expect(texts).toHaveLength(1);
+  });
+
+  it('when a suppressed number says YES, then it opts back in', async () => {
+    await reply('unsubscribe me');
+    await reply('Yes');
+    expect(suppressed()).toBe(false);
+  });
+});

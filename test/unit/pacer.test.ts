@@ -1,0 +1,61 @@
+// The pacer on a manual clock: window limit, first come first served per owner, independent owners, 429 penalties.
+import { describe, expect, it } from 'vitest';
+import { createPacer } from '../../src/highlevel/pacer.js';
+import { createManualClock } from '../../src/lib/clock.js';
+
+function setup(max = 3, intervalMs = 1_000) {
+  const clock = createManualClock(0);
+  const sleeps: number[] = [];
+  const sleep = async (ms: number) => {
+    sleeps.push(ms);
+    clock.advance(ms);
+  };
+  return { clock, sleeps, pacer: createPacer({ clock, sleep, max, intervalMs }) };
+}
+
+describe('createPacer', () => {
+  it('when more than max requests are asked for within a window, then the extra ones wait for the window to slide', async () => {
+    const { clock, pacer } = setup();
+    const grantedAt: number[] = [];
+    await Promise.all(Array.from({ length: 7 }, () => pacer.acquire('loc').then(() => grantedAt.push(clock.now()))));
+    expect(grantedAt).toEqual([0, 0, 0, 1_000, 1_000, 1_000, 2_000]);
+  });
+
+  it('when callers of one owner queue up, then they are served in the order they asked', async () => {
+    const { pacer } = setup(1);
+    const order: number[] = [];
+    await Promise.all([1, 2, 3, 4].map((n) => pacer.acquire('loc').then(() => order.push(n))));
+    expect(order).toEqual([1, 2, 3, 4]);
+  });
+
+  it('when one owner is at its limit, then another owner is not held back', async () => {
+    const { clock, pacer } = setup(2);
+    await pacer.acquire('busy');
+    await pacer.acquire('busy');
+    await pacer.acquire('other');
+    expect(clock.now()).toBe(0);
+  });
+
+  it('when an owner is penalized after a 429, then its next request waits that long', async () => {
+    const { clock, sleeps, pacer } = setup();
+    pacer.penalize('loc', 2_500);
+    await pacer.acquire('loc');
+    expect(sleeps).toEqual([2_500]);
+    expect(clock.now()).toBe(2_500);
+  });
+
+  it('when HighLevel reports no requests remaining, then the owner waits out the reported interval', async () => {
+    const { clock, pacer } = setup(90, 10_000);
+    pacer.observe('loc', { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Interval-Milliseconds': '4000' });
+    await pacer.acquire('loc');
+    expect(clock.now()).toBe(4_000);
+  });
+
+  it('when HighLevel reports a few remaining, then only that many go before the window ends', async () => {
+    const { clock, pacer } = setup(90, 10_000);
+    pacer.observe('loc', { 'x-ratelimit-remaining': '2' });
+    const grantedAt: number[] = [];
+    await Promise.all(Array.from({ length: 3 }, () => pacer.acquire('loc').then(() => grantedAt.push(clock.now()))));
+    expect(grantedAt).toEqual([0, 0, 10_000]);
+  });
+});
