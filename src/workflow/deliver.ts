@@ -61,6 +61,8 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
 
   const contact = await findContact(deps, location.locationId, call.contactId, phone);
   if (contact?.smsDnd) return skip('dnd');
+  // Last of the checks on purpose: a lookup may cost money, so it runs only for a number that would be texted now.
+  if (await deps.lineTypes?.isLandline({ locationId: location.locationId, phone, settings, lookupAllowed: features.twilio })) return skip('landline');
 
   const respectsWindow = kind === 'followup' || settings.textBackPolicy === 'respect-quiet-hours';
   if (respectsWindow) {

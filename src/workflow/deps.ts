@@ -1,6 +1,6 @@
 // Everything the workflow rules are given to work with, and the few things they report back.
 import type { Clock } from '../lib/clock.js';
-import type { ContactDirectory, LocationDirectory, MessageSender } from './ports.js';
+import type { ContactDirectory, LineTypeChecker, LocationDirectory, MessageSender } from './ports.js';
 import type { AuditLog, CallLog, Installations, LocationFlags, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './stores.js';
 import type { PlansTable } from './plans.js';
 
@@ -42,6 +42,8 @@ export interface WorkflowDeps {
   providerName(settings: import('./settings.js').LocationSettings, options?: { twilioAllowed?: boolean }): string;
   /** For a location never installed directly: asks the agency install whether it covers it (mints a token). */
   adoptFromAgency?(locationId: string): Promise<{ companyId: string } | null>;
+  /** Landlines cannot receive texts: known or looked-up ones are skipped. Absent: no line-type knowledge. */
+  lineTypes?: LineTypeChecker;
   signal?(signal: WorkflowSignal): void;
   /** How long a location's name, time zone and numbers are trusted before they are read again. */
   profileMaxAgeMs?: number;

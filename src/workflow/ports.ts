@@ -85,3 +85,14 @@ export interface MessageSender {
   /** Resolves with the provider's receipt, or rejects with a SendFailure. */
   send(text: OutgoingText, settings: LocationSettings): Promise<SendReceipt>;
 }
+
+// ── Numbers ───────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface LineTypeChecker {
+  /**
+   * True when the number is known to be a landline (learned from a provider error, or a cached lookup), or when the
+   * location's landline check is on (and its plan includes Twilio: `lookupAllowed`) and a lookup says so now.
+   * Never throws: when no lookup is possible it answers false.
+   */
+  isLandline(input: { locationId: string; phone: string; settings: LocationSettings; lookupAllowed?: boolean }): Promise<boolean>;
+}

@@ -7,6 +7,8 @@ import { sendReserved } from './send-reserved.js';
 import { renderTemplate } from './templates.js';
 import { analyzeText } from './segments.js';
 import type { MessageKind } from './ports.js';
+import { appendOptOutLink, optOutLinkFor } from './web-opt-out.js';
+import { featuresFor } from './plans.js';
 
 export interface InboundText {
   locationId: string;
@@ -73,7 +75,10 @@ export async function handleInboundText(deps: WorkflowDeps, text: InboundText): 
 
 async function answer(deps: WorkflowDeps, ctx: LocationContext, text: InboundText, phone: string, kind: MessageKind, template: string): Promise<void> {
   const settings = ctx.location.settings;
-  const body = renderTemplate(template, { businessName: ctx.businessName, businessPhone: ctx.businessPhone }, { firstNameFallback: settings.firstNameFallback });
+  // Only HELP and the opt-out confirmation offer the web opt-out page; an opt-in confirmation never does.
+  const link = kind === 'help' || kind === 'opt-out-confirmation' ? optOutLinkFor(deps, ctx.location.locationId, settings) : null;
+  const rendered = renderTemplate(template, { businessName: ctx.businessName, businessPhone: ctx.businessPhone, optOutLink: link }, { firstNameFallback: settings.firstNameFallback });
+  const body = appendOptOutLink(rendered, template, link);
   await sendReserved(deps, settings, {
     locationId: ctx.location.locationId,
     sendKey: `${kind}:${ctx.location.locationId}:${text.replyKey}`,
@@ -85,6 +90,7 @@ async function answer(deps: WorkflowDeps, ctx: LocationContext, text: InboundTex
     segments: analyzeText(body).segments,
     // These answer a text from the number itself, so they reach it even when it is suppressed.
     checkSuppression: false,
+    twilioAllowed: featuresFor(ctx.location.planId, deps.plans).features.twilio,
   });
 }
 

@@ -87,6 +87,10 @@ export const LocationSettingsSchema = z.object({
   /** The location's HighLevel setup already appends an opt-out line, so the app must not add a second. */
   highLevelAppendsOptOut: z.boolean().default(false),
   firstNameFallback: z.string().trim().max(40).default('there'),
+  /** Who sends the location's texts: its HighLevel SMS setup, or a Twilio account (credentials: PUT provider). */
+  provider: z.enum(['highlevel', 'twilio']).default('highlevel'),
+  /** Look up a number's line type with Twilio before the first text to it, and skip landlines. */
+  landlineCheck: z.boolean().default(false),
 });
 
 export type LocationSettings = z.infer<typeof LocationSettingsSchema>;

@@ -1,6 +1,5 @@
 // At most once: a crash between reserving a send and recording its result leaves it "unknown", never resent.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import nock from 'nock';
 import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
 import { composeApp } from '../../src/compose.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -11,7 +10,7 @@ const CALLER = '+12125550147';
 let h: Harness;
 
 beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); });
-afterEach(async () => { nock.abortPendingRequests(); await h.close(); });
+afterEach(async () => { await h.close(); });
 
 describe('crash between reserve and send', () => {
   it('when the process dies while the send is in flight, then after restart the text is marked unknown and never resent', async () => {
