@@ -31,6 +31,8 @@ export interface Harness {
   http: ReturnType<typeof supertest>;
   /** POSTs a webhook signed with the harness's Ed25519 key (timestamp and webhookId added unless given). */
   webhook(payload: Record<string, unknown>, options?: { sign?: boolean; headers?: Record<string, string> }): supertest.Test;
+  /** POSTs any raw body to the webhook route, signed with the harness's key. */
+  signedRaw(rawBody: string): supertest.Test;
   /** Runs every job due now (and any they schedule for now). */
   runJobs(): Promise<number>;
   /** Moves the clock and runs what fell due. */
@@ -39,7 +41,8 @@ export interface Harness {
   seedLocation(locationId: string, options?: { name?: string; timeZone?: string; numbers?: string[]; settings?: SettingsPatch; companyId?: string }): void;
   /** A nock scope for HighLevel whose requests are recorded and checked against the OpenAPI specs at close(). */
   highLevel(): nock.Scope;
-  recorded: RecordedRequest[];
+  /** Every request that reached a nock interceptor so far. */
+  readonly recorded: RecordedRequest[];
   close(): Promise<void>;
 }
 
@@ -74,8 +77,7 @@ export async function createHarness(options: { env?: Record<string, string>; sta
     unmatched.push(`${req.method ?? ''} ${req.options?.host ?? ''}${req.path ?? req.options?.path ?? ''}`);
   };
   nock.emitter.on('no match', onNoMatch);
-  const recorders: { stop(): void }[] = [];
-  const recorded: RecordedRequest[] = [];
+  const recorders: { requests: RecordedRequest[]; stop(): void }[] = [];
   const box = createSecretBox(encryptionKey);
   const tokens = createTokenStore(app.db, box);
   const locations = createLocationStore(app.db);
@@ -83,7 +85,8 @@ export async function createHarness(options: { env?: Record<string, string>; sta
 
   let counter = 0;
   const harness: Harness = {
-    app, config, clock, dir, logs, http, recorded,
+    app, config, clock, dir, logs, http,
+    get recorded() { return recorders.flatMap((r) => r.requests); },
     webhook(payload, opts = {}) {
       const body = JSON.stringify({ timestamp: new Date(clock.now()).toISOString(), webhookId: `wh-${++counter}-${Math.random().toString(36).slice(2)}`, ...payload });
       const req = http.post('/webhooks/highlevel').set('content-type', 'application/json');
@@ -93,6 +96,10 @@ export async function createHarness(options: { env?: Record<string, string>; sta
       }
       for (const [name, value] of Object.entries(opts.headers ?? {})) req.set(name, value);
       return req.send(body);
+    },
+    signedRaw(rawBody) {
+      const { header, signature } = signWebhookBody(rawBody, keys.privateKey);
+      return http.post('/webhooks/highlevel').set('content-type', 'application/json').set(header, signature).send(rawBody);
     },
     runJobs: () => app.worker.runDue(),
     async advance(ms) {
@@ -107,12 +114,12 @@ export async function createHarness(options: { env?: Record<string, string>; sta
     },
     highLevel() {
       const scope = nock(HL);
-      const recorder = recordNockRequests(scope);
-      recorders.push({ stop: () => { recorded.push(...recorder.requests); recorder.stop(); } });
+      recorders.push(recordNockRequests(scope));
       return scope;
     },
     async close() {
       nock.emitter.off('no match', onNoMatch);
+      const recorded = harness.recorded;
       for (const recorder of recorders) recorder.stop();
       const pending = nock.pendingMocks();
       nock.cleanAll();

@@ -18,6 +18,8 @@ export interface RecordedRequest extends OutgoingRequest {
 export interface OpenApiChecker {
   /** Problems found, each prefixed by the operation ("POST /conversations/messages: …"); empty when conforming. */
   check(req: OutgoingRequest): string[];
+  /** The OAuth scopes the matched operation's security requirement names (empty when none or no match). */
+  scopesFor(method: string, path: string): string[];
 }
 export interface OpenApiCheckerOptions {
   specDir?: string;
@@ -224,12 +226,18 @@ export function loadOpenApiChecker(options: OpenApiCheckerOptions = {}): OpenApi
       checkBody(operation, req.body, headers, problems);
       return problems.map((p) => `${method} ${operation.template}: ${p}`);
     },
+    scopesFor(method, path) {
+      const operation = findOperation(method.toUpperCase(), splitPath(new URL(path, 'http://openapi.invalid').pathname));
+      if (typeof operation === 'string') return [];
+      const requirements: Node[] = operation.op.security ?? loadDoc(operation.file).security ?? [];
+      return [...new Set(requirements.flatMap((r) => Object.values(r).flat() as string[]))];
+    },
   };
 }
 
 /**
- * nock 15 emits no global per-request event (nock.emitter only has 'no match'), but every Scope emits
- * 'request' (fetch Request, interceptor, body string) when one of its interceptors matches. So: pass the scopes the
+ * nock emits no global per-request event (nock.emitter only has 'no match'), but every Scope emits
+ * 'request' (the intercepted request, interceptor, body string) when one of its interceptors matches. So: pass the scopes the
  * test created (`nock(base).post(...).reply(...)` returns its scope) and read `requests` after the calls ran.
  * Requests no interceptor matched are not recorded (nock already fails them).
  */

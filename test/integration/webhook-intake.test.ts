@@ -1,0 +1,97 @@
+// POST /webhooks/highlevel from outside: signatures, timestamps, malformed and oversized bodies, dedupe, storage.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateRsaWebhookKeyPair, generateWebhookKeyPair, signWebhookBody } from '../../src/highlevel/webhook-signer.js';
+import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
+
+let h: Harness;
+beforeEach(async () => { h = await createHarness(); h.seedLocation('loc-1'); });
+afterEach(async () => { await h.close(); });
+
+const jobs = () => h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'highlevel-event'`).pluck().get();
+const event = () => missedCall({ locationId: 'loc-1', contactId: 'c-1', from: '+12125550147' });
+
+function post(body: string, headers: Record<string, string>) {
+  const req = h.http.post('/webhooks/highlevel').set('content-type', 'application/json');
+  for (const [k, v] of Object.entries(headers)) req.set(k, v);
+  return req.send(body);
+}
+
+describe('webhook signatures', () => {
+  it('when the Ed25519 signature is valid, then the event is stored and acknowledged with 200', async () => {
+    const res = await h.webhook(event());
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'stored' });
+    expect(jobs()).toBe(1);
+  });
+
+  it('when the signature is missing, then 401 and nothing is stored', async () => {
+    expect((await h.webhook(event(), { sign: false })).status).toBe(401);
+    expect(jobs()).toBe(0);
+  });
+
+  it('when the body was tampered with after signing, then 401', async () => {
+    const body = JSON.stringify({ ...event(), timestamp: new Date(h.clock.now()).toISOString(), webhookId: 'w1' });
+    const { signature } = signWebhookBody(body, generateWebhookKeyPair().privateKey);
+    const tampered = body.replace('loc-1', 'loc-2');
+    expect((await post(tampered, { 'x-ghl-signature': signature })).status).toBe(401);
+    expect(jobs()).toBe(0);
+  });
+
+  it('when the signature was made with another key, then 401', async () => {
+    const body = JSON.stringify({ ...event(), webhookId: 'w2' });
+    const { signature } = signWebhookBody(body, generateWebhookKeyPair().privateKey);
+    expect((await post(body, { 'x-ghl-signature': signature })).status).toBe(401);
+  });
+
+  it('when the signature is garbage, then 401 (and for the legacy RSA header too)', async () => {
+    const body = JSON.stringify(event());
+    expect((await post(body, { 'x-ghl-signature': 'not-base64!!' })).status).toBe(401);
+    const { signature } = signWebhookBody(body, generateRsaWebhookKeyPair().privateKey);
+    expect((await post(body, { 'x-wh-signature': signature })).status).toBe(401);
+  });
+});
+
+describe('webhook envelope', () => {
+  it('when the timestamp is more than 5 minutes old or ahead, then 401', async () => {
+    const old = new Date(h.clock.now() - 6 * 60_000).toISOString();
+    const ahead = new Date(h.clock.now() + 6 * 60_000).toISOString();
+    expect((await h.webhook({ ...event(), timestamp: old })).status).toBe(401);
+    expect((await h.webhook({ ...event(), timestamp: ahead })).status).toBe(401);
+    expect((await h.webhook({ ...event(), timestamp: new Date(h.clock.now() - 4 * 60_000).toISOString() })).status).toBe(200);
+  });
+
+  it('when the body is not JSON or not an object, then 400', async () => {
+    // Signed with the harness key: the signature is right, the content is not.
+    for (const raw of ['not json', '[1,2]', 'null', '"text"', '{"type":']) {
+      expect((await h.signedRaw(raw)).status, raw).toBe(400);
+    }
+  });
+
+  it('when the body is over the limit, then 413', async () => {
+    const huge = JSON.stringify({ ...event(), body: 'x'.repeat(300 * 1024) });
+    const res = await h.signedRaw(huge);
+    expect(res.status).toBe(413);
+  });
+
+  it('when the same webhookId arrives again, then 200 and it is stored once', async () => {
+    const payload = { ...event(), webhookId: 'same-id' };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => h.webhook(payload)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.body.status === 'stored')).toHaveLength(1);
+    expect(jobs()).toBe(1);
+  });
+
+  it('when the event type is one the app does not use, then 200 without storing it', async () => {
+    const res = await h.webhook({ type: 'ContactTagUpdate', locationId: 'loc-1' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ignored' });
+    expect(jobs()).toBe(0);
+  });
+
+  it('when the database cannot store the event, then 429 so HighLevel redelivers', async () => {
+    h.app.db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'disk full'); END;`);
+    expect((await h.webhook(event())).status).toBe(429);
+    h.app.db.exec('DROP TRIGGER refuse');
+  });
+});
+
