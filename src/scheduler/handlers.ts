@@ -5,6 +5,7 @@ import { JOB, type WorkflowDeps } from '../workflow/deps.js';
 import { handleEvent } from '../workflow/handle-event.js';
 import { runTextBack } from '../workflow/text-back.js';
 import { runFollowUp } from '../workflow/follow-up.js';
+import { runCatchUp, type CatchUpJob } from '../workflow/catch-up.js';
 import type { FollowUpJob } from '../workflow/text-back.js';
 import type { TextBackJob } from '../workflow/missed-call.js';
 import type { JobHandler } from './worker.js';
@@ -26,5 +27,6 @@ export function workflowJobHandlers(deps: WorkflowDeps, logger: Logger): Record<
       logger.info({ job: job.id, kind: job.kind, locationId: job.locationId, deferredTo: result?.runAgainAt }, 'follow-up job ran');
       return result;
     },
+    [JOB.catchUp]: (job) => runCatchUp(deps, job.payload as CatchUpJob),
   };
 }

@@ -11,6 +11,8 @@ export interface NewJob {
   subject?: string | null;
   /** A second enqueue with the same key is ignored: that is how webhook redeliveries and double schedules collapse. */
   dedupeKey?: string | null;
+  /** For recurring jobs: a finished (done, failed, cancelled) job with the same key is brought back instead. */
+  revive?: boolean;
   maxAttempts?: number;
 }
 
@@ -48,6 +50,12 @@ export function createJobQueue(db: Db) {
     INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at)
     VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'pending', @runAt, @maxAttempts, @createdAt)
     ON CONFLICT (dedupe_key) DO NOTHING`);
+  const insertOrRevive = db.prepare(`
+    INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at)
+    VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'pending', @runAt, @maxAttempts, @createdAt)
+    ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', run_at = excluded.run_at, payload = excluded.payload,
+      attempts = 0, last_error = NULL, finished_at = NULL, lease_until = NULL
+    WHERE jobs.status IN ('done', 'failed', 'cancelled')`);
   const claim = db.prepare(`
     UPDATE jobs SET status = 'running', lease_until = @leaseUntil, attempts = attempts + 1
     WHERE id IN (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= @now ORDER BY run_at LIMIT @limit)
@@ -86,7 +94,7 @@ export function createJobQueue(db: Db) {
   return {
     /** True when stored, false when a job with the same dedupe key already exists. */
     enqueue(job: NewJob, now: number): boolean {
-      return insert.run(row(job, now)).changes === 1;
+      return (job.revive ? insertOrRevive : insert).run(row(job, now)).changes === 1;
     },
     claimDue(now: number, limit: number, leaseMs: number): Job[] {
       return (claim.all({ now, limit, leaseUntil: now + leaseMs }) as JobRow[]).map(toJob);

@@ -61,6 +61,7 @@ export function createLocationStore(db: Db) {
   const ownerOfNumber = db.prepare(`
     SELECT n.location_id FROM location_numbers n JOIN locations l USING (location_id)
     WHERE n.phone = ? AND l.status = 'installed' LIMIT 1`).pluck();
+  const installed = db.prepare(`SELECT location_id FROM locations WHERE status = 'installed'`).pluck();
   const byCompany = db.prepare('SELECT * FROM locations WHERE company_id = ? ORDER BY name, location_id');
   const upsertCompany = db.prepare(`
     INSERT INTO companies (company_id, name, installed_at) VALUES (@companyId, @name, @now)
@@ -103,6 +104,9 @@ export function createLocationStore(db: Db) {
     /** The installed location that owns this number, if any: texting it would start a loop between locations. */
     ownerOfNumber(phone: string): string | null {
       return (ownerOfNumber.get(phone) as string | undefined) ?? null;
+    },
+    installedIds(): string[] {
+      return installed.all() as string[];
     },
     listByCompany(companyId: string): LocationRecord[] {
       return (byCompany.all(companyId) as LocationRow[]).map(toRecord);

@@ -1,6 +1,6 @@
 // Everything the workflow rules are given to work with, and the few things they report back.
 import type { Clock } from '../lib/clock.js';
-import type { ContactDirectory, LineTypeChecker, LocationDirectory, MessageSender } from './ports.js';
+import type { CallHistory, ContactDirectory, LineTypeChecker, LocationDirectory, MessageSender } from './ports.js';
 import type { AuditLog, CallLog, Installations, LocationFlags, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './stores.js';
 import type { PlansTable } from './plans.js';
 
@@ -38,6 +38,8 @@ export interface WorkflowDeps {
   contacts: ContactDirectory;
   locationDirectory: LocationDirectory;
   sender: MessageSender;
+  /** Reads HighLevel's own call records, to catch calls whose webhook never arrived. */
+  callHistory?: CallHistory;
   /** Name of the provider the location's texts go through (for the ledger). */
   providerName(settings: import('./settings.js').LocationSettings, options?: { twilioAllowed?: boolean }): string;
   /** For a location never installed directly: asks the agency install whether it covers it (mints a token). */

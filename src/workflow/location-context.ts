@@ -3,6 +3,7 @@ import { DAY } from '../lib/clock.js';
 import type { WorkflowDeps } from './deps.js';
 import type { InstalledLocation } from './stores.js';
 import { defaultSettings, mergeSettings, SettingsPatchSchema } from './settings.js';
+import { ensureCatchUp } from './catch-up.js';
 
 export interface LocationContext {
   location: InstalledLocation;
@@ -53,4 +54,5 @@ export async function installLocation(deps: WorkflowDeps, locationId: string, co
   const agencyPatch = companyId ? SettingsPatchSchema.safeParse(await deps.installations.agencyDefaults(companyId)) : null;
   const settings = agencyPatch?.success ? mergeSettings(defaultSettings(), agencyPatch.data) : defaultSettings();
   await deps.installations.install({ locationId, companyId, settings, planId, trial }, deps.clock.now());
+  await ensureCatchUp(deps, locationId);
 }

@@ -13,6 +13,9 @@ export interface CallEvent {
   from: string | null;
 }
 
+/** A missed call older than this is recorded but not texted: a text hours later would surprise more than help. */
+export const MAX_CALL_AGE_MS = 2 * 60 * 60_000;
+
 export interface TextBackJob {
   callId: number;
 }
@@ -46,6 +49,10 @@ export async function handleCall(deps: WorkflowDeps, event: CallEvent): Promise<
     return 'skipped:no-phone';
   }
   if (call.decision !== 'pending') return call.decision;
+  if (now - event.occurredAt > MAX_CALL_AGE_MS) {
+    await deps.calls.decide(call.id, 'skipped:stale', now);
+    return 'skipped:stale';
+  }
 
   // One text-back job per call, whatever number of webhook deliveries carried it.
   await deps.scheduler.schedule({

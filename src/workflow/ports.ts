@@ -96,3 +96,19 @@ export interface LineTypeChecker {
    */
   isLandline(input: { locationId: string; phone: string; settings: LocationSettings; lookupAllowed?: boolean }): Promise<boolean>;
 }
+
+// ── Catch-up for lost webhooks ────────────────────────────────────────────────────────────────────────────
+
+export interface RecentCall {
+  callKey: string;
+  contactId: string | null;
+  direction: string;
+  status: string;
+  occurredAt: number;
+  from: string | null;
+}
+
+export interface CallHistory {
+  /** Calls HighLevel recorded for the location since `since` (newest conversations first, bounded). */
+  recentCalls(locationId: string, since: number): Promise<RecentCall[]>;
+}

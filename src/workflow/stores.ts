@@ -108,6 +108,8 @@ export interface ScheduledJob {
   dedupeKey: string;
   runAt: number;
   payload: unknown;
+  /** Recurring jobs: bring back a finished job with the same key. */
+  revive?: boolean;
 }
 
 export interface Scheduler {
