@@ -39,6 +39,8 @@ export interface Harness {
   advance(ms: number): Promise<number>;
   /** An installed location with a valid token and a known profile (no HighLevel call needed to load it). */
   seedLocation(locationId: string, options?: { name?: string; timeZone?: string; numbers?: string[]; settings?: SettingsPatch; companyId?: string }): void;
+  /** Answers the delivery checks that follow every HighLevel send (GET /conversations/messages/{id}), for tests that let time pass. */
+  acceptDeliveryChecks(status?: string): void;
   /** A nock scope for HighLevel whose requests are recorded and checked against the OpenAPI specs at close(). */
   highLevel(): nock.Scope;
   /** Every request that reached a nock interceptor so far. */
@@ -111,6 +113,10 @@ export async function createHarness(options: { env?: Record<string, string>; sta
       locations.install({ locationId, companyId: opts.companyId ?? 'company-1', settings: mergeSettings(defaultSettings(), opts.settings ?? {}) }, now);
       locations.saveProfile(locationId, { name: opts.name ?? 'Acme Plumbing', timeZone: opts.timeZone ?? 'America/New_York', phone: opts.numbers?.[0] ?? '+15550000000', numbers: opts.numbers ?? ['+15550000000'] }, now);
       tokens.save({ ownerId: locationId, ownerType: 'Location', companyId: opts.companyId ?? 'company-1', accessToken: `token-${locationId}`, refreshToken: `refresh-${locationId}`, expiresAt: now + 365 * 86_400_000 }, now);
+    },
+    acceptDeliveryChecks(status = 'delivered') {
+      harness.highLevel().persist().get(/^\/conversations\/messages\/[^/]+$/)
+        .reply(200, (uri) => ({ message: { id: uri.split('/').pop(), status, direction: 'outbound', messageType: 'TYPE_SMS' } }));
     },
     highLevel() {
       const scope = nock(HL);

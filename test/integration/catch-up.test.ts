@@ -11,6 +11,7 @@ let sends: number;
 beforeEach(async () => {
   h = await createHarness();
   h.seedLocation(LOC);
+  h.acceptDeliveryChecks();
   sends = 0;
   await ensureCatchUp(h.app.workflow, LOC);
 });

@@ -18,6 +18,7 @@ beforeEach(async () => {
     .reply(201, () => ({ conversationId: 'conv-1', messageId: `msg-${texts.length}` }));
   h.highLevel().persist().put('/contacts/contact-1').reply(200, { contact: { id: 'contact-1' } });
   h.highLevel().persist().post('/contacts/contact-1/tags').reply(201, { tags: ['missed-call-replied'] });
+  h.acceptDeliveryChecks();
 });
 afterEach(async () => { await h.close(); });
 

@@ -20,6 +20,7 @@ beforeEach(async () => {
     .reply(201, () => ({ conversationId: 'conv-1', messageId: `msg-${texts.length}` }));
   h.highLevel().persist().put('/contacts/contact-1', (body) => { dndUpdates.push(body); return true; }).reply(200, { contact: { id: 'contact-1' } });
   h.highLevel().persist().post('/contacts/contact-1/tags').reply(201, { tags: [] });
+  h.acceptDeliveryChecks();
   // After a day the location's name, zone and numbers are read again.
   h.highLevel().persist().get('/locations/loc-acme').reply(200, { location: { id: LOC, name: 'Acme Plumbing', timezone: 'America/New_York', phone: '+15550000000' } });
   h.highLevel().persist().get('/phone-system/numbers/location/loc-acme').reply(200, { numbers: [{ phoneNumber: '+15550000000', isDefaultNumber: true }] });

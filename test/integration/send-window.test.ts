@@ -9,6 +9,7 @@ let texts: { to: string; at: number }[];
 async function setup(caller: string, startAt: number, settings = {}) {
   h = await createHarness({ startAt });
   h.seedLocation(LOC, { settings });
+  h.acceptDeliveryChecks();
   texts = [];
   h.highLevel().persist().get('/contacts/contact-1').reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: caller } });
   h.highLevel().persist().post('/conversations/messages').reply(201, () => { texts.push({ to: caller, at: h.clock.now() }); return { conversationId: 'c', messageId: `m${texts.length}` }; });

@@ -6,7 +6,7 @@ const LOC = 'loc-acme';
 const CALLER = '+12125550147';
 let h: Harness;
 
-beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); });
+beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); h.acceptDeliveryChecks(); });
 afterEach(async () => { await h.close(); });
 
 function contactLookup(times = 1) {
