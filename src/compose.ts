@@ -23,16 +23,45 @@ import { createHighLevelApi } from './highlevel/api-client.js';
 import { createContactDirectory } from './highlevel/contact-directory.js';
 import { createLocationDirectory } from './highlevel/location-directory.js';
 import { createAgencyAdoption } from './highlevel/agency-adoption.js';
+import { createCallHistory } from './highlevel/call-history.js';
+import { createTokenKeepaliveHandler, scheduleTokenKeepalive, TOKEN_KEEPALIVE_JOB } from './highlevel/token-keepalive.js';
+import { ensureCatchUp } from './workflow/catch-up.js';
 import { createInstaller } from './highlevel/installer.js';
 import { createWebhookVerifier, loadDefaultWebhookKeys, parsePublicKeys } from './highlevel/webhook-signature.js';
 import { createHighLevelSender } from './messaging/highlevel-sender.js';
+import { createTwilioAccounts } from './store/twilio-accounts.js';
+import { createLineTypeCache } from './store/line-types.js';
+import { createDeliveryLog } from './store/delivery.js';
+import { createTwilioClients } from './messaging/twilio-client.js';
+import { createTwilioSender } from './messaging/twilio-sender.js';
+import { createRoutingSender } from './messaging/routing-sender.js';
+import { createLineTypeChecker } from './messaging/line-type-checker.js';
+import { createTwilioStatusRecorder } from './messaging/twilio-status.js';
+import { createTwilioVerifier } from './messaging/twilio-verify.js';
+import { DELIVERY_CHECK_JOB, createDeliveryCheckHandler, withDeliveryCheck } from './messaging/delivery-check.js';
+import { TWILIO_INBOUND_JOB, createTwilioInboundHandler } from './messaging/twilio-inbound.js';
+import { TWILIO_STATUS_PATH, twilioWebhookRoutes } from './http/twilio-webhooks.js';
+import { providerRoutes } from './http/provider-api.js';
+import { featuresFor } from './workflow/plans.js';
 import type { WorkflowDeps } from './workflow/deps.js';
 import { installLocation } from './workflow/location-context.js';
 import { buildApp, createRequestHandler } from './app.js';
 import { createWebhookIntake } from './http/webhook-intake.js';
 import { oauthRoutes } from './http/oauth.js';
 import { healthRoutes } from './http/health.js';
+import { pageRoutes } from './http/page.js';
 import manifest from '../app-manifest.json' with { type: 'json' };
+import { parsePlansTable } from './workflow/plans.js';
+import { optOutPageRoutes } from './http/optout-page.js';
+import { BACKUP_JOB, createBackupJob } from './scheduler/backup-job.js';
+import { createAppMetrics } from './app-metrics.js';
+import { createJobStats } from './scheduler/job-stats.js';
+import { metricsRoutes } from './http/metrics.js';
+import { createRetention } from './store/retention.js';
+import { ensureRetentionScheduled, retentionJobHandlers } from './scheduler/retention-job.js';
+import { createLocationFlags } from './store/location-flags.js';
+import { createSessionTokens } from './http/session-tokens.js';
+import { apiRoutes } from './http/api-routes.js';
 
 export interface ComposeOptions {
   config: Config;
@@ -83,19 +112,30 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const suppressions = createSuppressions(db);
   const replies = createReplyLog(db);
   const audit = createAuditLog(db);
+  const locationFlags = createLocationFlags(db);
   const queue = createJobQueue(db);
+  const twilioAccounts = createTwilioAccounts(db, box, { appAccount: config.twilio });
+  const lineTypes = createLineTypeCache(db);
+  const delivery = createDeliveryLog(db);
+  const metrics = createAppMetrics({ jobStats: createJobStats(db), clock });
 
   // ── HighLevel ──
   const redirectUri = `${config.publicUrl}${manifest.oauth.redirectPath}`;
   const oauth = createOAuthClient({ apiUrl: config.highLevel.apiUrl, clientId: config.highLevel.clientId, clientSecret: config.highLevel.clientSecret, redirectUri });
-  const accessTokens = createAccessTokens({ tokens, locations, oauth, clock, logger });
+  const accessTokens = createAccessTokens({ tokens, locations, oauth, clock, logger, onRefresh: metrics.onTokenRefresh });
   const pacer = createPacer({ clock, sleep });
-  const api = createHighLevelApi({ apiUrl: config.highLevel.apiUrl, accessTokens, pacer, clock, sleep, logger });
+  const api = createHighLevelApi({ apiUrl: config.highLevel.apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest });
 
   // ── the workflow and its job worker ──
   let worker: Worker | undefined;
   const nudge = () => worker?.nudge();
   const scheduler = createWorkflowScheduler(queue, clock, nudge);
+  // Each text goes through the provider its location chose: HighLevel (delivery polled) or its Twilio account.
+  const twilioClients = createTwilioClients();
+  const sender = createRoutingSender({
+    highlevel: withDeliveryCheck(createHighLevelSender({ api }), { scheduler, clock, logger }),
+    twilio: createTwilioSender({ accounts: twilioAccounts, clients: twilioClients, statusCallbackUrl: config.publicUrl + TWILIO_STATUS_PATH, lineTypes, clock, logger }),
+  });
   const workflow: WorkflowDeps = {
     clock,
     log: logger,
@@ -107,35 +147,67 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     scheduler,
     audit,
     tokens: {
-      forget: (ownerId) => tokens.delete(ownerId),
+      // A location's Twilio secrets go with its HighLevel tokens.
+      forget: (ownerId) => { tokens.delete(ownerId); twilioAccounts.remove(ownerId); },
       forgetCompany: (companyId) => { tokens.deleteMintedForCompany(companyId); tokens.delete(companyId); },
     },
     contacts: createContactDirectory(api),
     locationDirectory: createLocationDirectory({ api, logger }),
-    sender: createHighLevelSender({ api }),
-    providerName: () => 'highlevel',
+    callHistory: createCallHistory(api),
+    sender,
+    providerName: sender.providerName,
+    lineTypes: createLineTypeChecker({ cache: lineTypes, lookupCredentials: (id) => twilioAccounts.lookupCredentials(id), clients: twilioClients, clock, logger }),
     adoptFromAgency: createAgencyAdoption({ tokens, accessTokens, oauth, clock, logger }),
+    plans: parsePlansTable(manifest.plans),
+    publicUrl: config.publicUrl,
+    signal: metrics.onSignal,
+    locationFlags,
   };
-  worker = createWorker({ queue, handlers: workflowJobHandlers(workflow, logger), clock, logger });
+  const backups = createBackupJob({ db, queue, clock, logger, databasePath: config.databasePath, backup: config.backup, onReport: metrics.onBackup });
+  backups.ensureScheduled();
+  const retention = { retention: createRetention(db, queue), policy: config.retention, audit, logger, clock };
+  worker = createWorker({
+    queue, handlers: { ...workflowJobHandlers(workflow, logger), [BACKUP_JOB]: backups.handler,
+      [DELIVERY_CHECK_JOB]: createDeliveryCheckHandler({ api, delivery, suppressions, clock, logger }), [TWILIO_INBOUND_JOB]: createTwilioInboundHandler(workflow, logger),
+      ...retentionJobHandlers({ ...retention, queue }),
+      [TOKEN_KEEPALIVE_JOB]: createTokenKeepaliveHandler({ tokens, accessTokens, clock, logger }) },
+    clock, logger, onSettled: (job, outcome) => metrics.onJobSettled(job, outcome),
+  });
 
   // ── HTTP ──
   const verify = createWebhookVerifier(parsePublicKeys(options.webhookKeysPem ?? config.highLevel.webhookKeysPem ?? loadDefaultWebhookKeys()));
   const inbox = createInbox({ db, queue, clock, onCommit: nudge });
-  const intake = createWebhookIntake({ verify, inbox, clock, logger });
+  const intake = createWebhookIntake({ verify, inbox, clock, logger, onOutcome: metrics.onWebhookOutcome });
   const installer = createInstaller({
     oauth, tokens, audit, clock,
     installLocation: (locationId, companyId, planId) => installLocation(workflow, locationId, companyId, planId, null),
     installCompany: async (companyId) => locations.installCompany(companyId, null, clock.now()),
   });
+  // The embedded page's session tokens (JWT, key derived from ENCRYPTION_KEY; the injected clock decides expiry).
+  const sessionTokens = createSessionTokens(encryptionKey, { now: () => clock.now() });
   const app = buildApp({
     logger,
     frameAncestors: config.frameAncestors,
     routers: [
       ...(options.extraRouters ?? []),
       healthRoutes({ db, isShuttingDown: () => shuttingDown }),
+      pageRoutes({ sandbox: config.mode === 'sandbox' }),
+      metricsRoutes({ render: metrics.render }),
+      optOutPageRoutes({ workflow, clock, sandbox: config.mode === 'sandbox' }),
       oauthRoutes({
         installer, logger, marketplaceUrl: config.highLevel.marketplaceUrl, clientId: config.highLevel.clientId,
         redirectUri, scopes: manifest.oauth.scopes, sandbox: config.mode === 'sandbox',
+      }),
+      apiRoutes({
+        db, sessionTokens, sharedSecret: config.highLevel.sharedSecret, workflow, locations, suppressions, audit, locationFlags, clock, logger,
+      }),
+      providerRoutes({
+        sessionTokens, locations, accounts: twilioAccounts, verify: createTwilioVerifier(twilioClients), audit, clock, publicUrl: config.publicUrl,
+        appAccount: config.twilio, twilioAllowed: (planId) => featuresFor(planId, workflow.plans).features.twilio,
+      }),
+      twilioWebhookRoutes({
+        publicUrl: config.publicUrl, accounts: twilioAccounts, appAuthToken: config.twilio?.authToken ?? null, delivery,
+        status: createTwilioStatusRecorder({ delivery, suppressions, lineTypes, clock, logger }), scheduler, clock, logger,
       }),
     ],
   });
@@ -150,6 +222,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     start() {
       const interrupted = ledger.markInterruptedUnknown(clock.now());
       if (interrupted > 0) logger.warn({ interrupted }, 'texts interrupted by the last shutdown are marked unknown and will not be resent');
+      ensureRetentionScheduled(db, queue, clock.now());
+      scheduleTokenKeepalive(queue, clock.now());
+      for (const locationId of locations.installedIds()) void ensureCatchUp(workflow, locationId);
       worker!.start();
     },
     async stop() {

@@ -57,6 +57,9 @@ export function createTokenStore(db: Db, box: SecretBox) {
     WHERE owner_id = @ownerId AND COALESCE(refresh_token, access_token) = @revision`);
   const reconnect = db.prepare(`UPDATE tokens SET needs_reconnect = 1, reconnect_reason = @reason, updated_at = @now WHERE owner_id = @ownerId`);
   const remove = db.prepare('DELETE FROM tokens WHERE owner_id = ?');
+  const idle = db.prepare(`
+    SELECT owner_id AS ownerId, owner_type AS ownerType FROM tokens
+    WHERE refresh_token IS NOT NULL AND needs_reconnect = 0 AND updated_at < ? ORDER BY updated_at LIMIT ?`);
   const companies = db.prepare(`SELECT owner_id FROM tokens WHERE owner_type = 'Company' AND needs_reconnect = 0 ORDER BY updated_at DESC`).pluck();
   const removeMinted = db.prepare(`DELETE FROM tokens WHERE company_id = ? AND owner_type = 'Location' AND refresh_token IS NULL`);
 
@@ -96,6 +99,10 @@ export function createTokenStore(db: Db, box: SecretBox) {
     },
     delete(ownerId: string): void {
       remove.run(ownerId);
+    },
+    /** Refreshable tokens nobody has refreshed since `before` (idle installs whose refresh token would age out). */
+    idleSince(before: number, limit: number): { ownerId: string; ownerType: OwnerType }[] {
+      return idle.all(before, limit) as { ownerId: string; ownerType: OwnerType }[];
     },
     /** Agencies whose install is usable (a Company token that does not need reconnecting). */
     activeCompanyIds(): string[] {
