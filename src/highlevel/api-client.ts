@@ -62,6 +62,14 @@ export function createHighLevelApi(options: HighLevelApiOptions) {
         throw error;
       }
     },
+    /**
+     * The contact with this number, created when HighLevel finds none (it matches per the location's duplicate-contact
+     * setting). Only locationId and phone are sent: upsert overwrites every field it is given.
+     */
+    async upsertContact(locationId: string, phone: string) {
+      const spec = { ...get('/contacts/upsert', {}), method: 'POST', body: { locationId, phone } } as const;
+      return (await call(locationId, spec, S.UpsertContactResponseSchema)).contact;
+    },
     async addContactTags(locationId: string, contactId: string, tags: string[]): Promise<void> {
       await request(locationId, { ...get('/contacts/{contactId}/tags', { contactId }), method: 'POST', body: { tags } });
     },

@@ -73,6 +73,8 @@ export type HighLevelContact = z.infer<typeof ContactSchema>;
 export const ContactResponseSchema = z.looseObject({ contact: ContactSchema });
 /** The duplicate search's answer is undocumented: {contact}, {contact: null} or no contact field at all. */
 export const DuplicateContactResponseSchema = z.looseObject({ contact: ContactSchema.nullish() });
+/** POST /contacts/upsert: `{ new, contact }`. */
+export const UpsertContactResponseSchema = z.looseObject({ new: z.boolean().nullish(), contact: ContactSchema });
 
 export const LocationResponseSchema = z.looseObject({
   location: z.looseObject({ id: text, name: text, timezone: text, phone: text }),

@@ -4,7 +4,7 @@ import type { Contact, ContactDirectory } from '../workflow/ports.js';
 import type { HighLevelApi } from './api-client.js';
 import type { HighLevelContact } from './api-schemas.js';
 
-type ContactsApi = Pick<HighLevelApi, 'getContact' | 'findContactByPhone' | 'setSmsDnd' | 'addContactTags'>;
+type ContactsApi = Pick<HighLevelApi, 'getContact' | 'findContactByPhone' | 'setSmsDnd' | 'addContactTags' | 'upsertContact'>;
 
 export function createContactDirectory(api: ContactsApi): ContactDirectory {
   return {
@@ -22,6 +22,7 @@ export function createContactDirectory(api: ContactsApi): ContactDirectory {
     },
     setSmsDnd: (locationId, contactId, message) => api.setSmsDnd(locationId, contactId, message),
     addTag: (locationId, contactId, tag) => api.addContactTags(locationId, contactId, [tag]),
+    ensureContact: async (locationId, phone) => toContact(await api.upsertContact(locationId, phone)),
   };
 }
 

@@ -3,6 +3,7 @@ import type { HighLevelEvent } from '../highlevel/events.js';
 import type { WorkflowDeps } from './deps.js';
 import { handleCall } from './missed-call.js';
 import { handleInboundText } from './replies.js';
+import { noticeOutboundText } from './native-textback.js';
 import { handleDnd, handleInstall, handleLocationUpdate, handlePlanChange, handleUninstall } from './lifecycle.js';
 
 export async function handleEvent(deps: WorkflowDeps, event: HighLevelEvent): Promise<string> {
@@ -10,6 +11,7 @@ export async function handleEvent(deps: WorkflowDeps, event: HighLevelEvent): Pr
     case 'call':
       return handleCall(deps, event);
     case 'sms':
+      if (event.direction === 'outbound') return noticeOutboundText(deps, event);
       if (event.direction !== 'inbound') return 'ignored:outbound-sms';
       return handleInboundText(deps, {
         locationId: event.locationId, contactId: event.contactId, replyKey: event.messageKey,

@@ -28,6 +28,7 @@ export async function sendTestMessage(
   // Checked before HighLevel is asked for a contact, so a suppressed number is not even created there.
   if (await deps.suppressions.isSuppressed(locationId, phone)) return { status: 'suppressed' };
   const { settings } = location;
+  const twilioAllowed = featuresFor(location.planId, deps.plans).features.twilio;
 
   let contact: Contact | null = null;
   let lookupError: unknown = null;
@@ -54,7 +55,7 @@ export async function sendTestMessage(
       const outcome = await sendReserved(deps, settings, {
         locationId, sendKey: `test:${locationId}:${randomUUID()}`, kind: 'test', callId: null, contactId, phone,
         body: text, segments: analyzeText(text).segments, checkSuppression: true,
-        twilioAllowed: featuresFor(location!.planId, deps.plans).features.twilio,
+        twilioAllowed,
       });
       if (outcome.result === 'skipped') return { status: 'suppressed' };
       if (outcome.result === 'sent') return { status: 'sent', text };

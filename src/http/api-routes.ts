@@ -1,0 +1,58 @@
+// The embedded page's API in one router: session exchange, the location routes, the agency routes (docs/briefs/api.md).
+import { Router } from 'express';
+import { HOUR, MINUTE, type Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Db } from '../store/db.js';
+import type { LocationStore } from '../store/locations.js';
+import type { SuppressionStore } from '../store/suppressions.js';
+import type { AuditStore } from '../store/audit.js';
+import type { LocationFlagStore } from '../store/location-flags.js';
+import { createInstallStatus } from '../store/install-status.js';
+import { createActivityLog } from '../store/activity.js';
+import { createStats } from '../store/stats.js';
+import type { WorkflowDeps } from '../workflow/deps.js';
+import type { SessionTokens } from './session-tokens.js';
+import { createRateLimiter } from './rate-limit.js';
+import { sessionRoutes } from './session-routes.js';
+import { settingsRoutes } from './settings-routes.js';
+import { activityRoutes } from './activity-routes.js';
+import { suppressionRoutes } from './suppression-routes.js';
+import { agencyRoutes } from './agency-routes.js';
+
+export interface ApiRoutesDeps {
+  db: Db;
+  sessionTokens: SessionTokens;
+  /** HIGHLEVEL_SHARED_SECRET: decrypts the page's user context. */
+  sharedSecret: string;
+  workflow: WorkflowDeps;
+  locations: LocationStore;
+  suppressions: SuppressionStore;
+  audit: AuditStore;
+  locationFlags: LocationFlagStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Session exchanges per client address per minute: plenty for people opening the page, too few to probe decryption. */
+export const SESSION_ATTEMPTS_PER_MINUTE = 30;
+/** Test texts per location per hour: they reach real phones. */
+export const TEST_MESSAGES_PER_HOUR = 20;
+
+export function apiRoutes(deps: ApiRoutesDeps): Router {
+  const { db, clock, sessionTokens, workflow, locations } = deps;
+  const installStatus = createInstallStatus(db);
+  const stats = createStats(db);
+  const router = Router();
+  router.use(sessionRoutes({
+    sessionTokens, sharedSecret: deps.sharedSecret, locations, installStatus, logger: deps.logger,
+    limiter: createRateLimiter({ limit: SESSION_ATTEMPTS_PER_MINUTE, windowMs: MINUTE, clock }),
+  }));
+  router.use(settingsRoutes({
+    sessionTokens, workflow, locations, installStatus, locationFlags: deps.locationFlags, audit: deps.audit, clock,
+    testLimiter: createRateLimiter({ limit: TEST_MESSAGES_PER_HOUR, windowMs: HOUR, clock }),
+  }));
+  router.use(activityRoutes({ sessionTokens, locations, activity: createActivityLog(db), stats, clock }));
+  router.use(suppressionRoutes({ sessionTokens, workflow, suppressions: deps.suppressions }));
+  router.use(agencyRoutes({ sessionTokens, locations, installStatus, stats, audit: deps.audit, plans: workflow.plans, workflow, clock }));
+  return router;
+}

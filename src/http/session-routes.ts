@@ -1,0 +1,77 @@
+// POST /api/session and /api/agency-session: HighLevel's encrypted user context in, a short-lived session token out.
+// Rate-limited per client address before anything is decrypted, so decryption failures cannot be probed at speed.
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../lib/logger.js';
+import { decryptUserContext, SsoDecryptError, type UserContext } from '../highlevel/sso.js';
+import type { LocationStore } from '../store/locations.js';
+import type { InstallStatus } from '../store/install-status.js';
+import type { SessionTokens } from './session-tokens.js';
+import { rateLimitByIp, type RateLimiter } from './rate-limit.js';
+import { parseOr422 } from './validation.js';
+
+export interface SessionRoutesDeps {
+  sessionTokens: SessionTokens;
+  sharedSecret: string;
+  locations: Pick<LocationStore, 'get'>;
+  installStatus: Pick<InstallStatus, 'companyInstalled'>;
+  limiter: RateLimiter;
+  logger: Logger;
+}
+
+const ExchangeSchema = z.object({ payload: z.string().min(1).max(16_384) });
+
+const userOf = (ctx: UserContext) => ({ id: ctx.userId, name: ctx.userName ?? null, role: ctx.role });
+
+export function sessionRoutes(deps: SessionRoutesDeps): Router {
+  const router = Router();
+  const limit = rateLimitByIp(deps.limiter);
+
+  /** The decrypted context, or null after answering 401 (one answer for every way decryption can fail). */
+  function decrypt(payload: string, res: Response): UserContext | null {
+    try {
+      return decryptUserContext(payload, deps.sharedSecret);
+    } catch (error) {
+      if (!(error instanceof SsoDecryptError)) throw error;
+      res.status(401).json({ error: 'invalid_payload', message: 'The user context could not be read.' });
+      return null;
+    }
+  }
+
+  router.post('/api/session', limit, (req, res) => {
+    const body = parseOr422(ExchangeSchema, req.body, res);
+    if (!body) return;
+    const ctx = decrypt(body.payload, res);
+    if (!ctx) return;
+    const locationId = ctx.activeLocation;
+    if (!locationId) return void res.status(403).json({ error: 'no_location', message: 'Open TextBack from inside a sub-account.' });
+    const location = deps.locations.get(locationId);
+    if (!location || location.status !== 'installed') {
+      return void res.status(403).json({ error: 'not_installed', message: 'TextBack is not installed in this sub-account.' });
+    }
+    const { token, expiresAt } = deps.sessionTokens.issue({
+      userId: ctx.userId, userName: ctx.userName ?? null, role: ctx.role, scope: 'location', locationId, companyId: location.companyId ?? ctx.companyId,
+    });
+    deps.logger.info({ locationId, userId: ctx.userId }, 'location session started');
+    res.json({ token, expiresAt, locationId, user: userOf(ctx) });
+  });
+
+  router.post('/api/agency-session', limit, (req, res) => {
+    const body = parseOr422(ExchangeSchema, req.body, res);
+    if (!body) return;
+    const ctx = decrypt(body.payload, res);
+    if (!ctx) return;
+    if (ctx.activeLocation) return void res.status(403).json({ error: 'location_context', message: 'Opened inside a sub-account: use the sub-account session.' });
+    if (ctx.role !== 'admin') return void res.status(403).json({ error: 'not_admin', message: 'Only agency admins can see the agency view.' });
+    if (!deps.installStatus.companyInstalled(ctx.companyId)) {
+      return void res.status(403).json({ error: 'not_installed', message: 'TextBack is not installed for this agency.' });
+    }
+    const { token, expiresAt } = deps.sessionTokens.issue({
+      userId: ctx.userId, userName: ctx.userName ?? null, role: ctx.role, scope: 'agency', locationId: null, companyId: ctx.companyId,
+    });
+    deps.logger.info({ companyId: ctx.companyId, userId: ctx.userId }, 'agency session started');
+    res.json({ token, expiresAt, companyId: ctx.companyId, user: userOf(ctx) });
+  });
+
+  return router;
+}
