@@ -29,6 +29,7 @@ export function buildApp(options: AppOptions): express.Express {
         'script-src': ["'self'"],
         'style-src': ["'self'"],
         'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
         'connect-src': ["'self'"],
         'frame-ancestors': ["'self'", ...options.frameAncestors],
         'frame-src': ["'self'"],

@@ -24,6 +24,7 @@ import { createContactDirectory } from './highlevel/contact-directory.js';
 import { createLocationDirectory } from './highlevel/location-directory.js';
 import { createAgencyAdoption } from './highlevel/agency-adoption.js';
 import { createCallHistory } from './highlevel/call-history.js';
+import { WEBHOOK_JOB } from './highlevel/events.js';
 import { createTokenKeepaliveHandler, scheduleTokenKeepalive, TOKEN_KEEPALIVE_JOB } from './highlevel/token-keepalive.js';
 import { ensureCatchUp } from './workflow/catch-up.js';
 import { createInstaller } from './highlevel/installer.js';
@@ -59,6 +60,8 @@ import { createJobStats } from './scheduler/job-stats.js';
 import { metricsRoutes } from './http/metrics.js';
 import { createRetention } from './store/retention.js';
 import { ensureRetentionScheduled, retentionJobHandlers } from './scheduler/retention-job.js';
+import { createDataRights } from './store/data-rights.js';
+import { dataRoutes } from './http/data-api.js';
 import { createLocationFlags } from './store/location-flags.js';
 import { createSessionTokens } from './http/session-tokens.js';
 import { apiRoutes } from './http/api-routes.js';
@@ -150,6 +153,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       // A location's Twilio secrets go with its HighLevel tokens.
       forget: (ownerId) => { tokens.delete(ownerId); twilioAccounts.remove(ownerId); },
       forgetCompany: (companyId) => { tokens.deleteMintedForCompany(companyId); tokens.delete(companyId); },
+      hasOwnGrant: (locationId) => tokens.get(locationId)?.refreshToken != null,
     },
     contacts: createContactDirectory(api),
     locationDirectory: createLocationDirectory({ api, logger }),
@@ -169,9 +173,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   worker = createWorker({
     queue, handlers: { ...workflowJobHandlers(workflow, logger), [BACKUP_JOB]: backups.handler,
       [DELIVERY_CHECK_JOB]: createDeliveryCheckHandler({ api, delivery, suppressions, clock, logger }), [TWILIO_INBOUND_JOB]: createTwilioInboundHandler(workflow, logger),
-      ...retentionJobHandlers({ ...retention, queue }),
+      ...retentionJobHandlers(retention),
       [TOKEN_KEEPALIVE_JOB]: createTokenKeepaliveHandler({ tokens, accessTokens, clock, logger }) },
     clock, logger, onSettled: (job, outcome) => metrics.onJobSettled(job, outcome),
+    forgetPayloadOf: new Set([WEBHOOK_JOB, TWILIO_INBOUND_JOB]),
   });
 
   // ── HTTP ──
@@ -201,6 +206,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       apiRoutes({
         db, sessionTokens, sharedSecret: config.highLevel.sharedSecret, workflow, locations, suppressions, audit, locationFlags, clock, logger,
       }),
+      dataRoutes({ sessionTokens, dataRights: createDataRights(db), audit, clock }),
       providerRoutes({
         sessionTokens, locations, accounts: twilioAccounts, verify: createTwilioVerifier(twilioClients), audit, clock, publicUrl: config.publicUrl,
         appAccount: config.twilio, twilioAllowed: (planId) => featuresFor(planId, workflow.plans).features.twilio,
@@ -222,7 +228,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     start() {
       const interrupted = ledger.markInterruptedUnknown(clock.now());
       if (interrupted > 0) logger.warn({ interrupted }, 'texts interrupted by the last shutdown are marked unknown and will not be resent');
-      ensureRetentionScheduled(db, queue, clock.now());
+      ensureRetentionScheduled(queue, clock.now());
       scheduleTokenKeepalive(queue, clock.now());
       for (const locationId of locations.installedIds()) void ensureCatchUp(workflow, locationId);
       worker!.start();

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router, type Request, type Response } from 'express';
+import { defaultSettings } from '../workflow/settings.js';
 
 export interface PageOptions {
   /** Sandbox mode: the page shows its sandbox banner (the server marks it with <meta name="textback-mode">). */
@@ -38,8 +39,12 @@ export function pageRoutes(options: PageOptions): Router {
   const version = `v-${hashAll([...assets.values()].map((file) => file.etag).concat(readFileSync(join(viewsDir, 'index.html'), 'utf8')))}`;
   const page = buildIndex(readFileSync(join(viewsDir, 'index.html'), 'utf8'), options.sandbox, version);
 
+  // The agency defaults editor starts from these and shows what the agency changed on top.
+  const defaults = toFile(Buffer.from(JSON.stringify(defaultSettings())), '.json');
+
   const router = Router();
   router.get(['/app', '/app/'], (req, res) => send(req, res, page, REVALIDATE));
+  router.get('/app/settings-defaults.json', (req, res) => send(req, res, defaults, REVALIDATE));
   router.get(/^\/app\/assets\/(.+)$/, (req, res, next) => {
     const path = (req.params as Record<string, string>)[0] ?? '';
     const versioned = /^(v-[0-9a-f]+)\/(.+)$/.exec(path);

@@ -61,6 +61,8 @@ export function createWebhookIntake(deps: IntakeDeps) {
     }
     if (typeof fields.type !== 'string' || !HANDLED_EVENT_TYPES.has(fields.type)) return 'ignored';
 
+    // Voicemail and recording URLs are never kept, not even in the queue.
+    delete fields.attachments;
     const webhookId = typeof fields.webhookId === 'string' && fields.webhookId ? fields.webhookId : null;
     try {
       return await deps.inbox.add({

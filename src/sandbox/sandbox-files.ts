@@ -6,6 +6,8 @@ import { generateKey } from '../lib/crypto.js';
 
 export const SandboxStateSchema = z.object({
   clockOffsetMs: z.number().finite().default(0),
+  /** How much time the sandbox page made pass, in total (shown on the page). */
+  advancedMs: z.number().finite().min(0).default(0),
   /** The stand-in keeps contacts in memory: they are re-created with the same ids so the app's records still match. */
   contacts: z.array(z.object({ id: z.string().min(1), phone: z.string().min(1) })).default(() => []),
 });

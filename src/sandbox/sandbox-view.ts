@@ -36,8 +36,11 @@ export function formatPhone(e164: string): string {
   return match ? `(${match[1]}) ${match[2]}-${match[3]}` : e164;
 }
 
-export function createTimeFormatter(timeZone: string): (at: number) => string {
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: 'numeric', minute: '2-digit' });
+/** "Tue 11:00 AM" in the business's zone; with `withDate`, "Tue, Jan 6, 11:00 AM". */
+export function createTimeFormatter(timeZone: string, withDate = false): (at: number) => string {
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone, weekday: 'short', hour: 'numeric', minute: '2-digit', ...(withDate ? { month: 'short', day: 'numeric' } : {}),
+  });
   return (at) => format.format(at);
 }
 

@@ -62,6 +62,7 @@ export function createJobQueue(db: Db) {
     RETURNING *`);
   const nextDue = db.prepare(`SELECT MIN(run_at) AS at FROM jobs WHERE status = 'pending'`).pluck();
   const complete = db.prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, finished_at = @at WHERE id = @id`);
+  const completeAndForget = db.prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, finished_at = @at, payload = 'null' WHERE id = @id`);
   const retry = db.prepare(`
     UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @runAt, last_error = @error WHERE id = @id`);
   const reschedule = db.prepare(`
@@ -102,8 +103,9 @@ export function createJobQueue(db: Db) {
     nextDueAt(): number | null {
       return (nextDue.get() as number | null) ?? null;
     },
-    complete(id: number, at: number): void {
-      complete.run({ id, at });
+    /** `forgetPayload`: the job carried someone's raw words (an inbound event); once handled, only the row stays. */
+    complete(id: number, at: number, forgetPayload = false): void {
+      (forgetPayload ? completeAndForget : complete).run({ id, at });
     },
     retry(id: number, runAt: number, error: string): void {
       retry.run({ id, runAt: Math.round(runAt), error });

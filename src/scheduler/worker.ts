@@ -25,6 +25,8 @@ export interface WorkerOptions {
   /** Longest sleep between looks at the queue when nothing is due sooner. */
   idlePollMs?: number;
   backoff?: (attempt: number) => number;
+  /** Job kinds whose payload is erased once they succeed (raw inbound events: callers' words, attachment URLs). */
+  forgetPayloadOf?: ReadonlySet<string>;
   onSettled?: (job: Job, outcome: 'done' | 'deferred' | 'retry' | 'failed', error?: unknown) => void;
 }
 
@@ -56,7 +58,7 @@ export function createWorker(options: WorkerOptions) {
         options.onSettled?.(job, 'deferred');
         return;
       }
-      queue.complete(job.id, clock.now());
+      queue.complete(job.id, clock.now(), options.forgetPayloadOf?.has(job.kind) ?? false);
       options.onSettled?.(job, 'done');
       logger.debug({ job: job.id, kind: job.kind, ms: Date.now() - started }, 'job done');
     } catch (error) {

@@ -62,6 +62,7 @@ export function createLocationStore(db: Db) {
     SELECT n.location_id FROM location_numbers n JOIN locations l USING (location_id)
     WHERE n.phone = ? AND l.status = 'installed' LIMIT 1`).pluck();
   const installed = db.prepare(`SELECT location_id FROM locations WHERE status = 'installed'`).pluck();
+  const installedOfCompany = db.prepare(`SELECT location_id FROM locations WHERE status = 'installed' AND company_id = ?`).pluck();
   const byCompany = db.prepare('SELECT * FROM locations WHERE company_id = ? ORDER BY name, location_id');
   const upsertCompany = db.prepare(`
     INSERT INTO companies (company_id, name, installed_at) VALUES (@companyId, @name, @now)
@@ -104,6 +105,9 @@ export function createLocationStore(db: Db) {
     /** The installed location that owns this number, if any: texting it would start a loop between locations. */
     ownerOfNumber(phone: string): string | null {
       return (ownerOfNumber.get(phone) as string | undefined) ?? null;
+    },
+    installedIdsOfCompany(companyId: string): string[] {
+      return installedOfCompany.all(companyId) as string[];
     },
     installedIds(): string[] {
       return installed.all() as string[];

@@ -22,6 +22,8 @@ export interface TokenVault {
   forget(ownerId: string): Awaitable<void>;
   /** Deletes a company's token and every location token minted from it. */
   forgetCompany(companyId: string): Awaitable<void>;
+  /** Whether the location holds a grant of its own (installed directly), not only one minted from its agency. */
+  hasOwnGrant(locationId: string): Awaitable<boolean>;
 }
 
 export interface WorkflowDeps {

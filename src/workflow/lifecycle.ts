@@ -18,7 +18,13 @@ export async function handleUninstall(deps: WorkflowDeps, e: { locationId: strin
     return 'uninstalled';
   }
   if (e.companyId) {
+    // The agency removed the app: every sub-account it brought in goes too (their 90-day purge starts now);
+    // a sub-account that installed the app itself keeps it until its own UNINSTALL.
+    for (const locationId of await deps.installations.installedIdsOfCompany(e.companyId)) {
+      if (!(await deps.tokens.hasOwnGrant(locationId))) await uninstallLocation(deps, locationId, now);
+    }
     await deps.tokens.forgetCompany(e.companyId);
+    await deps.installations.uninstallCompany(e.companyId, now);
     await deps.audit.record({ locationId: null, actor: 'highlevel', action: 'uninstall-company', detail: { companyId: e.companyId } }, now);
     return 'company-uninstalled';
   }

@@ -25,6 +25,9 @@ export interface Installations {
   numbers(locationId: string): Awaitable<string[]>;
   ownerOfNumber(phone: string): Awaitable<string | null>;
   agencyDefaults(companyId: string): Awaitable<unknown>;
+  /** The installed sub-accounts an agency install brought in. */
+  installedIdsOfCompany(companyId: string): Awaitable<string[]>;
+  uninstallCompany(companyId: string, now: number): Awaitable<void>;
 }
 
 export interface CallRecord {

@@ -75,11 +75,23 @@ describe('the embedded settings page', () => {
     await page.close();
   });
 
+  it('when Save is refused with field issues, then each shows next to its field and nothing is saved', async () => {
+    const { page, app } = await openEmbedded();
+    const monday = app.getByRole('group', { name: 'Monday' });
+    await monday.getByLabel('Monday closes at').fill('08:00');
+    await app.getByRole('button', { name: 'Save changes' }).click();
+    await app.getByRole('status').filter({ hasText: /^Not saved/ }).waitFor();
+    expect(await monday.locator('.field-error').textContent()).toBe('open must be before close');
+    const stored = env.h.app.db.prepare('SELECT settings FROM locations WHERE location_id = ?').pluck().get(LOC_A) as string;
+    expect(JSON.parse(stored).businessHours.days.mon).toEqual({ open: '09:00', close: '17:00' });
+    await page.close();
+  });
+
   it('when a session of location A asks for location B, then the API answers 403 in the page', async () => {
     const { page } = await openEmbedded();
     const statuses = await appFrame(page).evaluate(async ({ payload, own, other }) => {
       const session = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload }) });
-      const { token } = await session.json();
+      const { token } = (await session.json()) as { token: string };
       const read = (id: string) => fetch(`/api/locations/${id}/settings`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
       return { session: session.status, own: await read(own), other: await read(other) };
     }, { payload: env.payloadFor(userInA), own: LOC_A, other: LOC_B });
@@ -108,12 +120,12 @@ describe('the embedded settings page', () => {
 
   it('when the session token has expired, then the page asks HighLevel again once and carries on', async () => {
     const { page, app } = await openEmbedded();
-    expect(await page.evaluate(() => (window as unknown as { userDataRequests: number }).userDataRequests)).toBe(1);
+    expect(await page.evaluate(() => (globalThis as unknown as { userDataRequests: number }).userDataRequests)).toBe(1);
     env.h.clock.advance(2 * HOUR);
     await app.getByRole('tab', { name: 'Activity' }).click();
     await app.getByRole('heading', { name: 'Results' }).waitFor();
     await expect.poll(() => app.locator('.tile').count()).toBe(4);
-    expect(await page.evaluate(() => (window as unknown as { userDataRequests: number }).userDataRequests)).toBe(2);
+    expect(await page.evaluate(() => (globalThis as unknown as { userDataRequests: number }).userDataRequests)).toBe(2);
     await page.close();
   });
 

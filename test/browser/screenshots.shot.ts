@@ -22,10 +22,22 @@ beforeAll(async () => {
   env.h.seedLocation('loc-east', { name: 'Acme East Side' });
   env.h.seedLocation('loc-north', { name: 'Northside Dental', settings: { enabled: false } });
   installAgency(env.h, 'company-1');
+  seedTroubledLocation('loc-warn');
   const midnightUtc = Math.floor((now - 20 * DAY) / DAY) * DAY;
   await playDemoTraffic(env.h, { locationId: LOC, dayStartAt: midnightUtc + 5 * HOUR, days: 21 });
   browser = await launchChromium();
 }, 170_000);
+
+/** A location on a plan without follow-ups, whose token needs reconnecting and that also runs HighLevel's text-back. */
+function seedTroubledLocation(locationId: string): void {
+  const { h } = env;
+  h.seedLocation(locationId, { name: 'Riverside Auto Repair', companyId: 'company-2' });
+  Object.assign(h.app.workflow.plans ?? {}, { 'plan-basic': { name: 'Basic', features: { followUp: false } } });
+  h.app.db.prepare('UPDATE locations SET plan_id = ? WHERE location_id = ?').run('plan-basic', locationId);
+  h.app.db.prepare('UPDATE tokens SET needs_reconnect = 1, reconnect_reason = ? WHERE owner_id = ?').run('HighLevel refused the refresh token.', locationId);
+  h.app.db.prepare(`INSERT INTO location_flags (location_id, flag, first_seen_at, last_seen_at, hits) VALUES (?, 'native-textback', ?, ?, 1)`)
+    .run(locationId, h.clock.now() - HOUR, h.clock.now() - HOUR);
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -33,7 +45,7 @@ afterAll(async () => {
 });
 
 /** Opens the page framed at `width`, grows the frame to its content and saves a full-page PNG. */
-async function shoot(name: string, width: number, ctx: object, prepare?: (page: Page) => Promise<void>): Promise<void> {
+async function shoot(name: string, width: number, ctx: object, prepare?: (page: Page) => Promise<void>, maxHeight = Infinity): Promise<void> {
   const page = await browser.context.newPage();
   await page.setViewportSize({ width, height: 900 });
   await page.goto(env.parentUrl(ctx));
@@ -42,14 +54,18 @@ async function shoot(name: string, width: number, ctx: object, prepare?: (page: 
   if (prepare) await prepare(page);
   await page.waitForTimeout(600);
   const frame = page.frames().find((f) => f.url().includes('/app'))!;
-  const height = await frame.evaluate(() => document.documentElement.scrollHeight);
-  await page.evaluate((h) => { document.getElementById('app')!.style.height = `${h}px`; }, height);
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  const height = Math.min(maxHeight, await frame.evaluate(() => (globalThis as unknown as { document: PageDocument }).document.documentElement.scrollHeight));
+  // A cross-origin frame paints only what the viewport shows: make the viewport as tall as the page.
+  await page.evaluate((h) => { (globalThis as unknown as { document: PageDocument }).document.getElementById('app')!.style.height = `${h}px`; }, height);
+  await page.setViewportSize({ width, height });
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(OUT, `${name}.png`) });
   await page.close();
 }
 
 const location = { activeLocation: LOC };
+/** The little of the DOM these page-side callbacks touch (the project compiles without the DOM library). */
+type PageDocument = { documentElement: { scrollHeight: number }; getElementById(id: string): { style: { height: string } } | null };
 const openActivity = async (page: Page) => {
   const app = page.frameLocator('#app');
   await app.getByRole('tab', { name: 'Activity' }).click();
@@ -68,4 +84,13 @@ it('renders the screenshots', async () => {
     await app.locator('.optout-row').first().waitFor();
   });
   await shoot('agency-1200', 1200, { companyId: 'company-1' });
+  await shoot('agency-defaults-1200', 1200, { companyId: 'company-1' }, async (page) => {
+    await page.frameLocator('#app').getByRole('tab', { name: 'Defaults for new sub-accounts' }).click();
+  }, 1100);
+  await shoot('editor-unicode-1200', 1200, location, async (page) => {
+    const editor = page.frameLocator('#app').getByRole('textbox', { name: 'When you’re closed' });
+    await editor.fill('Hi {{first_name}}, it’s {{business_name}} — we’re closed right now, but we’ll call you back first thing tomorrow…');
+    await page.frameLocator('#app').getByText('UCS-2 (Unicode)').waitFor();
+  }, 1000);
+  await shoot('warnings-1200', 1200, { activeLocation: 'loc-warn', companyId: 'company-2' }, undefined, 1450);
 });

@@ -94,6 +94,23 @@ describe('GET /oauth/callback', () => {
   });
 });
 
+describe('agency uninstall', () => {
+  it('when the agency removes the app, then its company token and the sub-accounts it brought in are uninstalled at once', async () => {
+    h.highLevel().post('/oauth/token').reply(200, { ...locationToken, userType: 'Company', locationId: undefined, access_token: 'company-access', refresh_token: 'company-refresh', approvedLocations: ['loc-a', 'loc-b'] });
+    await h.http.get('/oauth/callback?code=agency-code-3');
+    // loc-b also installed the app itself: it keeps it until its own UNINSTALL.
+    h.highLevel().post('/oauth/token').reply(200, { ...locationToken, locationId: 'loc-b' });
+    await h.http.get('/oauth/callback?code=location-code-b');
+
+    expect((await h.webhook({ type: 'UNINSTALL', appId: 'app123', companyId: 'comp-1' })).status).toBe(200);
+    await h.runJobs();
+    const status = h.app.db.prepare('SELECT location_id, status FROM locations ORDER BY location_id').all();
+    expect(status).toEqual([{ location_id: 'loc-a', status: 'uninstalled' }, { location_id: 'loc-b', status: 'installed' }]);
+    expect(h.app.db.prepare('SELECT owner_id FROM tokens').pluck().all()).toEqual(['loc-b']);
+    expect(h.app.db.prepare('SELECT uninstalled_at IS NOT NULL FROM companies').pluck().get()).toBe(1);
+  });
+});
+
 describe('GET /oauth/install', () => {
   it('when an agency starts an install, then it is sent to HighLevel\'s chooselocation page with the manifest scopes', async () => {
     const res = await h.http.get('/oauth/install');

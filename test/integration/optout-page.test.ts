@@ -15,6 +15,7 @@ beforeEach(async () => {
   h = await createHarness();
   texts = [];
   dndSet = [];
+  h.acceptDeliveryChecks();
   h.highLevel().persist().get('/contacts/contact-1')
     .reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
   h.highLevel().persist().get('/contacts/search/duplicate').query(true)

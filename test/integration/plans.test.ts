@@ -18,6 +18,7 @@ beforeEach(async () => {
     'plan-pro': { name: 'Pro', features: {} },
   });
   texts = [];
+  h.acceptDeliveryChecks();
   for (const n of [1, 2, 3]) {
     h.highLevel().persist().get(`/contacts/contact-${n}`)
       .reply(200, { contact: { id: `contact-${n}`, locationId: LOC, phone: caller(n), firstName: 'Dana' } });
@@ -79,6 +80,17 @@ describe('plans', () => {
     expect(followUpOf(1)).toBe('pending');
     await h.advance(2 * HOUR + MINUTE);
     expect(texts).toHaveLength(2);
+  });
+
+  it('when the location sends through Twilio but its plan lacks Twilio, then its texts go through HighLevel', async () => {
+    h.seedLocation('loc-twilio', { settings: { provider: 'twilio' } });
+    h.highLevel().get('/contacts/contact-9')
+      .reply(200, { contact: { id: 'contact-9', locationId: 'loc-twilio', phone: caller(9), firstName: 'Dana' } });
+    expect((await h.webhook({ type: 'PLAN_CHANGE', locationId: 'loc-twilio', newPlanId: 'plan-starter' })).status).toBe(200);
+    await h.webhook(missedCall({ locationId: 'loc-twilio', contactId: 'contact-9', from: caller(9), messageId: 'call-9' }));
+    await h.runJobs();
+    expect(texts.map((t) => t.to)).toEqual([caller(9)]);
+    expect(h.app.db.prepare(`SELECT provider FROM messages WHERE kind = 'textback'`).pluck().get()).toBe('highlevel');
   });
 
   it('when INSTALL carries a plan and a trial, then both are kept for the location', async () => {

@@ -95,6 +95,8 @@ describe('sandbox mode', () => {
     expect(s.business).toMatchObject({ installed: true, enabled: true, textBackPolicy: 'send-immediately' });
     const token = server.app.db.prepare('SELECT owner_type FROM tokens WHERE owner_id = ?').pluck().get(DEMO.locationId);
     expect(token).toBe('Location');
+    // The INSTALL and LocationUpdate webhooks that follow the install were handled: the profile came from the stand-in.
+    expect(createLocationStore(server.app.db).get(DEMO.locationId)).toMatchObject({ name: 'Acme Plumbing', timeZone: 'America/New_York', phone: '+12125550100' });
     expect(server.sandbox.standIn.counters().requests).toBeGreaterThan(0);
     expect(statSync(join(dataDir, 'sandbox.key')).mode & 0o777).toBe(0o600);
     const home = await fetch(`${server.url}/`);
@@ -107,7 +109,7 @@ describe('sandbox mode', () => {
 
     await act(server, '/sandbox/api/calls', { from: '(212) 555-0142', status: 'voicemail' });
     expect(textsTo(server, JORDAN)).toHaveLength(1);
-    expect(textsTo(server, JORDAN)[0].message).toContain('Acme Plumbing');
+    expect(textsTo(server, JORDAN)[0].message).toMatch(/^Hi Jordan, this is Acme Plumbing/);
     let call = caller(await state(server), JORDAN).items.find((i) => i.type === 'call')!;
     expect(call.outcome!.text).toBe('Texted back');
     expect(call.followUp!.text).toMatch(/^Follow-up due /);
@@ -142,6 +144,16 @@ describe('sandbox mode', () => {
     expect(taylor.optedOut).toBe(true);
     expect(taylor.items.filter((i) => i.type === 'call').at(-1)!.outcome!.text).toBe('Not texted: this number opted out (STOP)');
     expect(textsTo(server, TAYLOR)).toHaveLength(2);
+  });
+
+  it("when two days pass, then the app refreshes the stand-in's expired token and still texts back", async () => {
+    const server = await start();
+    await act(server, '/sandbox/api/time', { hours: 48 });
+
+    await act(server, '/sandbox/api/calls', { from: JORDAN, status: 'voicemail' });
+
+    expect(server.sandbox.standIn.counters().refreshes).toBeGreaterThanOrEqual(1);
+    expect(textsTo(server, JORDAN)).toHaveLength(1);
   });
 
   it('when a call is answered, then nothing is sent and the page says so', async () => {

@@ -1,5 +1,5 @@
 // Turns activity items from the API into one plain-language line each ("Missed call from … · texted back 11:02 · …").
-import { formatPhone, formatTime, humanize } from './format.js';
+import { dayKey, formatPhone, formatTime, humanize } from './format.js';
 
 const NOT_TEXTED = {
   suppressed: 'not texted: they opted out',
@@ -39,33 +39,62 @@ function split(code) {
   return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
 }
 
-function whenLater(iso, tz) {
+const WAIT_NOTE_MS = 30 * 60_000;
+
+/** "9:10 AM", or "Sat 9:10 AM" when it fell on another day than `since`. */
+function timeSince(at, since, tz) {
+  if (dayKey(at, tz) === dayKey(since, tz)) return formatTime(at, tz);
+  const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: tz || undefined }).format(new Date(at));
+  return `${weekday} ${formatTime(at, tz)}`;
+}
+
+function whenLater(iso, since, tz) {
   const at = Date.parse(iso);
-  return Number.isNaN(at) ? '' : ` (at ${formatTime(at, tz)})`;
+  return Number.isNaN(at) ? '' : ` (${timeSince(at, since, tz)})`;
+}
+
+/** Provider error codes a business can act on, in words. */
+const ERRORS = {
+  21211: 'not a valid number', 21610: 'they blocked texts from you at their carrier', 21614: 'a landline, it can’t get texts',
+  30003: 'phone unreachable', 30005: 'unknown number', 30006: 'a landline, it can’t get texts', 30007: 'blocked by the carrier as spam',
+  30034: 'your sending number isn’t registered for texting (A2P 10DLC)',
+};
+export function describeError(code) {
+  const text = String(code ?? '');
+  const number = /\d{5}/.exec(text)?.[0];
+  if (number && ERRORS[number]) return ERRORS[number];
+  return humanize(text.replace(/^http_(\d+)$/, 'HighLevel answered $1'));
 }
 
 function describeTextBack(item, tz) {
   const [kind, reason] = split(item.decision);
-  if (item.textBack && ['sent', 'delivered', 'queued', 'accepted', 'sending', 'undelivered'].includes(item.textBack.status)) {
-    return `texted back ${formatTime(item.textBack.at ?? item.at, tz)}`;
+  const sentAt = item.textBack?.at;
+  if (sentAt && (kind === 'texted' || ['sent', 'delivered', 'queued', 'accepted', 'sending', 'undelivered'].includes(item.textBack.status))) {
+    const waited = sentAt - item.at >= WAIT_NOTE_MS ? ' (waited for texting hours)' : '';
+    return `texted back ${timeSince(sentAt, item.at, tz)}${waited}`;
   }
-  if (kind === 'texted') return `texted back${item.textBack?.at ? ` ${formatTime(item.textBack.at, tz)}` : ''}`;
+  if (kind === 'texted') return 'texted back';
   if (kind === 'pending') return 'text-back on its way';
-  if (kind === 'deferred') return `text-back waits for quiet hours to end${whenLater(reason, tz)}`;
+  if (kind === 'deferred') return `text-back waits for texting hours${whenLater(reason, item.at, tz)}`;
   if (kind === 'skipped') return NOT_TEXTED[reason] ?? (reason.startsWith('not-textable') ? "not texted: the number can't receive texts" : `not texted: ${humanize(reason)}`);
-  if (kind === 'failed') return `text-back failed${reason ? `: ${humanize(reason)}` : ''}`;
+  if (kind === 'failed') return `text-back failed${reason ? `: ${describeError(reason)}` : ''}`;
   if (kind === 'unknown') return 'text-back may not have gone out (interrupted)';
   if (kind === 'ignored') return 'no text needed';
   return humanize(item.decision);
 }
 
-function describeFollowUp(followUp, tz) {
+function describeFollowUp(followUp, calledAt, tz, replyAfter) {
   if (!followUp) return null;
-  const [kind, reason] = split(followUp.state);
+  let [kind, reason] = split(followUp.state);
+  // A bare "cancelled" carries no reason: a reply seen in the feed after the call is the usual one.
+  if (kind === 'cancelled' && !reason) {
+    const meaning = replyAfter?.() ?? null;
+    if (meaning) reason = /out/i.test(meaning) ? 'suppressed' : 'replied';
+  }
   if (kind === 'pending') return 'follow-up scheduled';
-  if (kind === 'deferred') return `follow-up waits for quiet hours to end${whenLater(reason, tz)}`;
-  if (kind === 'sent') return `followed up ${formatTime(followUp.at, tz)}`;
-  if (kind === 'cancelled' || kind === 'skipped') return FOLLOW_UP_CANCELLED[reason] ?? `follow-up cancelled: ${humanize(reason)}`;
+  if (kind === 'deferred') return `follow-up waits for texting hours${whenLater(reason, calledAt, tz)}`;
+  if (kind === 'sent') return followUp.at ? `followed up ${timeSince(followUp.at, calledAt, tz)}` : 'followed up';
+  if (kind === 'cancelled' || kind === 'skipped') return FOLLOW_UP_CANCELLED[reason] ?? (reason ? `follow-up cancelled: ${humanize(reason)}` : 'follow-up cancelled');
   if (kind === 'failed') return 'follow-up failed';
   return `follow-up ${humanize(followUp.state)}`;
 }
@@ -80,26 +109,30 @@ function describeReply(meaning) {
 
 const SOURCES = { keyword: 'texted STOP', manual: 'added by your team', staff: 'added by your team', provider: 'blocked by the carrier', dnd: 'Do Not Disturb in HighLevel' };
 
-/** `{ kind, tone, title, details[], status }` for one item; every string is plain text for textContent. */
-export function describeActivity(item, tz) {
-  const phone = formatPhone(item.phone);
+/**
+ * `{ kind, tone, title: [before, phone, after], details[], status }` for one item; every string is plain text for
+ * textContent (the phone is apart so it never breaks across lines).
+ */
+export function describeActivity(item, tz, { replyAfter } = {}) {
+  const phone = item.phone ? formatPhone(item.phone) : 'an unknown number';
   if (item.type === 'reply') {
     const reply = describeReply(item.meaning);
-    return { kind: 'reply', tone: reply.tone, title: `${phone} ${reply.title}`, details: [], status: null };
+    return { kind: 'reply', tone: reply.tone, title: ['', phone, ` ${reply.title}`], details: [], status: null };
   }
   if (item.type === 'suppression') {
     const lifted = item.action === 'lift';
     const details = [];
     if (!lifted && item.source) details.push(SOURCES[item.source] ?? humanize(item.source));
     if (item.reason) details.push(`reason: ${item.reason}`);
-    return { kind: 'optout', tone: lifted ? 'good' : 'warn', title: lifted ? `${phone} removed from the opt-out list` : `${phone} added to the opt-out list`, details, status: null };
+    return { kind: 'optout', tone: lifted ? 'good' : 'warn', title: ['', phone, lifted ? ' removed from the opt-out list' : ' added to the opt-out list'], details, status: null };
   }
   const details = [describeTextBack(item, tz)];
-  const followUp = describeFollowUp(item.followUp, tz);
+  const followUp = describeFollowUp(item.followUp, item.at, tz, () => (item.phone ? replyAfter?.(item.phone, item.at) : null));
   if (followUp) details.push(followUp);
-  if (item.textBack?.error) details.push(`error: ${item.textBack.error}`);
+  const error = item.textBack?.error;
+  if (error && !String(item.decision).endsWith(`:${error}`)) details.push(`error: ${describeError(error)}`);
   const status = item.textBack ? DELIVERY[item.textBack.status] ?? { label: humanize(item.textBack.status), tone: 'neutral' } : null;
   const [kind] = split(item.decision);
   const tone = status?.tone === 'bad' || kind === 'failed' ? 'bad' : kind === 'skipped' || kind === 'unknown' ? 'muted' : 'good';
-  return { kind: 'call', tone, title: `Missed call from ${phone}`, details, status };
+  return { kind: 'call', tone, title: ['Missed call from ', phone, ''], details, status };
 }

@@ -36,21 +36,6 @@ export function section({ title, intro, badge, id }, ...children) {
     ...children);
 }
 
-/** A label + control + error line; `register` hooks the error line to an API field path. */
-export function field({ label, control, hint, errors, path }) {
-  const id = control.id || uid('f');
-  control.id = id;
-  const errorLine = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
-  const hintLine = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
-  control.setAttribute('aria-describedby', [hintLine && hintLine.id, errorLine.id].filter(Boolean).join(' '));
-  errors?.register(path, (message) => {
-    errorLine.hidden = !message;
-    errorLine.textContent = message ?? '';
-    control.toggleAttribute('aria-invalid', Boolean(message));
-  });
-  return h('div', { class: 'field' }, h('label', { for: id }, label), hintLine, control, errorLine);
-}
-
 /**
  * Routes 422 issues (`{ field: 'businessHours.days.mon.close', message }`) to the control registered for the longest
  * matching path prefix. `show()` returns the issues no control claimed, for the summary.

@@ -1,6 +1,6 @@
 // The settings editor shared by a sub-account and the agency defaults: messages, follow-up, hours, sending rules, Save.
 import { h } from './dom.js';
-import { createFieldErrors, field, section } from './controls.js';
+import { createFieldErrors, section } from './controls.js';
 import { createTemplateEditor } from './template-editor.js';
 import { createHoursEditor } from './hours-editor.js';
 import { createFollowUpEditor } from './follow-up-editor.js';
@@ -52,7 +52,7 @@ export function createSettingsForm({ settings, preview, save, features = {}, tim
 
   const followUp = createFollowUpEditor({ errors, onChange: changed, available: features.followUp !== false, templateEditor: makeEditor({ key: 'followUp', label: 'Follow-up text', description: 'Sent once, if they haven’t replied, called back or opted out.' }) });
   const hours = createHoursEditor({ errors, onChange: changed, timeZone });
-  const rules = createRulesEditor({ errors, onChange: changed, field });
+  const rules = createRulesEditor({ errors, onChange: changed });
 
   function pick(values) {
     return {

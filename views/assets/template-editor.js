@@ -6,6 +6,9 @@ const VARIABLES = [
   { token: '{{business_name}}', label: 'Business name' },
   { token: '{{business_phone}}', label: 'Business phone' },
 ];
+/** Only the texts that answer HELP or STOP may carry the web opt-out link. */
+const LINK_KINDS = new Set(['help', 'optOutConfirmation']);
+const OPT_OUT_LINK = { token: '{{optout_link}}', label: 'Opt-out link' };
 
 const visibleChar = (char) => (char === '\u00A0' ? 'non-breaking space' : char === '\t' ? 'tab' : /^\s$/.test(char) ? 'space' : char);
 
@@ -47,7 +50,9 @@ export function createTemplateEditor({ label, description, value, kind, preview,
   const meter = h('div', { class: 'meter', id: meterId, 'aria-live': 'polite' }, encoding, segments, chars);
   const fixList = h('span', { class: 'fix-list' });
   const fixButton = h('button', { type: 'button', class: 'btn btn-small btn-warn' }, 'Replace look-alikes');
-  const fix = h('div', { class: 'fix', hidden: true }, icon('alert', 16), h('span', { class: 'fix-text' }, 'Special characters make this cost more: ', fixList), fixButton);
+  const fix = h('div', { class: 'fix', hidden: true },
+    h('p', { class: 'fix-head' }, icon('alert', 16), 'These characters turn it into a Unicode text, which holds fewer characters:'),
+    fixList, fixButton);
   let replaced = null;
 
   function showPreview(result) {
@@ -70,7 +75,9 @@ export function createTemplateEditor({ label, description, value, kind, preview,
     const offenders = [...new Map((analysis.offending ?? []).map((o) => [o.char, o])).values()];
     replaced = typeof result.replaced === 'string' && result.replaced !== textarea.value ? result.replaced : null;
     fix.hidden = offenders.length === 0;
-    replaceChildren(fixList, offenders.map((o, i) => [i ? ', ' : '', h('code', null, visibleChar(o.char)), o.suggestion !== undefined ? ` → ${visibleChar(o.suggestion) || 'nothing'}` : ' (no plain version)']));
+    replaceChildren(fixList, offenders.map((o) => h('span', { class: 'fix-item' },
+      h('code', null, visibleChar(o.char)),
+      o.suggestion !== undefined ? [' → ', h('code', null, visibleChar(o.suggestion) || 'nothing')] : ' no plain version')));
     fixButton.hidden = replaced === null;
   }
 
@@ -123,7 +130,7 @@ export function createTemplateEditor({ label, description, value, kind, preview,
     textarea.focus();
   });
 
-  const variableButtons = VARIABLES.map((variable) =>
+  const variableButtons = [...VARIABLES, ...(LINK_KINDS.has(kind) ? [OPT_OUT_LINK] : [])].map((variable) =>
     h('button', { type: 'button', class: 'chip', title: `Insert ${variable.token}`, onclick: () => insert(variable.token) }, icon('plus', 14), variable.label));
 
   const element = h('div', { class: 'editor' },

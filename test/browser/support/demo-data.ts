@@ -59,7 +59,7 @@ export async function playDemoTraffic(h: Harness, input: { locationId: string; d
       const phone = `+1212555${String(1000 + ((callers * 37) % 9000)).padStart(4, '0')}`;
       contacts.set(contactId, { phone, firstName: FIRST_NAMES[callers % FIRST_NAMES.length] });
       const lateNight = callers % 17 === 0;
-      const at = input.dayStartAt + day * DAY + (lateNight ? 22 * HOUR + 40 * MINUTE : (8 + Math.floor(next() * 11)) * HOUR + Math.floor(next() * 60) * MINUTE);
+      const at = input.dayStartAt + day * DAY + (lateNight ? 22 * HOUR + 40 * MINUTE : (9 + Math.floor(next() * 10)) * HOUR + Math.floor(next() * 60) * MINUTE);
       if (at >= endAt - 20 * MINUTE) continue;
       if (callers % 23 === 0) failing.add(contactId);
       steps.push({ at, run: () => h.webhook(missedCall({ locationId, contactId, from: phone })) });

@@ -1,0 +1,80 @@
+// What every CLI command is given (output streams, configuration, clock, fetch) and the helpers they share:
+// option parsing with usage errors, the database opened from the configuration, phone arguments.
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import type { Clock } from '../lib/clock.js';
+import { toE164 } from '../lib/phone.js';
+import { openDatabase, type Db } from '../store/db.js';
+
+export interface CliContext {
+  /** Standard output: the command's result (data, report). */
+  out(text: string): void;
+  /** Standard error: progress, warnings, errors. */
+  err(text: string): void;
+  /** loadConfigFromProcess() in production; throws ConfigError. */
+  loadConfig(): Config;
+  clock: Clock;
+  fetch: typeof fetch;
+}
+
+export interface CliCommand {
+  /** One line per form, without the program name, e.g. "export --location <id> --phone <number> [--format json|csv]". */
+  usage: string;
+  /** Exit code: 0 success, 1 failure, 2 bad usage. */
+  run(args: string[], ctx: CliContext): Promise<number>;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Wrong arguments: the runner prints the message and the command's usage, and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The command could not do its work: the runner prints the message and exits 1. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type Parsed<S extends OptionSpec> = { [K in keyof S]?: S[K]['type'] extends 'string' ? string : boolean };
+
+/** Parses `--name value` options strictly (unknown options are usage errors) and checks the required ones. */
+export function parseOptions<S extends OptionSpec>(args: string[], spec: S, required: (keyof S & string)[] = [], positionals = 0): { values: Parsed<S>; positionals: string[] } {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: spec, strict: true, allowPositionals: positionals > 0 });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  for (const name of required) {
+    const value = parsed.values[name];
+    if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  }
+  if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
+  return { values: parsed.values as Parsed<S>, positionals: parsed.positionals };
+}
+
+/** The number in E.164, or a usage error naming the option. */
+export function phoneArgument(raw: string | undefined, option = '--phone'): string {
+  const phone = raw ? toE164(raw) : null;
+  if (!phone) throw new UsageError(`${option}: not a valid phone number (use E.164, e.g. +15125550123)`);
+  return phone;
+}
+
+/** Opens (and migrates) the configured database for the duration of `work`. */
+export async function withDatabase<T>(ctx: CliContext, work: (db: Db, config: Config) => Promise<T> | T): Promise<T> {
+  const config = ctx.loadConfig();
+  const db = openDatabase(config.databasePath);
+  try {
+    return await work(db, config);
+  } finally {
+    db.close();
+  }
+}

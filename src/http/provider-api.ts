@@ -1,0 +1,114 @@
+// GET/PUT /api/locations/:locationId/provider: HighLevel or Twilio, Twilio credentials checked on save, secrets never returned.
+import { Router, type Response } from 'express';
+import type { Clock } from '../lib/clock.js';
+import type { LocationStore } from '../store/locations.js';
+import type { TwilioAccountStore } from '../store/twilio-accounts.js';
+import { TwilioUnavailableError, type TwilioVerifier } from '../messaging/twilio-verify.js';
+import type { AuditLog } from '../workflow/stores.js';
+import { mergeSettings, type LocationSettings } from '../workflow/settings.js';
+import { requireLocationSession } from './require-session.js';
+import type { SessionTokens } from './session-tokens.js';
+import { parseOr422, type FieldIssue } from './validation.js';
+import { ProviderUpdateSchema, chooseAccount } from './provider-input.js';
+import { TWILIO_INBOUND_PATH, TWILIO_STATUS_PATH } from './twilio-webhooks.js';
+
+export interface ProviderApiDeps {
+  sessionTokens: SessionTokens;
+  locations: Pick<LocationStore, 'get' | 'saveSettings'>;
+  accounts: TwilioAccountStore;
+  verify: TwilioVerifier;
+  audit: AuditLog;
+  clock: Clock;
+  publicUrl: string;
+  appAccount: { accountSid: string; authToken: string } | null;
+  /** Whether the location's plan includes sending through Twilio. */
+  twilioAllowed(planId: string | null): boolean;
+}
+
+export function providerRoutes(deps: ProviderApiDeps): Router {
+  const router = Router();
+  const path = '/api/locations/:locationId/provider';
+  const guard = requireLocationSession(deps.sessionTokens);
+
+  function view(locationId: string, settings: LocationSettings) {
+    const account = deps.accounts.view(locationId);
+    const usable = deps.accounts.resolve(locationId) !== null;
+    const warnings: { code: string; message: string }[] = [];
+    if (settings.provider === 'twilio' && !usable) warnings.push({ code: 'twilio-unusable', message: 'Twilio is chosen but no usable Twilio account is saved: texts will fail until one is.' });
+    if (account && !account.authTokenSet) warnings.push({ code: 'twilio-webhooks-unverifiable', message: 'Without the Auth Token, delivery reports and replies from Twilio cannot be verified and are refused.' });
+    if (settings.landlineCheck && !deps.accounts.lookupCredentials(locationId)) warnings.push({ code: 'landline-check-unavailable', message: 'The landline check needs a Twilio account; none is available.' });
+    return {
+      provider: settings.provider,
+      landlineCheck: settings.landlineCheck,
+      appAccountAvailable: deps.appAccount !== null,
+      twilio: account && {
+        account: account.account,
+        accountSid: { set: account.accountSidLast4 !== null, last4: account.accountSidLast4 },
+        authToken: { set: account.authTokenSet },
+        apiKey: { set: account.apiKeySidLast4 !== null, sidLast4: account.apiKeySidLast4, secretSet: account.apiKeySecretSet },
+        messagingServiceSid: account.messagingServiceSid,
+        fromNumber: account.fromNumber,
+        verifiedAt: account.verifiedAt,
+      },
+      webhooks: { statusCallbackUrl: deps.publicUrl + TWILIO_STATUS_PATH, inboundUrl: deps.publicUrl + TWILIO_INBOUND_PATH },
+      warnings,
+    };
+  }
+
+  const installed = (locationId: string) => {
+    const location = deps.locations.get(locationId);
+    return location && location.status === 'installed' ? location : null;
+  };
+  const rejected = (res: Response, issues: FieldIssue[], error = 'invalid') => void res.status(422).json({ error, issues });
+
+  router.get(path, guard, (req, res) => {
+    const location = installed(String(req.params.locationId));
+    if (!location) return void res.status(404).json({ error: 'not_installed' });
+    res.json(view(location.locationId, location.settings));
+  });
+
+  router.put(path, guard, async (req, res) => {
+    const location = installed(String(req.params.locationId));
+    if (!location) return void res.status(404).json({ error: 'not_installed' });
+    const update = parseOr422(ProviderUpdateSchema, req.body, res);
+    if (!update) return;
+    const { locationId } = location;
+    if (update.provider === 'twilio' && !deps.twilioAllowed(location.planId)) {
+      return void res.status(403).json({ error: 'not_in_plan', message: "Sending through Twilio is not included in this location's plan." });
+    }
+
+    if (update.twilio) {
+      const chosen = chooseAccount(deps, locationId, update.twilio);
+      if ('issue' in chosen) return rejected(res, [chosen.issue]);
+      const takenBy = deps.accounts.senderTakenBy(locationId, chosen.sender);
+      if (takenBy) {
+        const field = chosen.sender.fromNumber ? 'twilio.fromNumber' : 'twilio.messagingServiceSid';
+        return rejected(res, [{ field, message: 'Another location already sends from this; replies could not be told apart.' }]);
+      }
+      let verdict;
+      try {
+        verdict = await deps.verify(chosen.credentials ?? deps.appAccount!, chosen.sender);
+      } catch (error) {
+        if (error instanceof TwilioUnavailableError) return void res.status(502).json({ error: 'twilio_unavailable', message: error.message });
+        throw error;
+      }
+      if (!verdict.ok) return rejected(res, [{ field: verdict.field, message: verdict.message }], 'twilio_rejected');
+      deps.accounts.save(locationId, { credentials: chosen.credentials, ...chosen.sender }, deps.clock.now());
+    } else if (update.provider === 'twilio' && !deps.accounts.resolve(locationId)) {
+      return rejected(res, [{ field: 'twilio', message: 'Save a Twilio account and a sender (Messaging Service or number) first.' }]);
+    }
+
+    const settings = mergeSettings(location.settings, { provider: update.provider, ...(update.landlineCheck === undefined ? {} : { landlineCheck: update.landlineCheck }) });
+    deps.locations.saveSettings(locationId, settings, deps.clock.now());
+    await deps.audit.record({
+      locationId, actor: req.session?.userId ?? 'unknown', action: 'provider.update',
+      detail: {
+        provider: settings.provider, landlineCheck: settings.landlineCheck,
+        ...(update.twilio ? { twilio: { account: update.twilio.account, credentialsReplaced: Boolean(update.twilio.accountSid), sender: deps.accounts.view(locationId)?.messagingServiceSid ? 'messaging-service' : 'from-number' } } : {}),
+      },
+    }, deps.clock.now());
+    res.json(view(locationId, settings));
+  });
+
+  return router;
+}

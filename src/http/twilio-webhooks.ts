@@ -1,0 +1,94 @@
+// Twilio's webhooks: delivery status callbacks and inbound texts, each signed with the account's auth token (else 403).
+import { Router, type Request, type Response } from 'express';
+import twilio from 'twilio';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { toE164 } from '../lib/phone.js';
+import type { DeliveryLog } from '../store/delivery.js';
+import type { TwilioAccountStore } from '../store/twilio-accounts.js';
+import type { TwilioStatusRecorder } from '../messaging/twilio-status.js';
+import { TWILIO_INBOUND_JOB, type TwilioInboundJob } from '../messaging/twilio-inbound.js';
+import type { Scheduler } from '../workflow/stores.js';
+
+export const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
+export const TWILIO_INBOUND_PATH = '/webhooks/twilio/inbound';
+
+export interface TwilioWebhookDeps {
+  /** PUBLIC_URL: Twilio signs the URL it was given, not the one the proxy forwards to. */
+  publicUrl: string;
+  accounts: Pick<TwilioAccountStore, 'resolve' | 'locationForInbound'>;
+  /** The app-wide account's auth token (TWILIO_AUTH_TOKEN), if any. */
+  appAuthToken: string | null;
+  delivery: Pick<DeliveryLog, 'findByProviderMessageId'>;
+  status: TwilioStatusRecorder;
+  scheduler: Pick<Scheduler, 'schedule'>;
+  clock: Clock;
+  logger: Logger;
+}
+
+type Params = Record<string, string>;
+
+function formParams(body: unknown): Params {
+  if (!body || typeof body !== 'object') return {};
+  const out: Params = {};
+  for (const [key, value] of Object.entries(body)) if (typeof value === 'string') out[key] = value;
+  return out;
+}
+
+export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
+  const router = Router();
+
+  /** Valid under the location's auth token or, failing that, the app-wide one (both are Twilio's secrets with us). */
+  function isSigned(req: Request, params: Params, locationId: string | null): boolean {
+    const signature = req.header('x-twilio-signature');
+    if (!signature) return false;
+    const tokens = [locationId ? deps.accounts.resolve(locationId)?.authToken : null, deps.appAuthToken].filter((t): t is string => Boolean(t));
+    const url = deps.publicUrl + req.originalUrl;
+    return tokens.some((token) => twilio.validateRequest(token, signature, url, params));
+  }
+
+  function refuse(res: Response): void {
+    res.status(403).type('text/plain').send('invalid Twilio signature');
+  }
+
+  router.post(TWILIO_STATUS_PATH, async (req, res) => {
+    const params = formParams(req.body);
+    const sid = params.MessageSid ?? params.SmsSid;
+    const message = sid ? deps.delivery.findByProviderMessageId('twilio', sid) : null;
+    if (!isSigned(req, params, message?.locationId ?? null)) return refuse(res);
+    if (!message) {
+      // Not a text this app sent (or its record is gone): nothing to update, and Twilio must not retry.
+      res.status(204).end();
+      return;
+    }
+    const status = params.MessageStatus ?? params.SmsStatus ?? '';
+    const outcome = await deps.status.record(message, { status, errorCode: params.ErrorCode ?? null });
+    deps.logger.info({ locationId: message.locationId, messageId: message.id, status, errorCode: params.ErrorCode, outcome }, 'twilio status callback');
+    res.status(204).end();
+  });
+
+  router.post(TWILIO_INBOUND_PATH, async (req, res) => {
+    const params = formParams(req.body);
+    const to = params.To ? toE164(params.To) : null;
+    const locationId = deps.accounts.locationForInbound(to, params.MessagingServiceSid ?? null);
+    if (!isSigned(req, params, locationId)) return refuse(res);
+    const from = params.From ? toE164(params.From) : null;
+    if (locationId && from && params.MessageSid) {
+      await deps.scheduler.schedule({
+        kind: TWILIO_INBOUND_JOB,
+        locationId,
+        // Same lane as the sends to this number: an opt-out never races a text to it.
+        subject: from,
+        dedupeKey: `${TWILIO_INBOUND_JOB}:${params.MessageSid}`,
+        runAt: deps.clock.now(),
+        payload: { locationId, messageSid: params.MessageSid, from, body: params.Body ?? '', receivedAt: deps.clock.now() } satisfies TwilioInboundJob,
+      });
+    } else {
+      deps.logger.info({ known: Boolean(locationId) }, 'twilio inbound text not for a configured location; ignored');
+    }
+    // An empty answer: the app replies (HELP, confirmations) through the API, never in TwiML.
+    res.status(200).type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
+  });
+
+  return router;
+}

@@ -1,0 +1,71 @@
+// MessageSender over a location's Twilio account: status callbacks, a validity period for the send window, error mapping.
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { LineTypeCache } from '../store/line-types.js';
+import type { ResolvedTwilioAccount } from '../store/twilio-accounts.js';
+import { SendFailure, type MessageSender, type OutgoingText } from '../workflow/ports.js';
+import type { TwilioClients } from './twilio-client.js';
+import { toTwilioSendFailure } from './twilio-errors.js';
+
+/** Twilio accepts 1 s to 10 h; a text that would wait longer in its queue is dropped rather than sent late. */
+const MAX_VALIDITY_S = 36_000;
+const MIN_VALIDITY_S = 5;
+
+/** Records a text sent outside HighLevel in the contact's HighLevel conversation, so staff see it where they work. */
+export interface ConversationLog {
+  recordOutbound(input: { locationId: string; contactId: string; body: string; externalId: string; sentAt: number }): Promise<void>;
+}
+
+export interface TwilioSenderDeps {
+  accounts: { resolve(locationId: string): ResolvedTwilioAccount | null };
+  clients: TwilioClients;
+  /** PUBLIC_URL + /webhooks/twilio/status */
+  statusCallbackUrl: string;
+  lineTypes: Pick<LineTypeCache, 'remember'>;
+  clock: Clock;
+  logger: Logger;
+  conversationLog?: ConversationLog;
+}
+
+export function createTwilioSender(deps: TwilioSenderDeps): MessageSender {
+  return {
+    async send(text) {
+      const account = deps.accounts.resolve(text.locationId);
+      if (!account) {
+        throw new SendFailure('This location sends through Twilio but has no usable Twilio account; save one in the provider settings', 'rejected', 'twilio-not-configured');
+      }
+      const validityPeriod = validitySeconds(text, deps.clock.now());
+      const params = {
+        to: text.to,
+        body: text.body,
+        statusCallback: deps.statusCallbackUrl,
+        ...(validityPeriod === undefined ? {} : { validityPeriod }),
+        ...(account.messagingServiceSid ? { messagingServiceSid: account.messagingServiceSid } : { from: account.fromNumber! }),
+      };
+      let message: { sid: string; status: string };
+      try {
+        message = await deps.clients.clientFor(account.credentials).messages.create(params);
+      } catch (error) {
+        const failure = toTwilioSendFailure(error);
+        if (failure.verdict === 'landline') deps.lineTypes.remember(text.to, 'landline', `error:${failure.code}`, deps.clock.now());
+        throw failure;
+      }
+      if (text.contactId && deps.conversationLog) logInConversation(deps, deps.conversationLog, text, message.sid);
+      return { provider: 'twilio', providerMessageId: message.sid, status: message.status };
+    },
+  };
+}
+
+/** Seconds until `deliverBy`; a window that has already closed means not sending now (the job re-decides later). */
+function validitySeconds(text: OutgoingText, now: number): number | undefined {
+  if (text.deliverBy === undefined) return undefined;
+  const seconds = Math.floor((text.deliverBy - now) / 1000);
+  if (seconds < MIN_VALIDITY_S) throw new SendFailure('The send window closes before Twilio could deliver the text', 'retryable', 'window-closing', null, 60_000);
+  return Math.min(seconds, MAX_VALIDITY_S);
+}
+
+// Not awaited: the ledger must record the send at once (a fast delivery callback looks the text up by its SID).
+function logInConversation(deps: TwilioSenderDeps, log: ConversationLog, text: OutgoingText, sid: string): void {
+  log.recordOutbound({ locationId: text.locationId, contactId: text.contactId!, body: text.body, externalId: sid, sentAt: deps.clock.now() })
+    .catch((error: unknown) => deps.logger.warn({ locationId: text.locationId, err: error }, 'could not log the Twilio text in the HighLevel conversation'));
+}

@@ -1,0 +1,114 @@
+// Sandbox mode: a local stand-in for HighLevel in the same process, the demo sub-account installed through the real
+// OAuth callback, and the sandbox page. The app itself runs unchanged; only its configuration points at the stand-in.
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.js';
+import type { ComposeOptions, ComposedApp } from '../compose.js';
+import type { Logger } from '../lib/logger.js';
+import { generateWebhookKeyPair } from '../highlevel/webhook-signer.js';
+import { createCallerActions } from './caller-actions.js';
+import { DEMO, installDemo, isDemoContact, seedStandIn } from './demo-world.js';
+import { createObserver, type Observer } from './observe.js';
+import { sandboxRoutes } from './routes.js';
+import { createSandboxClock, type SandboxClock } from './sandbox-clock.js';
+import { loadOrCreateEncryptionKey, loadSandboxState, sandboxFiles, saveSandboxState } from './sandbox-files.js';
+import { createStandIn, type StandIn } from './standin/index.js';
+import { createWebhookPoster } from './webhook-poster.js';
+
+export interface SandboxOptions {
+  /** Sandbox time at start-up for a sandbox without saved state (tests pin it to business hours). */
+  clockStartAt?: number;
+}
+
+export interface PreparedSandbox {
+  composeOptions: ComposeOptions;
+  clock: SandboxClock;
+  standIn: StandIn;
+  stop(): Promise<void>;
+}
+
+export async function prepareSandbox(config: Config, logger: Logger, options: SandboxOptions = {}): Promise<PreparedSandbox> {
+  if (config.mode !== 'sandbox' || config.env === 'production') throw new Error('sandbox mode needs no HighLevel credentials and NODE_ENV other than production');
+  const files = sandboxFiles(config.databasePath);
+  const encryptionKey = loadOrCreateEncryptionKey(files.keyPath);
+  const state = loadSandboxState(files.statePath);
+  const fresh = !existsSync(files.statePath);
+  const clock = createSandboxClock(fresh && options.clockStartAt !== undefined ? options.clockStartAt - Date.now() : state.clockOffsetMs);
+  const persist = () => saveSandboxState(files.statePath, { ...state, clockOffsetMs: clock.offset() });
+
+  const standIn = createStandIn({ clock, clientId: config.highLevel.clientId, clientSecret: config.highLevel.clientSecret });
+  seedStandIn(standIn, state);
+  const listening = await standIn.listen(0);
+
+  const port = config.port === 0 ? await findFreePort() : config.port;
+  const sandboxConfig: Config = {
+    ...config,
+    port,
+    publicUrl: config.publicUrl === `http://localhost:${config.port}` ? `http://localhost:${port}` : config.publicUrl,
+    highLevel: { ...config.highLevel, apiUrl: listening.url },
+  };
+  const selfUrl = `http://127.0.0.1:${port}`;
+  const keys = generateWebhookKeyPair();
+
+  const post = createWebhookPoster({ privateKey: keys.privateKey, webhookUrl: () => `${selfUrl}/webhooks/highlevel` });
+  const actions = createCallerActions({
+    standIn,
+    locationId: DEMO.locationId,
+    post,
+    onContact(contact) {
+      if (isDemoContact(contact.id) || state.contacts.some((known) => known.id === contact.id)) return;
+      state.contacts.push({ id: contact.id, phone: contact.phone });
+      persist();
+    },
+  });
+  let ready: { app: ComposedApp; observer: Observer } | null = null;
+  const router = sandboxRoutes({
+    clock, standIn, actions, sharedSecret: config.highLevel.sharedSecret,
+    ready: () => ready,
+    onTimeMoved(ms) {
+      state.advancedMs += ms;
+      persist();
+    },
+    timeAdvanced: () => state.advancedMs,
+  });
+
+  const composeOptions: ComposeOptions = {
+    config: sandboxConfig,
+    encryptionKey,
+    clock,
+    logger,
+    webhookKeysPem: keys.publicKeyPem,
+    extraRouters: [router],
+    async onListening(app) {
+      await installDemo({ standIn, app, selfUrl, appId: config.highLevel.appId, post, logger });
+      ready = { app, observer: createObserver(app.db, DEMO.locationId) };
+      persist();
+      logger.info({ url: sandboxConfig.publicUrl, highLevelStandIn: listening.url },
+        'sandbox mode: no HighLevel credentials, so a local stand-in plays HighLevel; open the URL to try TextBack');
+    },
+  };
+
+  return {
+    composeOptions,
+    clock,
+    standIn,
+    async stop() {
+      ready = null;
+      persist();
+      await listening.close();
+    },
+  };
+}
+
+/** PORT=0 asks for any free port; the sandbox must know it before listening, to call the app over HTTP. */
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
