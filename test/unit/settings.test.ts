@@ -37,6 +37,9 @@ describe('defaults', () => {
       sendOptOutConfirmation: true,
       highLevelAppendsOptOut: false,
       firstNameFallback: 'there',
+      includeOptOutLink: false,
+      provider: 'highlevel',
+      landlineCheck: false,
     });
     expect(defaultSettings()).toEqual(settings);
   });
