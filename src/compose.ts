@@ -124,10 +124,11 @@ export function composeApp(options: ComposeOptions): ComposedApp {
 
   // ── HighLevel ──
   const redirectUri = `${config.publicUrl}${manifest.oauth.redirectPath}`;
-  const oauth = createOAuthClient({ apiUrl: config.highLevel.apiUrl, clientId: config.highLevel.clientId, clientSecret: config.highLevel.clientSecret, redirectUri });
+  const { apiUrl, clientId, clientSecret } = config.highLevel;
+  const oauth = createOAuthClient({ apiUrl, clientId, clientSecret, redirectUri });
   const accessTokens = createAccessTokens({ tokens, locations, oauth, clock, logger, onRefresh: metrics.onTokenRefresh });
   const pacer = createPacer({ clock, sleep });
-  const api = createHighLevelApi({ apiUrl: config.highLevel.apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest });
+  const api = createHighLevelApi({ apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest });
 
   // ── the workflow and its job worker ──
   let worker: Worker | undefined;
@@ -170,12 +171,18 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const backups = createBackupJob({ db, queue, clock, logger, databasePath: config.databasePath, backup: config.backup, onReport: metrics.onBackup });
   backups.ensureScheduled();
   const retention = { retention: createRetention(db, queue), policy: config.retention, audit, logger, clock };
+  const handlers = {
+    ...workflowJobHandlers(workflow, logger),
+    ...retentionJobHandlers(retention),
+    [BACKUP_JOB]: backups.handler,
+    [DELIVERY_CHECK_JOB]: createDeliveryCheckHandler({ api, delivery, suppressions, clock, logger }),
+    [TWILIO_INBOUND_JOB]: createTwilioInboundHandler(workflow, logger),
+    [TOKEN_KEEPALIVE_JOB]: createTokenKeepaliveHandler({ tokens, accessTokens, clock, logger }),
+  };
   worker = createWorker({
-    queue, handlers: { ...workflowJobHandlers(workflow, logger), [BACKUP_JOB]: backups.handler,
-      [DELIVERY_CHECK_JOB]: createDeliveryCheckHandler({ api, delivery, suppressions, clock, logger }), [TWILIO_INBOUND_JOB]: createTwilioInboundHandler(workflow, logger),
-      ...retentionJobHandlers(retention),
-      [TOKEN_KEEPALIVE_JOB]: createTokenKeepaliveHandler({ tokens, accessTokens, clock, logger }) },
-    clock, logger, onSettled: (job, outcome) => metrics.onJobSettled(job, outcome),
+    queue, handlers, clock, logger,
+    onSettled: (job, outcome) => metrics.onJobSettled(job, outcome),
+    // Raw inbound events carry callers' words: once handled, only the row (for dedupe) stays.
     forgetPayloadOf: new Set([WEBHOOK_JOB, TWILIO_INBOUND_JOB]),
   });
 
