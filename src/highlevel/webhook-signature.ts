@@ -1,8 +1,8 @@
 // Verifies HighLevel webhook signatures over the raw body: x-ghl-signature (Ed25519) or legacy x-wh-signature (RSA-SHA256).
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../lib/project-root.js';
 
 export type WebhookSignatureScheme = 'ed25519' | 'rsa-sha256';
 export type WebhookVerification =
@@ -68,7 +68,7 @@ export function createWebhookVerifier(keys: KeyObject[]): WebhookVerifier {
 
 /** HighLevel's published webhook keys (Ed25519 + legacy RSA) as one PEM bundle, from marketplace/keys/. */
 export function loadDefaultWebhookKeys(): string {
-  const root = findProjectRoot();
+  const root = projectRoot();
   return DEFAULT_KEY_FILES.map((file) => readFileSync(join(root, file), 'utf8').trim()).join('\n') + '\n';
 }
 
@@ -134,13 +134,3 @@ function createKey(build: () => KeyObject, what: string): KeyObject {
   }
 }
 
-/** Walks up from this module (src/highlevel or dist/src/highlevel) to the directory holding package.json. */
-function findProjectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('webhook keys: project root (package.json) not found');
-    dir = parent;
-  }
-}

@@ -3,10 +3,10 @@
 // file), which index.html links to, so browsers may cache them for a year and still see a deploy at once.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, relative, sep } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { defaultSettings } from '../workflow/settings.js';
+import { projectRoot } from '../lib/project-root.js';
 
 export interface PageOptions {
   /** Sandbox mode: the page shows its sandbox banner (the server marks it with <meta name="textback-mode">). */
@@ -34,7 +34,7 @@ const MODE_META = /<meta name="textback-mode" content="[a-z]*">/;
 const VERSION_MARK = '/app/assets/';
 
 export function pageRoutes(options: PageOptions): Router {
-  const viewsDir = options.viewsDir ?? join(findProjectRoot(), 'views');
+  const viewsDir = options.viewsDir ?? join(projectRoot(), 'views');
   const assets = loadAssets(join(viewsDir, 'assets'));
   const version = `v-${hashAll([...assets.values()].map((file) => file.etag).concat(readFileSync(join(viewsDir, 'index.html'), 'utf8')))}`;
   const page = buildIndex(readFileSync(join(viewsDir, 'index.html'), 'utf8'), options.sandbox, version);
@@ -99,12 +99,3 @@ function hashAll(parts: (Buffer | string)[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function findProjectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('embedded page: project root (package.json) not found');
-    dir = parent;
-  }
-}

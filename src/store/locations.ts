@@ -1,18 +1,11 @@
 // Installed locations (sub-accounts) and agencies: install state, HighLevel profile, own numbers, settings.
 import type { Db } from './db.js';
 import { LocationSettingsSchema, type LocationSettings } from '../workflow/settings.js';
+import type { InstalledLocation } from '../workflow/stores.js';
 
-export interface LocationRecord {
-  locationId: string;
-  companyId: string | null;
-  status: 'installed' | 'uninstalled';
-  name: string | null;
-  timeZone: string | null;
-  phone: string | null;
-  settings: LocationSettings;
-  planId: string | null;
+/** What the workflow sees of an installation, plus the bookkeeping only the store and the API need. */
+export interface LocationRecord extends InstalledLocation {
   trial: unknown;
-  profileSyncedAt: number | null;
   installedAt: number;
   uninstalledAt: number | null;
 }

@@ -1,7 +1,7 @@
 // A call event: record it, and for a missed inbound call schedule its one text-back; an answered one cancels follow-ups.
-import { toE164 } from '../lib/phone.js';
 import { JOB, type WorkflowDeps } from './deps.js';
 import { loadLocation } from './location-context.js';
+import { callerPhone } from './caller-phone.js';
 
 export interface CallEvent {
   locationId: string;
@@ -30,7 +30,7 @@ export async function handleCall(deps: WorkflowDeps, event: CallEvent): Promise<
 
   const inbound = event.direction === 'inbound';
   const missed = inbound && (settings.missedStatuses as string[]).includes(event.status);
-  const phone = await resolvePhone(deps, event);
+  const phone = await callerPhone(deps, event);
   const decision = !inbound ? 'ignored:outbound' : missed ? 'pending' : isAnswered(event.status) ? 'ignored:answered' : `ignored:status-${event.status}`;
 
   const { call, isNew } = await deps.calls.record(
@@ -69,12 +69,4 @@ export async function handleCall(deps: WorkflowDeps, event: CallEvent): Promise<
 const ANSWERED = new Set(['completed', 'answered', 'in-progress']);
 function isAnswered(status: string): boolean {
   return ANSWERED.has(status);
-}
-
-async function resolvePhone(deps: WorkflowDeps, event: CallEvent): Promise<string | null> {
-  const fromEvent = event.from ? toE164(event.from) : null;
-  if (fromEvent) return fromEvent;
-  if (!event.contactId) return null;
-  const contact = await deps.contacts.getContact(event.locationId, event.contactId);
-  return contact?.phone ? toE164(contact.phone) : null;
 }

@@ -1,5 +1,4 @@
 // A text from a caller: opt-out, help, opt-in, or a plain reply, each handled at once and exactly once.
-import { toE164 } from '../lib/phone.js';
 import { JOB, type WorkflowDeps } from './deps.js';
 import { classifyReply, normalizeReply } from './keywords.js';
 import { loadLocation, type LocationContext } from './location-context.js';
@@ -9,6 +8,7 @@ import { analyzeText } from './segments.js';
 import type { MessageKind } from './ports.js';
 import { appendOptOutLink, optOutLinkFor } from './web-opt-out.js';
 import { featuresFor } from './plans.js';
+import { callerPhone } from './caller-phone.js';
 
 export interface InboundText {
   locationId: string;
@@ -26,7 +26,7 @@ export interface InboundText {
 const PROVIDER_CONFIRMED = new Set(['stop', 'stopall', 'stop all', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout']);
 
 export async function handleInboundText(deps: WorkflowDeps, text: InboundText): Promise<string> {
-  const phone = await resolvePhone(deps, text);
+  const phone = await callerPhone(deps, text);
   if (!phone) return 'ignored:no-phone';
   const { locationId } = text;
   const suppressed = await deps.suppressions.isSuppressed(locationId, phone);
@@ -92,14 +92,6 @@ async function answer(deps: WorkflowDeps, ctx: LocationContext, text: InboundTex
     checkSuppression: false,
     twilioAllowed: featuresFor(ctx.location.planId, deps.plans).features.twilio,
   });
-}
-
-async function resolvePhone(deps: WorkflowDeps, text: InboundText): Promise<string | null> {
-  const direct = text.from ? toE164(text.from) : null;
-  if (direct) return direct;
-  if (!text.contactId) return null;
-  const contact = await deps.contacts.getContact(text.locationId, text.contactId);
-  return contact?.phone ? toE164(contact.phone) : null;
 }
 
 async function bestEffort(deps: WorkflowDeps, what: string, action: () => Promise<void>): Promise<void> {

@@ -143,4 +143,4 @@ export function defaultSettings(): LocationSettings {
 
 // Compile-time guard: the schema's business hours are what send-window.ts works with.
 type Assert<T extends true> = T;
-type BusinessHoursFit = Assert<LocationSettings['businessHours'] extends BusinessHours ? true : false>;
+export type BusinessHoursFit = Assert<LocationSettings['businessHours'] extends BusinessHours ? true : false>;

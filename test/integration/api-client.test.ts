@@ -21,7 +21,7 @@ import { createLocationStore } from '../../src/store/locations.js';
 import { createTokenStore, type TokenStore } from '../../src/store/tokens.js';
 import { SendFailure, type OutgoingText } from '../../src/workflow/ports.js';
 import { defaultSettings } from '../../src/workflow/settings.js';
-import { checkRequests, loadOpenApiChecker, recordNockRequests, type RecordedRequest } from '../helpers/openapi.js';
+import { checkRequests, loadOpenApiChecker, recordNockRequests } from '../helpers/openapi.js';
 
 const API = 'https://hl.test';
 const checker = loadOpenApiChecker();
