@@ -31,6 +31,8 @@ export interface Harness {
   http: ReturnType<typeof supertest>;
   /** POSTs a webhook signed with the harness's Ed25519 key (timestamp and webhookId added unless given). */
   webhook(payload: Record<string, unknown>, options?: { sign?: boolean; headers?: Record<string, string> }): supertest.Test;
+  /** The signature header HighLevel would send with this raw body. */
+  signatureFor(rawBody: string): Record<string, string>;
   /** POSTs any raw body to the webhook route, signed with the harness's key. */
   signedRaw(rawBody: string): supertest.Test;
   /** Runs every job due now (and any they schedule for now). */
@@ -98,6 +100,10 @@ export async function createHarness(options: { env?: Record<string, string>; sta
       }
       for (const [name, value] of Object.entries(opts.headers ?? {})) req.set(name, value);
       return req.send(body);
+    },
+    signatureFor(rawBody) {
+      const { header, signature } = signWebhookBody(rawBody, keys.privateKey);
+      return { [header]: signature };
     },
     signedRaw(rawBody) {
       const { header, signature } = signWebhookBody(rawBody, keys.privateKey);
