@@ -1,5 +1,6 @@
 // Job kind → the workflow rule that runs it. One log line per handled job, with its outcome.
 import type { Logger } from '../lib/logger.js';
+import { NotInstalledError } from '../lib/errors.js';
 import { parseEvent, WEBHOOK_JOB } from '../highlevel/events.js';
 import { JOB, type WorkflowDeps } from '../workflow/deps.js';
 import { handleEvent } from '../workflow/handle-event.js';
@@ -14,7 +15,14 @@ export function workflowJobHandlers(deps: WorkflowDeps, logger: Logger): Record<
   return {
     [WEBHOOK_JOB]: async (job) => {
       const event = parseEvent(job.payload, job.createdAt);
-      const outcome = await handleEvent(deps, event);
+      let outcome: string;
+      try {
+        outcome = await handleEvent(deps, event);
+      } catch (error) {
+        // Uninstalled while the event waited: there is nothing to do for it, now or later.
+        if (!(error instanceof NotInstalledError)) throw error;
+        outcome = 'ignored:not-installed';
+      }
       logger.info({ job: job.id, event: event.kind, locationId: job.locationId, outcome }, 'webhook event handled');
     },
     [JOB.textBack]: async (job) => {

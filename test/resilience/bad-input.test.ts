@@ -18,6 +18,13 @@ beforeAll(async () => {
   h = await createHarness();
   h.seedLocation('loc-bad');
   token = await locationToken(h, 'loc-bad');
+  // Signed events that happen to make sense are acted on: HighLevel answers whatever they ask.
+  h.acceptDeliveryChecks();
+  h.highLevel().persist().get('/locations/loc-bad').reply(200, { location: { id: 'loc-bad', name: 'Acme', timezone: 'America/New_York' } });
+  h.highLevel().persist().get('/phone-system/numbers/location/loc-bad').reply(200, { numbers: [] });
+  h.highLevel().persist().get(/^\/contacts\/[^/]+$/).reply(404, { statusCode: 404, message: 'Contact not found' });
+  h.highLevel().persist().get(/^\/contacts\/search\/duplicate/).reply(200, { contact: null });
+  h.highLevel().persist().post('/conversations/messages').reply(201, { conversationId: 'c', messageId: 'm' });
   server = createServer(h.app.handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
