@@ -31,12 +31,14 @@ export async function runTextBack(deps: WorkflowDeps, job: TextBackJob): Promise
       await deps.calls.decide(call.id, `deferred:${new Date(outcome.until).toISOString()}`, now);
       return { runAgainAt: outcome.until };
     case 'sent': {
-      await deps.calls.decide(call.id, 'texted', now);
-      if (!featuresFor(ctx.location.planId, deps.plans).features.followUp) {
+      // Follow-up first, decision second: a crash between them re-runs this job, which finds the send already made,
+      // schedules nothing twice (dedupe) and then records the decision. The other order could lose the follow-up.
+      if (featuresFor(ctx.location.planId, deps.plans).features.followUp) {
+        await scheduleFollowUp(deps, ctx.location.settings.followUp, call.id, call.locationId, call.callKey, call.phone, now);
+      } else {
         await deps.calls.setFollowUp(call.id, 'skipped:not-in-plan', now);
-        return;
       }
-      await scheduleFollowUp(deps, ctx.location.settings.followUp, call.id, call.locationId, call.callKey, call.phone, now);
+      await deps.calls.decide(call.id, 'texted', now);
       return;
     }
     case 'skipped':
