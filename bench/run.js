@@ -1,0 +1,44 @@
+// `npm run bench`: every benchmark of docs/performance.md, one `name: value` line per figure, all on loopback.
+// Ratios are against baselines measured in this same run (the machine is shared and noisy). Run one scenario with
+// `node bench/run.js <ingest|scheduler|end-to-end|burst>`. Environment: BENCH_PROFILE=<dir> writes the app's CPU
+// profiles there; BENCH_VERBOSE=1 shows the app's stderr; BENCH_BURST_CALLS=1000 runs the burst at full size;
+// BENCH_DIST=<dir> benchmarks another build of dist/src (A/B comparisons).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST } from './support/children.js';
+
+if (!existsSync(join(DIST, 'main.js'))) {
+  console.error('dist/ is missing: run `npm run bench` (it builds first) or `npm run build`.');
+  process.exit(1);
+}
+
+const scenarios = {
+  ingest: async (report) => (await import('./scenarios/ingest.js')).runIngest({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
+  scheduler: async (report) => (await import('./scenarios/scheduler.js')).runScheduler({ report }),
+  'end-to-end': async (report) => (await import('./scenarios/end-to-end.js')).runEndToEnd({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
+  burst: async (report) => (await import('./scenarios/burst.js')).runBurst({ report }),
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in scenarios));
+if (unknown.length) {
+  console.error(`unknown scenario(s): ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  process.exit(1);
+}
+
+const report = (name, value) => console.log(`${name}: ${value}`);
+const startedAt = Date.now();
+console.log(`# TextBack benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+for (const name of wanted.length ? wanted : Object.keys(scenarios)) {
+  console.log(`# ${name}`);
+  const at = Date.now();
+  try {
+    await scenarios[name](report);
+  } catch (error) {
+    console.error(`benchmark "${name}" failed:`, error);
+    process.exit(1);
+  }
+  console.log(`# ${name} took ${((Date.now() - at) / 1000).toFixed(0)} s`);
+}
+console.log(`# all benchmarks took ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+process.exit(0);

@@ -1,0 +1,104 @@
+// End to end: missed-call webhooks at a steady 200 calls/s across 1,000 installed locations, over a database holding
+// 1M history rows and 1M pending follow-ups, until each text reaches the local HighLevel stand-in; then follow-ups
+// pulled due with SQL to measure the scheduler's lag from due time to send; the app's RSS throughout.
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { freePort, productionEnv, sampleRss, startApp } from '../support/children.js';
+import { pacedRequests, percentile } from '../support/load.js';
+import { waitForIdleQueue } from '../support/queue-watch.js';
+import { createWebhookKeys, signEvent } from '../support/webhooks.js';
+import { CLIENT_ID, CLIENT_SECRET, callerNumber, createWorld, seedHistory } from '../support/world.js';
+
+export async function runEndToEnd({ report, locations = 1_000, rate = 200, seconds = 15, historyCalls = 500_000, pendingFollowUps = 1_000_000, followUpSample = 300, cpuProfileDir }) {
+  const world = await createWorld({ locations, settingsPatch: { followUp: { enabled: true, delayMinutes: 15 } } });
+  const seeded = seedHistory(world.databasePath, world.locationIds, { calls: historyCalls, pendingFollowUps });
+  report('history rows (calls + messages)', seeded.history);
+  report('pending follow-ups before the run', seeded.pending);
+
+  const keys = createWebhookKeys();
+  const port = await freePort();
+  const app = await startApp({
+    cwd: world.dir,
+    cpuProfileDir,
+    env: productionEnv({ port, databasePath: world.databasePath, webhookKeyPem: keys.publicKeyPem, encryptionKey: world.encryptionKey, apiUrl: world.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
+  });
+  // The app's own footprint at rest (started, database open, nothing flowing) is the baseline for its RSS under load.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const idleRss = app.rssMb();
+  const rss = sampleRss(app.pid);
+  try {
+    // Each call is a real stand-in call (its contact exists there), signed just before the run.
+    const total = rate * seconds;
+    const calls = Array.from({ length: total }, (_, i) => {
+      const { event } = world.standIn.placeCall({ locationId: world.locationIds[i % locations], from: callerNumber(i), status: 'no-answer' });
+      return { contactId: event.contactId, ...signEvent(event, keys.privateKey) };
+    });
+    const sentAt = new Map();
+    const cpuBefore = app.cpuMs();
+    const runStartedAt = performance.now();
+    const acks = await pacedRequests({
+      url: app.url, rate, durationSeconds: seconds,
+      next(i) {
+        sentAt.set(calls[i].contactId, Date.now());
+        return { path: '/webhooks/highlevel', body: calls[i].body, headers: { 'content-type': 'application/json', 'x-ghl-signature': calls[i].signature } };
+      },
+    });
+    const texted = await waitFor(() => world.standIn.sentMessages().length >= total, 60_000);
+    const busyShare = (app.cpuMs() - cpuBefore) / (performance.now() - runStartedAt);
+    const firstText = new Map();
+    for (const message of world.standIn.sentMessages()) if (!firstText.has(message.contactId)) firstText.set(message.contactId, message.at);
+    const latencies = [...firstText].filter(([contactId]) => sentAt.has(contactId)).map(([contactId, at]) => at - sentAt.get(contactId)).sort((a, b) => a - b);
+    report('end-to-end calls sent (webhooks)', `${acks.count} (${JSON.stringify(acks.statuses)}, errors ${acks.errors})`);
+    report('end-to-end texts received by the stand-in', `${latencies.length} of ${total}${texted ? '' : ' (timed out)'}`);
+    report('missed call → send p50 (ms)', percentile(latencies, 0.5));
+    report('missed call → send p99 (ms)', percentile(latencies, 0.99));
+    report('webhook ack p99 during the run (ms)', acks.p99.toFixed(1));
+    report('429s from the stand-in during the run', world.standIn.counters().rateLimited);
+    report(`app CPU at ${rate} calls/s (share of one core)`, busyShare.toFixed(2));
+
+    // Scheduler lag: pull a sample of the follow-ups just scheduled (15 min ahead) due in a few seconds, 100 per second.
+    await waitForIdleQueue(world.databasePath, { timeoutMs: 30_000 });
+    const db = new Database(world.databasePath);
+    db.pragma('busy_timeout = 5000');
+    const sample = db.prepare(`
+      SELECT j.id, c.contact_id AS contactId FROM jobs j JOIN calls c ON c.id = json_extract(j.payload, '$.callId')
+      WHERE j.kind = 'followup' AND j.status = 'pending' AND j.dedupe_key NOT LIKE '%:future-%' LIMIT ?`).all(followUpSample);
+    const base = Date.now() + 2_500;
+    const dueAt = new Map();
+    const move = db.prepare('UPDATE jobs SET run_at = ? WHERE id = ?');
+    db.transaction(() => sample.forEach((job, i) => { const at = base + i * 10; move.run(at, job.id); dueAt.set(job.contactId, at); }))();
+    db.close();
+    const before = world.standIn.sentMessages().length;
+    await waitFor(() => world.standIn.sentMessages().length >= before + sample.length, 30_000);
+    const lags = [];
+    const seen = new Map();
+    for (const message of world.standIn.sentMessages()) {
+      const n = (seen.get(message.contactId) ?? 0) + 1;
+      seen.set(message.contactId, n);
+      if (n === 2 && dueAt.has(message.contactId)) lags.push(message.at - dueAt.get(message.contactId));
+    }
+    lags.sort((a, b) => a - b);
+    report('follow-ups sent of those pulled due', `${lags.length} of ${sample.length}`);
+    report('follow-up lag due → send p50 (ms)', percentile(lags, 0.5));
+    report('follow-up lag due → send p99 (ms)', percentile(lags, 0.99));
+    report('follow-up lag due → send max (ms)', lags.at(-1) ?? 'n/a');
+    const peakRss = rss.stop();
+    report('app RSS at rest after start (MB)', idleRss.toFixed(0));
+    report('app RSS peak during end-to-end (MB)', peakRss.toFixed(0));
+    report('RSS ratio (peak under load / at rest)', (peakRss / idleRss).toFixed(2));
+  } finally {
+    rss.stop();
+    await app.stop();
+    await world.close();
+    rmSync(world.dir, { recursive: true, force: true });
+  }
+}
+
+async function waitFor(condition, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return condition();
+}
