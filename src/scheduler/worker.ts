@@ -104,6 +104,9 @@ export function createWorker(options: WorkerOptions) {
       ran += jobs.length;
       for (const job of jobs) schedule(job);
       await Promise.race(running);
+      // Let waiting I/O (webhook requests above all) in between batches: handlers that finish without real I/O
+      // would otherwise keep this loop on the event loop for as long as jobs are due.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     await Promise.all(running);
     return ran;

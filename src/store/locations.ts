@@ -16,6 +16,19 @@ interface LocationRow {
   profile_synced_at: number | null; installed_at: number; uninstalled_at: number | null;
 }
 
+// Settings are read on every call and every HighLevel request; parsing the same JSON again is wasted work.
+const parsedSettings = new Map<string, LocationSettings>();
+function readSettings(raw: string): LocationSettings {
+  let settings = parsedSettings.get(raw);
+  if (!settings) {
+    // Parsing on read fills in defaults for settings added after this row was written.
+    settings = LocationSettingsSchema.parse(JSON.parse(raw));
+    if (parsedSettings.size >= 2_000) parsedSettings.delete(parsedSettings.keys().next().value!);
+    parsedSettings.set(raw, settings);
+  }
+  return structuredClone(settings);
+}
+
 const toRecord = (row: LocationRow): LocationRecord => ({
   locationId: row.location_id,
   companyId: row.company_id,
@@ -23,8 +36,7 @@ const toRecord = (row: LocationRow): LocationRecord => ({
   name: row.name,
   timeZone: row.time_zone,
   phone: row.phone,
-  // Parsing on read fills in defaults for settings added after this row was written.
-  settings: LocationSettingsSchema.parse(JSON.parse(row.settings)),
+  settings: readSettings(row.settings),
   planId: row.plan_id,
   trial: row.trial === null ? null : JSON.parse(row.trial),
   profileSyncedAt: row.profile_synced_at,

@@ -95,9 +95,12 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
   }
 }
 
-/** When the recipient's window closes (5-minute resolution, at most 4 h ahead): a queued text must not land later. */
+/**
+ * When the recipient's window closes (15-minute resolution, at most 4 h ahead): a queued text must not land later.
+ * The coarse step can only make this deadline earlier than the true close, never later.
+ */
 function windowClosesAt(now: number, phone: string, timeZone: string): number {
-  const step = 5 * 60_000;
+  const step = 15 * 60_000;
   for (let at = now + step; at <= now + 4 * HOUR; at += step) if (!isSendAllowed(at, phone, timeZone)) return at - step;
   return now + 4 * HOUR;
 }

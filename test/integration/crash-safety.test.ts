@@ -60,6 +60,7 @@ describe('crash between reserve and send', () => {
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  // Waits for loopback I/O (the request reaching nock), not for the app's clock: bounded at ~5 s.
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
   if (!condition()) throw new Error('condition not reached');
 }
