@@ -14,30 +14,25 @@ function bearer(req: Request): string | null {
   return match ? match[1] : null;
 }
 
-/** For /api/locations/:locationId/…: 401 without a valid location session, 403 for another location's id. */
-export function requireLocationSession(tokens: SessionTokens): RequestHandler {
+/** A guard for one scope: 401 without a valid session of it, 403 when the path names another location or agency. */
+function requireSession(tokens: SessionTokens, scope: 'location' | 'agency'): RequestHandler {
+  const param = scope === 'location' ? 'locationId' : 'companyId';
+  const owner = scope === 'location' ? 'location' : 'agency';
   return (req: Request, res: Response, next: NextFunction) => {
     const token = bearer(req);
-    const session = token ? tokens.verify(token, 'location') : null;
-    if (!session) return void res.status(401).json({ error: 'unauthorized', message: 'A valid session token is required.' });
-    if (session.locationId !== req.params.locationId) {
-      return void res.status(403).json({ error: 'forbidden', message: 'This session belongs to another location.' });
+    const session = token ? tokens.verify(token, scope) : null;
+    if (!session) {
+      return void res.status(401).json({ error: 'unauthorized', message: `A valid ${scope === 'agency' ? 'agency ' : ''}session token is required.` });
     }
+    const bound = scope === 'location' ? session.locationId : session.companyId;
+    if (bound !== req.params[param]) return void res.status(403).json({ error: 'forbidden', message: `This session belongs to another ${owner}.` });
     req.session = session;
     next();
   };
 }
 
+/** For /api/locations/:locationId/…: 401 without a valid location session, 403 for another location's id. */
+export const requireLocationSession = (tokens: SessionTokens): RequestHandler => requireSession(tokens, 'location');
+
 /** For /api/agency/:companyId/…: an agency session for that company. */
-export function requireAgencySession(tokens: SessionTokens): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const token = bearer(req);
-    const session = token ? tokens.verify(token, 'agency') : null;
-    if (!session) return void res.status(401).json({ error: 'unauthorized', message: 'A valid agency session token is required.' });
-    if (session.companyId !== req.params.companyId) {
-      return void res.status(403).json({ error: 'forbidden', message: 'This session belongs to another agency.' });
-    }
-    req.session = session;
-    next();
-  };
-}
+export const requireAgencySession = (tokens: SessionTokens): RequestHandler => requireSession(tokens, 'agency');
