@@ -8,21 +8,6 @@ export interface SecretBox {
 
 export type OwnerType = 'Location' | 'Company';
 
-export interface StoredToken {
-  ownerId: string;
-  ownerType: OwnerType;
-  companyId: string | null;
-  accessToken: string;
-  refreshToken: string | null;
-  expiresAt: number;
-  scope: string | null;
-  userId: string | null;
-  needsReconnect: boolean;
-  reconnectReason: string | null;
-  /** Opaque compare-and-swap handle: the refresh must be saved against the row it was read from. */
-  revision: string;
-}
-
 export interface TokenGrant {
   ownerId: string;
   ownerType: OwnerType;
@@ -32,6 +17,16 @@ export interface TokenGrant {
   expiresAt: number;
   scope?: string | null;
   userId?: string | null;
+}
+
+/** A grant as stored, with its reconnect state. */
+export interface StoredToken extends TokenGrant {
+  scope: string | null;
+  userId: string | null;
+  needsReconnect: boolean;
+  reconnectReason: string | null;
+  /** Opaque compare-and-swap handle: the refresh must be saved against the row it was read from. */
+  revision: string;
 }
 
 interface TokenRow {
