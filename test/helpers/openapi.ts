@@ -43,7 +43,7 @@ interface Ctx { problems: string[]; form: boolean; relaxed: Set<string> }
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 export function loadOpenApiChecker(options: OpenApiCheckerOptions = {}): OpenApiChecker {
-  const specDir = options.specDir ?? join(findProjectRoot(), '..', 'shared', 'highlevel', 'openapi');
+  const specDir = options.specDir ?? join(findProjectRoot(), 'test', 'fixtures', 'highlevel', 'openapi');
   const relaxRequired = options.relaxRequired ?? DEFAULT_RELAXED_REQUIRED;
   const docs = new Map<string, Node>();
   const loadDoc = (file: string): Node => {

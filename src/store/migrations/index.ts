@@ -2,5 +2,10 @@
 import { sql as initial } from './001-initial.js';
 import { sql as locationFlags } from './002-location-flags.js';
 import { sql as twilio } from './003-twilio.js';
+import { sql as installEdges } from './004-install-edges.js';
+import { sql as dndAndOptOuts } from './005-dnd-and-opt-outs.js';
+import { sql as trust } from './006-trust.js';
+import { sql as businessIdentity } from './007-business-identity.js';
+import { sql as queueFairness } from './008-queue-fairness.js';
 
-export const MIGRATIONS: readonly string[] = [initial, locationFlags, twilio];
+export const MIGRATIONS: readonly string[] = [initial, locationFlags, twilio, installEdges, dndAndOptOuts, trust, businessIdentity, queueFairness];
