@@ -88,7 +88,8 @@ export interface SendLedger {
   lastSentOfKind(locationId: string, phone: string, kind: MessageKind): Awaitable<number | null>;
 }
 
-export type SuppressionSource = 'keyword' | 'manual' | 'dnd' | 'provider' | 'web';
+/** keyword (STOP by text), link (the personalised opt-out link) and provider (a carrier's report) were proven by the caller; web (the typed form) and dnd (HighLevel DND) prove nothing about who asked; manual was added by staff. */
+export type SuppressionSource = 'keyword' | 'link' | 'provider' | 'web' | 'dnd' | 'manual';
 
 export interface Suppressions {
   isSuppressed(locationId: string, phone: string): Awaitable<boolean>;
