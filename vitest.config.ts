@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     restoreMocks: true,
+    // Names the browser suites skipped for want of Chromium at the end of the run (see test/browser/support/).
+    globalSetup: ['test/browser/support/chromium-notice.ts'],
   },
 });

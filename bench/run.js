@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark of docs/performance.md, one `name: value` line per figure, all on loopback.
 // Ratios are against baselines measured in this same run (the machine is shared and noisy). Run one scenario with
-// `node bench/run.js <ingest|scheduler|end-to-end|burst>`. Environment: BENCH_PROFILE=<dir> writes the app's CPU
+// `node bench/run.js <ingest|scheduler|end-to-end|burst|noisy-neighbour|backlog>`. Environment: BENCH_PROFILE=<dir> writes the app's CPU
 // profiles there; BENCH_VERBOSE=1 shows the app's stderr; BENCH_BURST_CALLS=1000 runs the burst at full size;
-// BENCH_DIST=<dir> benchmarks another build of dist/src (A/B comparisons).
+// BENCH_NOISY_BURST=<n> sizes the noisy neighbour's burst (default 1000); BENCH_DIST=<dir> benchmarks another build
+// of dist/src (A/B comparisons).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST } from './support/children.js';
@@ -17,6 +18,8 @@ const scenarios = {
   scheduler: async (report) => (await import('./scenarios/scheduler.js')).runScheduler({ report }),
   'end-to-end': async (report) => (await import('./scenarios/end-to-end.js')).runEndToEnd({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   burst: async (report) => (await import('./scenarios/burst.js')).runBurst({ report }),
+  'noisy-neighbour': async (report) => (await import('./scenarios/noisy-neighbour.js')).runNoisyNeighbour({ report }),
+  backlog: async (report) => (await import('./scenarios/backlog.js')).runBacklog({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
 };
 
 const wanted = process.argv.slice(2);

@@ -9,14 +9,17 @@ import { InputError } from './lib/errors.js';
 export interface AppOptions {
   routers: Router[];
   logger: Logger;
-  /** Origins allowed to frame the embedded page (HighLevel's app domains, agencies' white-label domains). */
-  frameAncestors: string[];
+  /** The frame-ancestors sources for a request (HighLevel's domains, FRAME_ANCESTORS, a learned white-label origin). */
+  frameAncestors(req: IncomingMessage): string;
+  /** TRUSTED_PROXIES: whose X-Forwarded-For decides req.ip (rate limits key on it); empty: trust none. */
+  trustedProxies?: string[];
 }
 
 export function buildApp(options: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  const proxies = options.trustedProxies ?? ['loopback', 'linklocal', 'uniquelocal'];
+  app.set('trust proxy', proxies.length > 0 ? proxies : false);
   app.set('query parser', 'simple');
   app.use(helmet({
     // The embedded page lives in HighLevel's iframe: framing is governed by CSP frame-ancestors, not X-Frame-Options.
@@ -31,7 +34,7 @@ export function buildApp(options: AppOptions): express.Express {
         'img-src': ["'self'", 'data:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
-        'frame-ancestors': ["'self'", ...options.frameAncestors],
+        'frame-ancestors': [(req: IncomingMessage) => options.frameAncestors(req)],
         'frame-src': ["'self'"],
         'form-action': ["'self'"],
       },

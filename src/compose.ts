@@ -13,7 +13,9 @@ import { createReplyLog } from './store/replies.js';
 import { createAuditLog } from './store/audit.js';
 import { createJobQueue } from './scheduler/job-queue.js';
 import { createInbox } from './scheduler/inbox.js';
+import { createWebhookReceipts } from './store/webhook-receipts.js';
 import { createWorker, type Worker } from './scheduler/worker.js';
+import { highLevelRequestsOf } from './scheduler/job-classes.js';
 import { createWorkflowScheduler } from './scheduler/workflow-scheduler.js';
 import { workflowJobHandlers } from './scheduler/handlers.js';
 import { createOAuthClient } from './highlevel/oauth-client.js';
@@ -22,7 +24,10 @@ import { createPacer } from './highlevel/pacer.js';
 import { createHighLevelApi } from './highlevel/api-client.js';
 import { createContactDirectory } from './highlevel/contact-directory.js';
 import { createLocationDirectory } from './highlevel/location-directory.js';
-import { createAgencyAdoption } from './highlevel/agency-adoption.js';
+import { createAgencyFinder, type AgencyFinder } from './highlevel/agency-adoption.js';
+import { createAgencyLookups } from './store/agency-lookups.js';
+import { createFrameOrigins } from './store/frame-origins.js';
+import { createFrameAncestors } from './http/frame-ancestors.js';
 import { createCallHistory } from './highlevel/call-history.js';
 import { WEBHOOK_JOB } from './highlevel/events.js';
 import { createTokenKeepaliveHandler, scheduleTokenKeepalive, TOKEN_KEEPALIVE_JOB } from './highlevel/token-keepalive.js';
@@ -53,7 +58,7 @@ import { healthRoutes } from './http/health.js';
 import { pageRoutes } from './http/page.js';
 import manifest from '../app-manifest.json' with { type: 'json' };
 import { parsePlansTable } from './workflow/plans.js';
-import { optOutPageRoutes } from './http/optout-page.js';
+import { OPT_OUT_CLIENT_LIMIT, OPT_OUT_LOCATION_LIMIT, optOutPageRoutes } from './http/optout-page.js';
 import { BACKUP_JOB, createBackupJob } from './scheduler/backup-job.js';
 import { createAppMetrics } from './app-metrics.js';
 import { createJobStats } from './scheduler/job-stats.js';
@@ -65,6 +70,12 @@ import { dataRoutes } from './http/data-api.js';
 import { createLocationFlags } from './store/location-flags.js';
 import { createSessionTokens } from './http/session-tokens.js';
 import { apiRoutes } from './http/api-routes.js';
+import { createOptOutLinks } from './http/opt-out-links.js';
+import { createSharedRateLimiter } from './store/rate-counters.js';
+import { createUserContextUses } from './store/user-context-uses.js';
+import { createProcessedTwilioMessages } from './store/twilio-processed.js';
+import { createForeignInstallCheck } from './store/foreign-installs.js';
+import { createInstallStatus } from './store/install-status.js';
 
 export interface ComposeOptions {
   config: Config;
@@ -79,6 +90,8 @@ export interface ComposeOptions {
   extraRouters?: import('express').Router[];
   /** Runs once the server listens (the sandbox installs its demo sub-account through the real OAuth callback). */
   onListening?(app: ComposedApp): Promise<void>;
+  /** Sandbox mode: the ids of the stand-in's own sub-account and agency; any other install in the database is real. */
+  sandboxInstallIds?: readonly string[];
 }
 
 export interface ComposedApp {
@@ -126,9 +139,17 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const redirectUri = `${config.publicUrl}${manifest.oauth.redirectPath}`;
   const { apiUrl, clientId, clientSecret } = config.highLevel;
   const oauth = createOAuthClient({ apiUrl, clientId, clientSecret, redirectUri });
-  const accessTokens = createAccessTokens({ tokens, locations, oauth, clock, logger, onRefresh: metrics.onTokenRefresh });
+  // The finder reads agencies' lists through the API, which needs access tokens: bound once both exist.
+  let agencies: AgencyFinder | undefined;
+  const accessTokens = createAccessTokens({
+    tokens, locations, oauth, clock, logger, onRefresh: metrics.onTokenRefresh,
+    findAgency: (locationId) => agencies!.find(locationId, 'stranded'),
+  });
   const pacer = createPacer({ clock, sleep });
   const api = createHighLevelApi({ apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest });
+  const agencyFinder = createAgencyFinder({ tokens, api, lookups: createAgencyLookups(db), appId: config.highLevel.appId, clock, logger });
+  agencies = agencyFinder;
+  const frameOrigins = createFrameOrigins(db);
 
   // ── the workflow and its job worker ──
   let worker: Worker | undefined;
@@ -140,6 +161,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     highlevel: withDeliveryCheck(createHighLevelSender({ api }), { scheduler, clock, logger }),
     twilio: createTwilioSender({ accounts: twilioAccounts, clients: twilioClients, statusCallbackUrl: config.publicUrl + TWILIO_STATUS_PATH, lineTypes, clock, logger }),
   });
+  // The personalised one-click opt-out links that HELP answers and confirmations carry when a location asks for them.
+  const optOutLinks = createOptOutLinks({ encryptionKey, publicUrl: config.publicUrl });
   const workflow: WorkflowDeps = {
     clock,
     log: logger,
@@ -162,9 +185,16 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     sender,
     providerName: sender.providerName,
     lineTypes: createLineTypeChecker({ cache: lineTypes, lookupCredentials: (id) => twilioAccounts.lookupCredentials(id), clients: twilioClients, clock, logger }),
-    adoptFromAgency: createAgencyAdoption({ tokens, accessTokens, oauth, clock, logger }),
+    adoptFromAgency: (locationId) => agencyFinder.adopt(locationId),
+    installedUnderAgency: async (locationId, { findAgency }) => {
+      if (findAgency) return agencyFinder.find(locationId, 'install');
+      agencyFinder.forget(locationId);
+      return null;
+    },
+    frameOrigins,
     plans: parsePlansTable(manifest.plans),
     publicUrl: config.publicUrl,
+    optOutLinks,
     signal: metrics.onSignal,
     locationFlags,
   };
@@ -184,34 +214,66 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     onSettled: (job, outcome) => metrics.onJobSettled(job, outcome),
     // Raw inbound events carry callers' words: once handled, only the row (for dedupe) stays.
     forgetPayloadOf: new Set([WEBHOOK_JOB, TWILIO_INBOUND_JOB]),
+    // A job whose location has no HighLevel slot yet is parked until its promised slot, not left waiting in a worker.
+    admit: (job) => {
+      const requests = highLevelRequestsOf(job, (locationId) => Boolean(locations.get(locationId)?.settings.replyTag));
+      if (requests === 0 || !job.locationId) return null;
+      const at = pacer.admit(job.locationId, requests, { returning: job.runAt !== job.queuedAt, priority: job.priority });
+      // The pacer answers its own now when it admits: anything later is a park.
+      return at > clock.now() ? at : null;
+    },
   });
 
   // ── HTTP ──
   const verify = createWebhookVerifier(parsePublicKeys(options.webhookKeysPem ?? config.highLevel.webhookKeysPem ?? loadDefaultWebhookKeys()));
-  const inbox = createInbox({ db, queue, clock, onCommit: nudge });
-  const intake = createWebhookIntake({ verify, inbox, clock, logger, onOutcome: metrics.onWebhookOutcome });
+  const inbox = createInbox({ db, queue, clock, receipts: createWebhookReceipts(db), onCommit: nudge });
+  const intake = createWebhookIntake({ verify, inbox, clock, logger, appId: config.highLevel.appId, onOutcome: metrics.onWebhookOutcome });
   const installer = createInstaller({
     oauth, tokens, audit, clock,
     installLocation: (locationId, companyId, planId) => installLocation(workflow, locationId, companyId, planId, null),
-    installCompany: async (companyId) => locations.installCompany(companyId, null, clock.now()),
+    installCompany: async (companyId) => {
+      locations.installCompany(companyId, null, clock.now());
+      agencyFinder.agencyInstalled(companyId);
+    },
   });
   // The embedded page's session tokens (JWT, key derived from ENCRYPTION_KEY; the injected clock decides expiry).
-  const sessionTokens = createSessionTokens(encryptionKey, { now: () => clock.now() });
+  // A session ends with its install: the guard asks on every request, so an old token cannot act after an uninstall.
+  const installStatus = createInstallStatus(db);
+  const sessionTokens = createSessionTokens(encryptionKey, {
+    now: () => clock.now(),
+    stillActive: (session) => session.scope === 'location'
+      ? locations.get(session.locationId!)?.status === 'installed'
+      : installStatus.companyInstalled(session.companyId!),
+  });
+  // Sandbox mode's shared secret is public: no session at all on a database holding installs it did not create.
+  const foreignInstalls = config.mode === 'sandbox' ? createForeignInstallCheck(db, options.sandboxInstallIds ?? []) : null;
+  const sessionsRefused = foreignInstalls && (() => foreignInstalls.hasForeignInstalls()
+    ? 'Sandbox mode is running on a database that holds real installs; its public shared secret opens no session there.'
+    : null);
+  if (foreignInstalls?.hasForeignInstalls()) {
+    logger.warn({ databasePath: config.databasePath }, 'sandbox mode on a database with installs the sandbox did not make: the embedded page opens no session here');
+  }
   const app = buildApp({
     logger,
-    frameAncestors: config.frameAncestors,
+    frameAncestors: createFrameAncestors({ configured: config.frameAncestors, isLearned: (origin) => frameOrigins.has(origin) }),
+    trustedProxies: config.trustedProxies,
     routers: [
       ...(options.extraRouters ?? []),
       healthRoutes({ db, isShuttingDown: () => shuttingDown }),
       pageRoutes({ sandbox: config.mode === 'sandbox' }),
-      metricsRoutes({ render: metrics.render }),
-      optOutPageRoutes({ workflow, clock, sandbox: config.mode === 'sandbox' }),
+      metricsRoutes({ render: metrics.render, token: config.metricsToken }),
+      optOutPageRoutes({
+        workflow, sandbox: config.mode === 'sandbox', links: optOutLinks,
+        clientLimiter: createSharedRateLimiter(db, { name: 'optout-client', limit: OPT_OUT_CLIENT_LIMIT.max, windowMs: OPT_OUT_CLIENT_LIMIT.windowMs, clock }),
+        locationLimiter: createSharedRateLimiter(db, { name: 'optout-location', limit: OPT_OUT_LOCATION_LIMIT.max, windowMs: OPT_OUT_LOCATION_LIMIT.windowMs, clock }),
+      }),
       oauthRoutes({
         installer, logger, marketplaceUrl: config.highLevel.marketplaceUrl, clientId: config.highLevel.clientId,
         redirectUri, scopes: manifest.oauth.scopes, sandbox: config.mode === 'sandbox',
       }),
       apiRoutes({
         db, sessionTokens, sharedSecret: config.highLevel.sharedSecret, workflow, locations, suppressions, audit, locationFlags, clock, logger,
+        contextUses: createUserContextUses(db), sessionsRefused: sessionsRefused ?? undefined,
       }),
       dataRoutes({ sessionTokens, dataRights: createDataRights(db), audit, clock }),
       providerRoutes({
@@ -220,6 +282,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       }),
       twilioWebhookRoutes({
         publicUrl: config.publicUrl, accounts: twilioAccounts, appAuthToken: config.twilio?.authToken ?? null, delivery,
+        processed: createProcessedTwilioMessages(db),
         status: createTwilioStatusRecorder({ delivery, suppressions, lineTypes, clock, logger }), scheduler, clock, logger,
       }),
     ],
@@ -238,6 +301,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       ensureRetentionScheduled(queue, clock.now());
       scheduleTokenKeepalive(queue, clock.now());
       for (const locationId of locations.installedIds()) void ensureCatchUp(workflow, locationId);
+      // Installed by an INSTALL that named no agency, before the app could look one up: find it now, not at the next call.
+      void agencyFinder.repairStranded();
       worker!.start();
     },
     async stop() {

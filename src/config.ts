@@ -1,7 +1,24 @@
 // The only reader of process.env: every setting of CONTRACT.md, validated once with zod into a typed Config.
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 
 const DEFAULT_API_URL = 'https://services.leadconnectorhq.com';
+/** The production database file; sandbox mode never opens it. */
+export const DEFAULT_DATABASE_PATH = './data/textback.sqlite';
+/** Sandbox mode's own database file (its key and state file live beside it). */
+export const SANDBOX_DATABASE_PATH = './data/sandbox.sqlite';
+/** Express's names for loopback, link-local and private (RFC 1918, fc00::/7) ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** One TRUSTED_PROXIES entry: a range name, an address, or an address/prefix. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
 
 const optionalText = z
   .string()
@@ -13,7 +30,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  DATABASE_PATH: z.string().min(1).default('./data/textback.sqlite'),
+  DATABASE_PATH: optionalText,
   HIGHLEVEL_CLIENT_ID: optionalText,
   HIGHLEVEL_CLIENT_SECRET: optionalText,
   HIGHLEVEL_SHARED_SECRET: optionalText,
@@ -30,9 +47,20 @@ const EnvSchema = z.object({
   }),
   TWILIO_AUTH_TOKEN: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: optionalText.refine((token) => token === undefined || token.length >= 16, {
+    message: 'must be at least 16 characters (e.g. `openssl rand -hex 24`)',
+  }),
+  TRUSTED_PROXIES: z
+    .string()
+    .default(PROXY_RANGE_NAMES.join(','))
+    .transform((list) => list.split(/[\s,]+/).filter(Boolean))
+    .refine((entries) => entries.every((entry) => entry === 'none' ? entries.length === 1 : isProxyEntry(entry)), {
+      message: 'must list loopback, linklocal, uniquelocal, IP addresses or CIDR ranges (comma-separated), or be none',
+    }),
+  // Extra origins: HighLevel's own domains and learned white-label domains are always allowed (src/http/frame-ancestors.ts).
   FRAME_ANCESTORS: z
     .string()
-    .default('https://app.gohighlevel.com https://*.gohighlevel.com https://app.leadconnectorhq.com https://*.leadconnectorhq.com https://*.msgsndr.com')
+    .default('')
     .transform((list) => list.split(/[\s,]+/).filter(Boolean)),
   BACKUP_DIR: optionalText,
   BACKUP_INTERVAL_HOURS: z.coerce.number().positive().max(24 * 7).default(24),
@@ -62,6 +90,10 @@ export interface Config {
   encryptionKey: string | undefined;
   twilio: { accountSid: string; authToken: string } | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Bearer token GET /metrics requires; null: /metrics answers 404. */
+  metricsToken: string | null;
+  /** Proxies whose X-Forwarded-For is believed (express `trust proxy` entries); empty: none. */
+  trustedProxies: string[];
   frameAncestors: string[];
   backup: { dir: string; intervalHours: number; keep: number } | null;
   retention: { months: number; uninstallPurgeDays: number };
@@ -90,6 +122,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     for (const name of missingCredentials) problems.push(`${name}: required (no sandbox ${sandboxRefusal(vars.NODE_ENV)})`);
     if (!vars.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required outside sandbox mode (32 bytes, base64)');
   }
+  // The sandbox's shared secret is public: it must never run on the production database file.
+  if (sandbox && vars.DATABASE_PATH && resolve(vars.DATABASE_PATH) === resolve(DEFAULT_DATABASE_PATH)) {
+    problems.push(`DATABASE_PATH: sandbox mode never uses the production database ${DEFAULT_DATABASE_PATH}; unset it (the sandbox keeps ${SANDBOX_DATABASE_PATH}) or configure the HighLevel credentials`);
+  }
   if (Boolean(vars.TWILIO_ACCOUNT_SID) !== Boolean(vars.TWILIO_AUTH_TOKEN)) {
     problems.push(`${vars.TWILIO_ACCOUNT_SID ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID'}: set both Twilio variables or neither`);
   }
@@ -101,7 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mode: sandbox ? 'sandbox' : 'live',
     port: vars.PORT,
     publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
-    databasePath: vars.DATABASE_PATH,
+    databasePath: vars.DATABASE_PATH ?? (sandbox ? SANDBOX_DATABASE_PATH : DEFAULT_DATABASE_PATH),
     highLevel: {
       clientId,
       clientSecret: vars.HIGHLEVEL_CLIENT_SECRET ?? 'sandbox-secret',
@@ -116,6 +152,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { accountSid: vars.TWILIO_ACCOUNT_SID, authToken: vars.TWILIO_AUTH_TOKEN }
       : null,
     logLevel: vars.LOG_LEVEL,
+    metricsToken: vars.METRICS_TOKEN ?? null,
+    trustedProxies: vars.TRUSTED_PROXIES.filter((entry) => entry !== 'none'),
     frameAncestors: vars.FRAME_ANCESTORS,
     backup: vars.BACKUP_DIR
       ? { dir: vars.BACKUP_DIR, intervalHours: vars.BACKUP_INTERVAL_HOURS, keep: vars.BACKUP_KEEP }

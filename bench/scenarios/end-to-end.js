@@ -44,7 +44,8 @@ export async function runEndToEnd({ report, locations = 1_000, rate = 200, secon
       },
     });
     const texted = await waitFor(() => world.standIn.sentMessages().length >= total, 60_000);
-    const busyShare = (app.cpuMs() - cpuBefore) / (performance.now() - runStartedAt);
+    const cpuUsed = app.cpuMs() - cpuBefore;
+    const busyShare = cpuUsed / (performance.now() - runStartedAt);
     const firstText = new Map();
     for (const message of world.standIn.sentMessages()) if (!firstText.has(message.contactId)) firstText.set(message.contactId, message.at);
     const latencies = [...firstText].filter(([contactId]) => sentAt.has(contactId)).map(([contactId, at]) => at - sentAt.get(contactId)).sort((a, b) => a - b);
@@ -54,7 +55,9 @@ export async function runEndToEnd({ report, locations = 1_000, rate = 200, secon
     report('missed call → send p99 (ms)', percentile(latencies, 0.99));
     report('webhook ack p99 during the run (ms)', acks.p99.toFixed(1));
     report('429s from the stand-in during the run', world.standIn.counters().rateLimited);
-    report(`app CPU at ${rate} calls/s (share of one core)`, busyShare.toFixed(2));
+    report(`app CPU at ${rate} calls/s (cores used)`, busyShare.toFixed(2));
+    // The app is one process (intake, worker, SQLite): its CPU is the whole cost, goal ≤ 2.5 ms per missed call.
+    report('app CPU per missed call, end to end (ms)', (cpuUsed / total).toFixed(2));
 
     // Scheduler lag: pull a sample of the follow-ups just scheduled (15 min ahead) due in a few seconds, 100 per second.
     await waitForIdleQueue(world.databasePath, { timeoutMs: 30_000 });

@@ -22,6 +22,11 @@ export interface AccessTokensDeps {
   logger: Logger;
   /** Refresh this long before expiry, so a token never expires mid-request. */
   refreshSkewMs?: number;
+  /**
+   * For an installed location with neither a token nor an agency recorded (an INSTALL that named no company): the
+   * agency whose install lists it, recorded on the location, or null. Throws a retryable error when HighLevel is unsure.
+   */
+  findAgency?(locationId: string): Promise<string | null>;
   onRefresh?(outcome: RefreshOutcome): void;
 }
 
@@ -67,7 +72,8 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
     if (current && isFresh(current) && current.accessToken !== rejected) return current.accessToken;
     if (current?.refreshToken) return refresh(current as Refreshable);
     // No refresh token: a location under an agency install gets a token minted from the Company token.
-    const companyId = current?.ownerType === 'Company' ? null : (current?.companyId ?? location?.companyId ?? null);
+    let companyId = current?.ownerType === 'Company' ? null : (current?.companyId ?? location?.companyId ?? null);
+    if (!companyId && !current && location?.status === 'installed' && deps.findAgency) companyId = await deps.findAgency(ownerId);
     if (companyId) return mint(ownerId, companyId, current);
     throw new NotInstalledError(ownerId);
   }
@@ -187,7 +193,7 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
       const token = tokens.get(locationId);
       if (token?.needsReconnect) throw new ReconnectRequiredError(locationId);
       if (token && isFresh(token)) return token.accessToken;
-      if (!token && !location?.companyId) throw new NotInstalledError(locationId);
+      if (!token && !location?.companyId && !(location?.status === 'installed' && deps.findAgency)) throw new NotInstalledError(locationId);
       return singleFlight(locationId);
     },
     forCompany,

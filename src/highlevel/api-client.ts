@@ -77,6 +77,11 @@ export function createHighLevelApi(options: HighLevelApiOptions) {
       const body = { dndSettings: { SMS: { status: 'active', message } } };
       await request(locationId, { ...get('/contacts/{contactId}', { contactId }), method: 'PUT', body });
     },
+    /** Lifts SMS DND (status inactive); other channels keep their setting (HighLevel merges dndSettings per channel). */
+    async clearSmsDnd(locationId: string, contactId: string, message: string): Promise<void> {
+      const body = { dndSettings: { SMS: { status: 'inactive', message } } };
+      await request(locationId, { ...get('/contacts/{contactId}', { contactId }), method: 'PUT', body });
+    },
     async getLocation(locationId: string) {
       const { location } = await call(locationId, get('/locations/{locationId}', { locationId }), S.LocationResponseSchema);
       return { name: location.name ?? null, timezone: location.timezone ?? null, phone: location.phone ?? null };
@@ -86,8 +91,8 @@ export function createHighLevelApi(options: HighLevelApiOptions) {
       return (await call(locationId, spec, S.LocationNumbersResponseSchema)).numbers.map((number) => number.phoneNumber);
     },
     /** Where the app is installed under an agency; uses the Company token. */
-    async installedLocations(companyId: string, appId: string, page: { skip?: number; limit?: number } = {}) {
-      const query = { companyId, appId, skip: page.skip?.toString(), limit: page.limit?.toString() };
+    async installedLocations(companyId: string, appId: string, page: { skip?: number; limit?: number; isInstalled?: boolean } = {}) {
+      const query = { companyId, appId, skip: page.skip?.toString(), limit: page.limit?.toString(), isInstalled: page.isInstalled };
       const spec = { ...get('/oauth/installedLocations', {}), ownerKind: 'company', query } as const;
       const answer = await call(companyId, spec, S.InstalledLocationsResponseSchema);
       return {

@@ -21,7 +21,12 @@ export const MessageSchema = z.looseObject({
   locationId: text,
   dateAdded: text,
   body: text,
-  meta: z.looseObject({ callStatus: text, callDuration: z.union([z.number(), z.string()]).nullish() }).nullish(),
+  /** Documented as `meta.callStatus`; the live API reports a call's status under `meta.call.status`. */
+  meta: z.looseObject({
+    callStatus: text,
+    callDuration: z.union([z.number(), z.string()]).nullish(),
+    call: z.looseObject({ status: text, duration: z.union([z.number(), z.string()]).nullish() }).nullish(),
+  }).nullish(),
 });
 export type HighLevelMessage = z.infer<typeof MessageSchema>;
 

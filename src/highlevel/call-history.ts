@@ -1,6 +1,7 @@
 // HighLevel's record of recent calls (conversations → call messages), for the catch-up scan.
 import type { CallHistory, RecentCall } from '../workflow/ports.js';
 import type { HighLevelApi } from './api-client.js';
+import { normalizeCallStatus } from '../workflow/call-status.js';
 
 const CONVERSATIONS_PER_SCAN = 20;
 const CALLS_PER_CONVERSATION = 5;
@@ -17,8 +18,11 @@ export function createCallHistory(api: Pick<HighLevelApi, 'searchConversations' 
         for (const message of page.messages) {
           const at = toMillis(message.dateAdded);
           if (at === null || at < since) continue;
-          const status = (message.meta?.callStatus ?? message.status ?? '').toLowerCase();
-          if (!status) continue;
+          // The call's own status first (live: meta.call.status; documented: meta.callStatus); the message's
+          // `status` only stands in. A call still ringing is passed on too: its final sighting decides later.
+          const raw = message.meta?.call?.status || message.meta?.callStatus || message.status;
+          if (!raw) continue;
+          const status = normalizeCallStatus(raw);
           calls.push({
             callKey: message.id,
             contactId: message.contactId ?? conversation.contactId ?? null,

@@ -1,5 +1,6 @@
 // HighLevel webhook payload → a typed event the workflow understands (lenient parse, strict on what is used).
 import { z } from 'zod';
+import { normalizeCallStatus } from '../workflow/call-status.js';
 
 export const WEBHOOK_JOB = 'highlevel-event';
 
@@ -20,6 +21,8 @@ const InstallSchema = z.object({
   planId: id.nullish(),
   trial: z.unknown().optional(),
   companyName: optionalText,
+  // The agency's white-label CRM; read leniently (a malformed one must not lose the install).
+  whitelabelDetails: z.unknown().optional(),
 });
 
 const UninstallSchema = z.object({
@@ -53,6 +56,9 @@ const DndSchema = z.object({
   phone: z.string().max(64).nullish(),
   dnd: z.boolean().nullish(),
   dndSettings: z.object({ SMS: z.object({ status: z.string() }).partial().nullish() }).partial().nullish(),
+  // When the change happened: the contact's dateUpdated when present, else the envelope's timestamp.
+  dateUpdated: z.union([z.string().max(64), z.number()]).nullish(),
+  timestamp: z.union([z.string().max(64), z.number()]).nullish(),
 });
 
 const LocationUpdateSchema = z.object({ type: z.literal('LocationUpdate'), id: id.optional(), locationId: id.optional() });
@@ -66,11 +72,12 @@ const PlanChangeSchema = z.object({
 });
 
 export type HighLevelEvent =
-  | { kind: 'install'; locationId: string | null; companyId: string | null; planId: string | null; trial: unknown; companyName: string | null }
+  | { kind: 'install'; locationId: string | null; companyId: string | null; planId: string | null; trial: unknown; companyName: string | null; whiteLabelDomain: string | null }
   | { kind: 'uninstall'; locationId: string | null; companyId: string | null }
   | { kind: 'call'; locationId: string; contactId: string | null; callKey: string; direction: string; status: string; occurredAt: number; from: string | null; to: string | null }
   | { kind: 'sms'; locationId: string; contactId: string | null; messageKey: string; direction: string; body: string; occurredAt: number; from: string | null; to: string | null }
-  | { kind: 'dnd'; locationId: string; contactId: string; phone: string | null; smsDnd: boolean }
+  /** smsDnd: null when the update says nothing about SMS (another channel changed). */
+  | { kind: 'dnd'; locationId: string; contactId: string; phone: string | null; smsDnd: boolean | null; occurredAt: number }
   | { kind: 'location-update'; locationId: string }
   | { kind: 'plan-change'; locationId: string | null; companyId: string | null; planId: string | null }
   | { kind: 'ignored'; reason: string };
@@ -87,7 +94,7 @@ export function parseEvent(payload: unknown, receivedAt: number): HighLevelEvent
     case 'INSTALL': {
       const r = InstallSchema.safeParse(payload);
       if (!r.success) return invalid(r.error);
-      return { kind: 'install', locationId: r.data.locationId ?? null, companyId: r.data.companyId ?? null, planId: r.data.planId ?? null, trial: r.data.trial ?? null, companyName: r.data.companyName ?? null };
+      return { kind: 'install', locationId: r.data.locationId ?? null, companyId: r.data.companyId ?? null, planId: r.data.planId ?? null, trial: r.data.trial ?? null, companyName: r.data.companyName ?? null, whiteLabelDomain: whiteLabelDomainOf(r.data.whitelabelDetails) };
     }
     case 'UNINSTALL': {
       const r = UninstallSchema.safeParse(payload);
@@ -103,8 +110,7 @@ export function parseEvent(payload: unknown, receivedAt: number): HighLevelEvent
     case 'ContactDndUpdate': {
       const r = DndSchema.safeParse(payload);
       if (!r.success) return invalid(r.error);
-      const smsDnd = r.data.dndSettings?.SMS?.status?.toLowerCase() === 'active' || (r.data.dnd === true && !r.data.dndSettings?.SMS);
-      return { kind: 'dnd', locationId: r.data.locationId, contactId: r.data.id, phone: r.data.phone ?? null, smsDnd };
+      return { kind: 'dnd', locationId: r.data.locationId, contactId: r.data.id, phone: r.data.phone ?? null, smsDnd: smsDndOf(r.data), occurredAt: dndChangedAt(r.data, receivedAt) };
     }
     case 'LocationUpdate': {
       const r = LocationUpdateSchema.safeParse(payload);
@@ -132,7 +138,8 @@ function readMessage(m: z.infer<typeof MessageSchema>, receivedAt: number): High
     if (channel === 'IVR') return { kind: 'ignored', reason: 'IVR-only event' };
     if (!m.messageId) return { kind: 'ignored', reason: 'call without a messageId' };
     // callStatus is the call's own field; status is the message's and only stands in when callStatus is absent.
-    const status = (m.callStatus ?? m.status ?? 'unknown').toLowerCase();
+    // Non-final statuses (ringing, in progress…) pass through: the workflow records them and waits for the final one.
+    const status = normalizeCallStatus(m.callStatus ?? m.status);
     return { kind: 'call', locationId: m.locationId, contactId: m.contactId ?? null, callKey: m.messageId, direction, status, occurredAt, from, to };
   }
   if (channel === 'SMS') {
@@ -140,4 +147,27 @@ function readMessage(m: z.infer<typeof MessageSchema>, receivedAt: number): High
     return { kind: 'sms', locationId: m.locationId, contactId: m.contactId ?? null, messageKey, direction, body: m.body ?? '', occurredAt, from, to };
   }
   return { kind: 'ignored', reason: `${channel || 'unknown'} channel is not used` };
+}
+
+/** `whitelabelDetails.domain` when it is a short string; the store decides whether it is a usable host name. */
+function whiteLabelDomainOf(details: unknown): string | null {
+  const domain = details && typeof details === 'object' ? (details as { domain?: unknown }).domain : undefined;
+  return typeof domain === 'string' && domain.trim() && domain.length <= 300 ? domain.trim() : null;
+}
+
+/** `dnd: true` (every channel) or an SMS status other than inactive (active, permanent) means don't send. */
+function smsDndOf(d: z.infer<typeof DndSchema>): boolean | null {
+  if (d.dnd === true) return true;
+  const status = d.dndSettings?.SMS?.status?.trim().toLowerCase();
+  if (status) return status !== 'inactive';
+  // dnd: false alone does not say the SMS channel is off: nothing is lifted on it.
+  return null;
+}
+
+function dndChangedAt(d: z.infer<typeof DndSchema>, receivedAt: number): number {
+  for (const at of [d.dateUpdated, d.timestamp]) {
+    const parsed = typeof at === 'number' ? at : at ? Date.parse(at) : NaN;
+    if (Number.isFinite(parsed)) return parsed;
+  }
+  return receivedAt;
 }

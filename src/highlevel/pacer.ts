@@ -13,6 +13,14 @@ export interface PacerOptions {
 export interface Pacer {
   /** Resolves when the owner may send one more request; callers of one owner are served first come, first served. */
   acquire(ownerId: string): Promise<void>;
+  /**
+   * For a job about to run that will make `requests` requests for the owner: `now` when they fit now (they are then
+   * held for its next acquire() calls), else the time they will fit, which is promised to it so the next job asking
+   * is given a later time (parked jobs come back one slot apart, not all at once). `returning`: the job was held back
+   * before and comes back for the time it was promised. `priority` (lower first, default 0): a job is promised a
+   * time ahead of every promise to lower-priority jobs, which then wait longer.
+   */
+  admit(ownerId: string, requests: number, options?: { returning?: boolean; priority?: number }): number;
   /** Learns from HighLevel's X-RateLimit-Remaining / X-RateLimit-Interval-Milliseconds response headers. */
   observe(ownerId: string, headers: Record<string, unknown>): void;
   /** Holds the owner's requests for `ms` (after a 429). */
@@ -27,7 +35,14 @@ interface OwnerState {
   budget: { remaining: number; until: number } | null;
   intervalMs: number;
   tail: Promise<void>;
+  /** Slots admit() granted (their times are in `granted`) that no acquire() has used yet. */
+  held: number[];
+  /** Priority → times promised to parked jobs of that priority, ascending; each is one request. */
+  promised: Map<number, number[]>;
 }
+
+/** A held slot unused this long is let go (its job needed fewer requests); it stays counted in its window. */
+const HOLD_MS = 2_000;
 
 export function createPacer(options: PacerOptions): Pacer {
   const { clock, sleep } = options;
@@ -37,7 +52,7 @@ export function createPacer(options: PacerOptions): Pacer {
   const stateOf = (ownerId: string): OwnerState => {
     let state = owners.get(ownerId);
     if (!state) {
-      state = { granted: [], blockedUntil: 0, budget: null, intervalMs: options.intervalMs ?? 10_000, tail: Promise.resolve() };
+      state = { granted: [], blockedUntil: 0, budget: null, intervalMs: options.intervalMs ?? 10_000, tail: Promise.resolve(), held: [], promised: new Map() };
       owners.set(ownerId, state);
     }
     return state;
@@ -53,13 +68,56 @@ export function createPacer(options: PacerOptions): Pacer {
     return at;
   }
 
+  /**
+   * The earliest instant `requests` more fit after the promises that come first (`first`): counted over the window's
+   * grants and those promised times together, and with `inLine`, never before the last of them (parked jobs of one
+   * priority keep their order).
+   */
+  function promiseSlot(state: OwnerState, now: number, requests: number, first: (priority: number) => boolean, inLine: boolean): number {
+    let at = nextSlot(state, now);
+    // Only the latest `max` times of each line can decide: the window holds no more than that.
+    const recent: number[] = state.granted.slice(-max);
+    let count = state.granted.length;
+    for (const [priority, times] of state.promised) {
+      if (!first(priority) || times.length === 0) continue;
+      if (inLine) at = Math.max(at, times[times.length - 1]);
+      for (let k = Math.max(0, times.length - max); k < times.length; k += 1) recent.push(times[k]);
+      count += times.length;
+    }
+    recent.sort((a, b) => a - b);
+    // The window must hold at most max - requests of them: the one before those must have left it.
+    const index = recent.length - (max - requests) - 1;
+    if (count + requests > max && index >= 0) at = Math.max(at, recent[index] + state.intervalMs);
+    if (state.budget && state.budget.remaining < requests) at = Math.max(at, state.budget.until);
+    return at;
+  }
+
+  function grant(state: OwnerState, now: number): void {
+    state.granted.push(now);
+    if (state.budget) state.budget.remaining -= 1;
+  }
+
+  /** Uses a slot admit() held for this owner, re-dated to now so the window counts the request when it goes. */
+  function useHeld(state: OwnerState, now: number): boolean {
+    while (state.held.length > 0) {
+      const heldAt = state.held.shift()!;
+      if (heldAt < now - HOLD_MS) continue;
+      const index = state.granted.indexOf(heldAt);
+      if (index >= 0) {
+        state.granted.splice(index, 1);
+        state.granted.push(now);
+      }
+      return true;
+    }
+    return false;
+  }
+
   async function waitTurn(state: OwnerState): Promise<void> {
     for (;;) {
       const now = clock.now();
       const at = nextSlot(state, now);
       if (at <= now) {
-        state.granted.push(now);
-        if (state.budget) state.budget.remaining -= 1;
+        grant(state, now);
         return;
       }
       await sleep(at - now);
@@ -69,9 +127,52 @@ export function createPacer(options: PacerOptions): Pacer {
   return {
     acquire(ownerId) {
       const state = stateOf(ownerId);
+      if (state.held.length > 0 && useHeld(state, clock.now())) return Promise.resolve();
       const turn = state.tail.then(() => waitTurn(state));
       state.tail = turn.catch(() => undefined);
       return turn;
+    },
+    admit(ownerId, wanted, admitOptions = {}) {
+      const state = stateOf(ownerId);
+      const requests = Math.max(1, Math.min(wanted, max));
+      const priority = admitOptions.priority ?? 0;
+      const now = clock.now();
+      // Promises come due as their jobs return; one not redeemed within a window was never going to be.
+      for (const times of state.promised.values()) {
+        let stale = 0;
+        while (stale < times.length && times[stale] < now - state.intervalMs) stale += 1;
+        if (stale > 0) times.splice(0, stale);
+      }
+      let at: number;
+      if (admitOptions.returning) {
+        // It redeems what it was promised, and goes if its requests fit beside every promise made to more urgent jobs.
+        const own = state.promised.get(priority);
+        if (own) {
+          let due = 0;
+          while (due < requests && due < own.length && own[due] <= now) due += 1;
+          own.splice(0, due);
+        }
+        at = promiseSlot(state, now, requests, (other) => other < priority, false);
+      } else {
+        // Anyone else queues behind every promise still owed to jobs as urgent or more.
+        at = promiseSlot(state, now, requests, (other) => other <= priority, true);
+      }
+      if (at <= now) {
+        for (let i = 0; i < requests; i += 1) {
+          grant(state, now);
+          state.held.push(now);
+        }
+        return now;
+      }
+      if (admitOptions.returning) at = promiseSlot(state, now, requests, (other) => other <= priority, true);
+      let line = state.promised.get(priority);
+      if (!line) {
+        line = [];
+        state.promised.set(priority, line);
+      }
+      // In line, so at or after the last of its priority.
+      for (let i = 0; i < requests; i += 1) line.push(at);
+      return at;
     },
     observe(ownerId, headers) {
       const state = stateOf(ownerId);

@@ -10,6 +10,7 @@ import { defaultSettings, mergeSettings, SettingsPatchSchema, type SettingsPatch
 import { featuresFor, type PlansTable } from '../workflow/plans.js';
 import { changedFields } from '../workflow/changed-fields.js';
 import { previewTemplate } from '../workflow/preview.js';
+import { unnamedTemplateIssues } from '../workflow/business-identity.js';
 import { PreviewRequestSchema } from './settings-routes.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 import { requireAgencySession } from './require-session.js';
@@ -82,6 +83,9 @@ export function agencyRoutes(deps: AgencyRoutesDeps): Router {
     const companyId = req.params.companyId as string;
     const now = deps.clock.now();
     const before = (SettingsPatchSchema.safeParse(deps.locations.agencyDefaults(companyId) ?? {}).data ?? {}) as SettingsPatch;
+    // Defaults serve many sub-accounts, so only {{business_name}} can name each one.
+    const unnamed = unnamedTemplateIssues(before.templates ?? {}, patch.templates ?? {}, null);
+    if (unnamed.length > 0) return void res.status(422).json({ error: 'invalid', issues: unnamed });
     deps.installStatus.ensureCompany(companyId, now);
     deps.locations.saveAgencyDefaults(companyId, patch);
     deps.audit.record({ locationId: null, actor: req.session!.userId, action: 'agency-defaults.update', detail: { companyId, fields: changedFields(before, patch) } }, now);

@@ -13,6 +13,8 @@ import { createStats } from '../store/stats.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 import type { SessionTokens } from './session-tokens.js';
 import { createRateLimiter } from './rate-limit.js';
+import { createSharedRateLimiter } from '../store/rate-counters.js';
+import type { UserContextUses } from '../store/user-context-uses.js';
 import { sessionRoutes } from './session-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 import { activityRoutes } from './activity-routes.js';
@@ -31,6 +33,10 @@ export interface ApiRoutesDeps {
   locationFlags: LocationFlagStore;
   clock: Clock;
   logger: Logger;
+  /** First uses of user contexts (12 h expiry, shared through the database). */
+  contextUses: Pick<UserContextUses, 'firstUse'>;
+  /** Sandbox mode on a database with real installs: why no session may open. */
+  sessionsRefused?(): string | null;
 }
 
 /** Session exchanges per client address per minute: plenty for people opening the page, too few to probe decryption. */
@@ -44,8 +50,10 @@ export function apiRoutes(deps: ApiRoutesDeps): Router {
   const stats = createStats(db);
   const router = Router();
   router.use(sessionRoutes({
-    sessionTokens, sharedSecret: deps.sharedSecret, locations, installStatus, logger: deps.logger,
-    limiter: createRateLimiter({ limit: SESSION_ATTEMPTS_PER_MINUTE, windowMs: MINUTE, clock }),
+    sessionTokens, sharedSecret: deps.sharedSecret, locations, installStatus, logger: deps.logger, clock,
+    contextUses: deps.contextUses, sessionsRefused: deps.sessionsRefused,
+    // Counted in the database: every instance enforces one limit per client.
+    limiter: createSharedRateLimiter(db, { name: 'session', limit: SESSION_ATTEMPTS_PER_MINUTE, windowMs: MINUTE, clock }),
   }));
   router.use(settingsRoutes({
     sessionTokens, workflow, locations, installStatus, locationFlags: deps.locationFlags, audit: deps.audit, clock,

@@ -7,7 +7,7 @@ import { maskPhone } from '../lib/phone.js';
 import type { AuditLog } from '../workflow/stores.js';
 import type { DataRights } from '../store/data-rights.js';
 import { exportToCsv } from '../store/data-export-csv.js';
-import { requireLocationSession } from './require-session.js';
+import { requireAdmin, requireLocationSession } from './require-session.js';
 import type { SessionTokens } from './session-tokens.js';
 import { parseOr422 } from './validation.js';
 import { PhoneFieldSchema } from './phone-field.js';
@@ -31,10 +31,12 @@ export const EraseQuerySchema = z.object({ phone: PhoneSchema });
 
 export function dataRoutes(deps: DataApiDeps): Router {
   const router = Router();
-  const guard = requireLocationSession(deps.sessionTokens);
+  // A person's whole record leaves, or is destroyed: only a sub-account admin may do either.
+  const session = requireLocationSession(deps.sessionTokens);
+  const admin = requireAdmin("Only a sub-account admin can export or erase a person's data. Ask an admin of this sub-account.");
   const actor = (req: Request) => req.session!.userId;
 
-  router.get('/api/locations/:locationId/data', guard, async (req, res) => {
+  router.get('/api/locations/:locationId/data', session, admin, async (req, res) => {
     const query = parseOr422(ExportQuerySchema, req.query, res);
     if (!query) return;
     const locationId = req.params.locationId as string;
@@ -53,7 +55,7 @@ export function dataRoutes(deps: DataApiDeps): Router {
     res.json(data);
   });
 
-  router.delete('/api/locations/:locationId/data', guard, async (req, res) => {
+  router.delete('/api/locations/:locationId/data', session, admin, async (req, res) => {
     const query = parseOr422(EraseQuerySchema, req.query, res);
     if (!query) return;
     const locationId = req.params.locationId as string;

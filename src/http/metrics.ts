@@ -1,11 +1,22 @@
-// GET /metrics: the app's metrics in Prometheus text format. Aggregates only (no ids, numbers or tokens in any label),
-// so it is served without a session; restrict it to the scraper at the proxy if the counts themselves are sensitive.
+// GET /metrics: the app's metrics in Prometheus text format, for a scraper holding METRICS_TOKEN (bearer). Unset:
+// 404, as if there were no such route. A loopback check would not do: behind a reverse proxy on the same host every
+// request arrives from loopback. Aggregates only (no ids, numbers or tokens in any label).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import { PROMETHEUS_CONTENT_TYPE } from '../lib/metrics.js';
 
-export function metricsRoutes(deps: { render(): string }): Router {
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+export function metricsRoutes(deps: { render(): string; token: string | null }): Router {
   const router = Router();
-  router.get('/metrics', (_req, res) => {
+  const expected = deps.token ? digest(deps.token) : null;
+  router.get('/metrics', (req, res) => {
+    if (!expected) return void res.status(404).json({ error: 'not_found' });
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    // Compared as digests: constant time, and the lengths always match.
+    if (!match || !timingSafeEqual(digest(match[1]), expected)) {
+      return void res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: 'unauthorized' });
+    }
     res.set('Cache-Control', 'no-store').type(PROMETHEUS_CONTENT_TYPE).send(deps.render());
   });
   return router;

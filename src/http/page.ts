@@ -43,7 +43,11 @@ export function pageRoutes(options: PageOptions): Router {
   const defaults = toFile(Buffer.from(JSON.stringify(defaultSettings())), '.json');
 
   const router = Router();
-  router.get(['/app', '/app/'], (req, res) => send(req, res, page, REVALIDATE));
+  router.get(['/app', '/app/'], (req, res) => {
+    // Its CSP frame-ancestors names the white-label parent the Referer points at: a cache must not share it across parents.
+    res.vary('Referer');
+    send(req, res, page, REVALIDATE);
+  });
   router.get('/app/settings-defaults.json', (req, res) => send(req, res, defaults, REVALIDATE));
   router.get(/^\/app\/assets\/(.+)$/, (req, res, next) => {
     const path = (req.params as Record<string, string>)[0] ?? '';

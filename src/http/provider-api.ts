@@ -6,7 +6,7 @@ import type { TwilioAccountStore } from '../store/twilio-accounts.js';
 import { TwilioUnavailableError, type TwilioVerifier } from '../messaging/twilio-verify.js';
 import type { AuditLog } from '../workflow/stores.js';
 import { mergeSettings, type LocationSettings } from '../workflow/settings.js';
-import { requireLocationSession } from './require-session.js';
+import { refuseUnlessAdmin, requireLocationSession } from './require-session.js';
 import type { SessionTokens } from './session-tokens.js';
 import { parseOr422, type FieldIssue } from './validation.js';
 import { ProviderUpdateSchema, chooseAccount } from './provider-input.js';
@@ -25,6 +25,9 @@ export interface ProviderApiDeps {
   twilioAllowed(planId: string | null): boolean;
 }
 
+const APP_SENDER_UNASSIGNED = "This sender of the app-wide Twilio account is not assigned to this location: HighLevel does not list it "
+  + "as one of the location's numbers, and the operator has not assigned it (npm run textback -- assign-sender).";
+
 export function providerRoutes(deps: ProviderApiDeps): Router {
   const router = Router();
   const path = '/api/locations/:locationId/provider';
@@ -35,6 +38,9 @@ export function providerRoutes(deps: ProviderApiDeps): Router {
     const usable = deps.accounts.resolve(locationId) !== null;
     const warnings: { code: string; message: string }[] = [];
     if (settings.provider === 'twilio' && !usable) warnings.push({ code: 'twilio-unusable', message: 'Twilio is chosen but no usable Twilio account is saved: texts will fail until one is.' });
+    if (account?.account === 'app' && deps.appAccount && !deps.accounts.mayUseAppSender(locationId, account)) {
+      warnings.push({ code: 'app-sender-unassigned', message: APP_SENDER_UNASSIGNED });
+    }
     if (account && !account.authTokenSet) warnings.push({ code: 'twilio-webhooks-unverifiable', message: 'Without the Auth Token, delivery reports and replies from Twilio cannot be verified and are refused.' });
     if (settings.landlineCheck && !deps.accounts.lookupCredentials(locationId)) warnings.push({ code: 'landline-check-unavailable', message: 'The landline check needs a Twilio account; none is available.' });
     return {
@@ -72,6 +78,7 @@ export function providerRoutes(deps: ProviderApiDeps): Router {
     if (!location) return void res.status(404).json({ error: 'not_installed' });
     const update = parseOr422(ProviderUpdateSchema, req.body, res);
     if (!update) return;
+    if (update.twilio && refuseUnlessAdmin(req, res, 'Only a sub-account admin can save Twilio credentials or senders. Ask an admin of this sub-account.')) return;
     const { locationId } = location;
     if (update.provider === 'twilio' && !deps.twilioAllowed(location.planId)) {
       return void res.status(403).json({ error: 'not_in_plan', message: "Sending through Twilio is not included in this location's plan." });
@@ -80,6 +87,11 @@ export function providerRoutes(deps: ProviderApiDeps): Router {
     if (update.twilio) {
       const chosen = chooseAccount(deps, locationId, update.twilio);
       if ('issue' in chosen) return rejected(res, [chosen.issue]);
+      // The app-wide account's numbers are shared by every location: saving one first must not make it yours.
+      if (!chosen.credentials && !deps.accounts.mayUseAppSender(locationId, chosen.sender)) {
+        const field = chosen.sender.fromNumber ? 'twilio.fromNumber' : 'twilio.messagingServiceSid';
+        return rejected(res, [{ field, message: APP_SENDER_UNASSIGNED }], 'sender_not_assigned');
+      }
       const takenBy = deps.accounts.senderTakenBy(locationId, chosen.sender);
       if (takenBy) {
         const field = chosen.sender.fromNumber ? 'twilio.fromNumber' : 'twilio.messagingServiceSid';

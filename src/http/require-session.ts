@@ -1,4 +1,4 @@
-// Express guards: a valid Bearer session, bound to the location (or agency) named in the path.
+// Express guards: a valid Bearer session, bound to the location (or agency) named in the path, whose install is still there.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Session, SessionTokens } from './session-tokens.js';
 
@@ -26,6 +26,10 @@ function requireSession(tokens: SessionTokens, scope: 'location' | 'agency'): Re
     }
     const bound = scope === 'location' ? session.locationId : session.companyId;
     if (bound !== req.params[param]) return void res.status(403).json({ error: 'forbidden', message: `This session belongs to another ${owner}.` });
+    // Checked on every request: a token issued before an uninstall must not export, erase or change anything after it.
+    if (!tokens.stillActive(session)) {
+      return void res.status(401).json({ error: 'session_ended', message: `TextBack is no longer installed for this ${owner}; this session has ended.` });
+    }
     req.session = session;
     next();
   };
@@ -36,3 +40,15 @@ export const requireLocationSession = (tokens: SessionTokens): RequestHandler =>
 
 /** For /api/agency/:companyId/…: an agency session for that company. */
 export const requireAgencySession = (tokens: SessionTokens): RequestHandler => requireSession(tokens, 'agency');
+
+/** 403 with `reason` unless the session's HighLevel role is 'admin' (use after a session guard). */
+export function refuseUnlessAdmin(req: Request, res: Response, reason: string): boolean {
+  if (req.session?.role === 'admin') return false;
+  res.status(403).json({ error: 'admin_only', message: reason });
+  return true;
+}
+
+/** The same as a guard, for routes that are admin-only as a whole. */
+export const requireAdmin = (reason: string): RequestHandler => (req, res, next) => {
+  if (!refuseUnlessAdmin(req, res, reason)) next();
+};

@@ -31,13 +31,22 @@ export interface Session {
 
 export type SessionTokens = ReturnType<typeof createSessionTokens>;
 
-/** The signing key is derived from ENCRYPTION_KEY, so no further secret needs configuring. */
-export function createSessionTokens(encryptionKey: string, options: { ttlSeconds?: number; now?: () => number } = {}) {
+/**
+ * The signing key is derived from ENCRYPTION_KEY, so no further secret needs configuring. `stillActive` is asked on
+ * every request (require-session.ts): a location session ends when its location is uninstalled, an agency session
+ * when its agency install is gone, whatever the token's expiry says.
+ */
+export function createSessionTokens(
+  encryptionKey: string,
+  options: { ttlSeconds?: number; now?: () => number; stillActive?: (session: Session) => boolean } = {},
+) {
   const key = Buffer.from(hkdfSync('sha256', Buffer.from(encryptionKey, 'base64'), Buffer.alloc(0), 'textback session tokens v1', 32));
   const ttl = Math.min(options.ttlSeconds ?? MAX_TTL_SECONDS, MAX_TTL_SECONDS);
   const now = options.now ?? Date.now;
 
   return {
+    /** Whether the install the session acts for is still there (always true when no check was configured). */
+    stillActive: (session: Session): boolean => options.stillActive?.(session) ?? true,
     issue(session: Omit<Session, 'expiresAt'>): { token: string; expiresAt: number } {
       const issuedAt = Math.floor(now() / 1000);
       const expiresAt = (issuedAt + ttl) * 1000;

@@ -13,6 +13,7 @@ import { mergeSettings, SettingsPatchSchema } from '../workflow/settings.js';
 import { findUnknownVariables, TEMPLATE_KEYS } from '../workflow/templates.js';
 import { changedFields } from '../workflow/changed-fields.js';
 import { previewTemplate } from '../workflow/preview.js';
+import { unnamedTemplateIssues } from '../workflow/business-identity.js';
 import { sendTestMessage, TEST_TEMPLATES } from '../workflow/test-message.js';
 import { requireLocationSession } from './require-session.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -59,6 +60,7 @@ export function settingsRoutes(deps: SettingsRoutesDeps): Router {
     const summary = describeLocation({
       location, connection: deps.installStatus.connection(location.locationId, location.companyId),
       flags: deps.locationFlags.list(location.locationId), plans: deps.workflow.plans, now: deps.clock.now(),
+      numbers: deps.locations.numbers(location.locationId),
     });
     res.json({ settings: location.settings, ...summary });
   });
@@ -75,6 +77,8 @@ export function settingsRoutes(deps: SettingsRoutesDeps): Router {
       if (!(error instanceof z.ZodError)) throw error;
       return void res.status(422).json({ error: 'invalid', issues: fieldIssues(error) });
     }
+    const unnamed = unnamedTemplateIssues(location.settings.templates, next.templates, location.name);
+    if (unnamed.length > 0) return void res.status(422).json({ error: 'invalid', issues: unnamed });
     const fields = changedFields(location.settings, next);
     if (fields.length > 0) {
       const now = deps.clock.now();

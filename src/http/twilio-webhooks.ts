@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { toE164 } from '../lib/phone.js';
 import type { DeliveryLog } from '../store/delivery.js';
+import type { ProcessedTwilioMessages } from '../store/twilio-processed.js';
 import type { TwilioAccountStore } from '../store/twilio-accounts.js';
 import type { TwilioStatusRecorder } from '../messaging/twilio-status.js';
 import { TWILIO_INBOUND_JOB, type TwilioInboundJob } from '../messaging/twilio-inbound.js';
@@ -20,6 +21,8 @@ export interface TwilioWebhookDeps {
   /** The app-wide account's auth token (TWILIO_AUTH_TOKEN), if any. */
   appAuthToken: string | null;
   delivery: Pick<DeliveryLog, 'findByProviderMessageId'>;
+  /** MessageSids already accepted: kept beyond erasure and retention, so a replayed signed text changes nothing. */
+  processed: Pick<ProcessedTwilioMessages, 'seen' | 'remember'>;
   status: TwilioStatusRecorder;
   scheduler: Pick<Scheduler, 'schedule'>;
   clock: Clock;
@@ -73,7 +76,10 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
     const locationId = deps.accounts.locationForInbound(to, params.MessagingServiceSid ?? null);
     if (!isSigned(req, params, locationId)) return refuse(res);
     const from = params.From ? toE164(params.From) : null;
-    if (locationId && from && params.MessageSid) {
+    if (locationId && from && params.MessageSid && deps.processed.seen(params.MessageSid)) {
+      // Twilio's signature carries no time: the same signed request may come back months later (a replayed START).
+      deps.logger.info({ locationId }, 'twilio inbound text already processed; ignored');
+    } else if (locationId && from && params.MessageSid) {
       await deps.scheduler.schedule({
         kind: TWILIO_INBOUND_JOB,
         locationId,
@@ -83,6 +89,8 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
         runAt: deps.clock.now(),
         payload: { locationId, messageSid: params.MessageSid, from, body: params.Body ?? '', receivedAt: deps.clock.now() } satisfies TwilioInboundJob,
       });
+      // After the job is stored (its dedupe key covers a retry until then), so a failure here never loses the text.
+      deps.processed.remember(params.MessageSid, deps.clock.now());
     } else {
       deps.logger.info({ known: Boolean(locationId) }, 'twilio inbound text not for a configured location; ignored');
     }

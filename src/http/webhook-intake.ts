@@ -6,31 +6,40 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Inbox } from '../scheduler/inbox.js';
 import { HANDLED_EVENT_TYPES, WEBHOOK_JOB } from '../highlevel/events.js';
+import { webhookEventPriority } from '../scheduler/job-classes.js';
 
 export type WebhookVerifier = (rawBody: Buffer, headers: { 'x-ghl-signature'?: string; 'x-wh-signature'?: string }) =>
   { ok: true; scheme: string } | { ok: false; reason: string };
 
-export type IntakeOutcome = 'stored' | 'duplicate' | 'ignored' | 'unsigned' | 'bad-signature' | 'stale' | 'malformed' | 'too-large' | 'storage-failed';
+export type IntakeOutcome = 'stored' | 'duplicate' | 'ignored' | 'unsigned' | 'bad-signature' | 'undated' | 'stale' | 'malformed' | 'too-large' | 'storage-failed';
 
 export interface IntakeDeps {
   verify: WebhookVerifier;
   inbox: Inbox;
   clock: Clock;
   logger: Logger;
+  /** This app's id: INSTALL, UNINSTALL and PLAN_CHANGE naming another app (or none) are someone else's. */
+  appId: string;
   maxBodyBytes?: number;
-  toleranceMs?: number;
+  /** How old a signed event may be: HighLevel re-sends the same payload, timestamp included, for about an hour. */
+  maxAgeMs?: number;
+  /** How far ahead of our clock an event's timestamp may be (clock skew). */
+  maxAheadMs?: number;
   onOutcome?: (outcome: IntakeOutcome) => void;
   onStored?: () => void;
 }
 
 const STATUS: Record<IntakeOutcome, number> = {
-  stored: 200, duplicate: 200, ignored: 200, unsigned: 401, 'bad-signature': 401, stale: 401,
+  stored: 200, duplicate: 200, ignored: 200, unsigned: 401, 'bad-signature': 401, undated: 401, stale: 401,
   malformed: 400, 'too-large': 413, 'storage-failed': 429,
 };
 
+const APP_LIFECYCLE_TYPES: ReadonlySet<string> = new Set(['INSTALL', 'UNINSTALL', 'PLAN_CHANGE']);
+
 export function createWebhookIntake(deps: IntakeDeps) {
   const maxBodyBytes = deps.maxBodyBytes ?? 256 * 1024;
-  const toleranceMs = deps.toleranceMs ?? 5 * 60_000;
+  const maxAgeMs = deps.maxAgeMs ?? 2 * 60 * 60_000;
+  const maxAheadMs = deps.maxAheadMs ?? 5 * 60_000;
 
   function answer(res: ServerResponse, outcome: IntakeOutcome): void {
     deps.onOutcome?.(outcome);
@@ -55,15 +64,22 @@ export function createWebhookIntake(deps: IntakeDeps) {
     if (event === null || typeof event !== 'object' || Array.isArray(event)) return 'malformed';
     const fields = event as Record<string, unknown>;
 
-    if (fields.timestamp !== undefined) {
-      const at = typeof fields.timestamp === 'number' ? fields.timestamp : Date.parse(String(fields.timestamp));
-      if (!Number.isFinite(at) || Math.abs(deps.clock.now() - at) > toleranceMs) return 'stale';
+    // HighLevel dates every delivery; without a timestamp nothing bounds how long a captured event could be replayed.
+    if (fields.timestamp === undefined || fields.timestamp === null) {
+      deps.logger.warn({ type: typeof fields.type === 'string' ? fields.type.slice(0, 64) : typeof fields.type }, 'signed webhook without a timestamp refused');
+      return 'undated';
     }
+    const at = typeof fields.timestamp === 'number' ? fields.timestamp : Date.parse(String(fields.timestamp));
+    const age = deps.clock.now() - at;
+    if (!Number.isFinite(at) || age > maxAgeMs || -age > maxAheadMs) return 'stale';
     if (typeof fields.type !== 'string' || !HANDLED_EVENT_TYPES.has(fields.type)) return 'ignored';
+    // Every marketplace app's webhooks carry the same HighLevel signature: another app's lifecycle events change nothing.
+    if (APP_LIFECYCLE_TYPES.has(fields.type) && fields.appId !== deps.appId) return 'ignored';
 
     // Voicemail and recording URLs are never kept, not even in the queue.
     delete fields.attachments;
     const webhookId = typeof fields.webhookId === 'string' && fields.webhookId ? fields.webhookId : null;
+    const dedupeKey = `webhook:${webhookId ?? createHash('sha256').update(raw).digest('base64url')}`;
     try {
       return await deps.inbox.add({
         kind: WEBHOOK_JOB,
@@ -72,8 +88,9 @@ export function createWebhookIntake(deps: IntakeDeps) {
         locationId: typeof fields.locationId === 'string' ? fields.locationId : null,
         // Events about one contact run in order (a STOP is handled before a later call from the same person).
         subject: typeof fields.contactId === 'string' ? fields.contactId : null,
-        dedupeKey: `webhook:${webhookId ?? createHash('sha256').update(raw).digest('base64url')}`,
-      });
+        priority: webhookEventPriority(fields),
+        dedupeKey,
+      }, dedupeKey);
     } catch (error) {
       deps.logger.error({ err: error }, 'webhook could not be stored; answering 429 so HighLevel redelivers');
       return 'storage-failed';

@@ -45,6 +45,11 @@ export function classifyNumber(e164: string): NumberClass {
   return { textable: true };
 }
 
+/** The number as people of its country write it (`+12125550100` → `(212) 555-0100`); the input when unparseable. */
+export function formatNational(e164: string): string {
+  return parsePhoneNumberFromString(e164)?.formatNational() ?? e164;
+}
+
 /** Only the last four digits stay visible (`***4567`); used wherever a number reaches logs or the audit trail. */
 export function maskPhone(phone: string): string {
   const digits = phone.replace(/\D/g, '');

@@ -4,7 +4,9 @@ import type { HighLevelApi } from '../highlevel/api-client.js';
 import { RateLimitedError } from '../highlevel/api-client.js';
 import { SendFailure, type MessageSender, type NumberVerdict } from '../workflow/ports.js';
 
-const OPTED_OUT = /\bdnd\b|do[\s-]?not[\s-]?disturb|opted[\s-]?out|opt[\s-]?out|unsubscribed/i;
+// HighLevel's own refusal: "Cannot send message as DND is active for SMS." It proves nothing about who asked.
+const DND_ACTIVE = /\bdnd\b|do[\s-]?not[\s-]?disturb/i;
+const OPTED_OUT = /opted[\s-]?out|opt[\s-]?out|unsubscribed/i;
 const INVALID_NUMBER = /invalid.{0,24}(phone|number)|(phone|number).{0,24}\binvalid\b|(not|must be) a valid .{0,12}(phone|mobile|number)/i;
 const LANDLINE = /landline/i;
 
@@ -39,6 +41,7 @@ export function toSendFailure(error: unknown): SendFailure {
 }
 
 function verdictOf(message: string): NumberVerdict | null {
+  if (DND_ACTIVE.test(message)) return 'dnd';
   if (OPTED_OUT.test(message)) return 'opted-out';
   if (LANDLINE.test(message)) return 'landline';
   if (INVALID_NUMBER.test(message)) return 'invalid';

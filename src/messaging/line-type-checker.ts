@@ -1,4 +1,4 @@
-// The workflow's LineTypeChecker: the 180-day cache first, then (when the location asks for it) a Twilio Lookup v2.
+// The workflow's LineTypeChecker: the location's own 180-day cache first, then (when it asks for it) a Twilio Lookup v2.
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { LineType, LineTypeCache } from '../store/line-types.js';
@@ -32,7 +32,7 @@ export function createLineTypeChecker(deps: LineTypeCheckerDeps): LineTypeChecke
 
   return {
     async isLandline({ locationId, phone, settings, lookupAllowed }) {
-      const known = deps.cache.get(phone, deps.clock.now());
+      const known = deps.cache.get(locationId, phone, deps.clock.now());
       if (known) return known.lineType === 'landline';
       if (!settings.landlineCheck || lookupAllowed === false) return false;
       const credentials = deps.lookupCredentials(locationId);
@@ -40,7 +40,7 @@ export function createLineTypeChecker(deps: LineTypeCheckerDeps): LineTypeChecke
       try {
         const lineType = await lookUp(credentials, phone);
         if (!lineType) return false;
-        deps.cache.remember(phone, lineType, 'lookup', deps.clock.now());
+        deps.cache.remember(locationId, phone, lineType, 'lookup', deps.clock.now());
         return lineType === 'landline';
       } catch (error) {
         // A lookup is an optimisation: when it fails the text goes out, and a landline teaches us by its error.

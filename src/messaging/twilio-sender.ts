@@ -47,7 +47,7 @@ export function createTwilioSender(deps: TwilioSenderDeps): MessageSender {
         message = await deps.clients.clientFor(account.credentials).messages.create(params);
       } catch (error) {
         const failure = toTwilioSendFailure(error);
-        if (failure.verdict === 'landline') deps.lineTypes.remember(text.to, 'landline', `error:${failure.code}`, deps.clock.now());
+        if (failure.verdict === 'landline') deps.lineTypes.remember(text.locationId, text.to, 'landline', `error:${failure.code}`, deps.clock.now());
         throw failure;
       }
       if (text.contactId && deps.conversationLog) logInConversation(deps, deps.conversationLog, text, message.sid);

@@ -43,7 +43,7 @@ export function createTwilioStatusRecorder(deps: TwilioStatusDeps) {
       if (rule?.verdict === 'opted-out') {
         await deps.suppressions.suppress({ locationId: message.locationId, phone: message.phone, source: 'provider', reason: errorMessage ?? undefined, actor: 'twilio' }, now);
       }
-      if (rule?.verdict === 'landline') deps.lineTypes.remember(message.phone, 'landline', `error:${code}`, now);
+      if (rule?.verdict === 'landline') deps.lineTypes.remember(message.locationId, message.phone, 'landline', `error:${code}`, now);
 
       const status = STATUS[report.status.toLowerCase()];
       if (!status) {

@@ -14,7 +14,7 @@ import { sandboxRoutes } from './routes.js';
 import { createSandboxClock, type SandboxClock } from './sandbox-clock.js';
 import { loadOrCreateEncryptionKey, loadSandboxState, sandboxFiles, saveSandboxState } from './sandbox-files.js';
 import { createStandIn, type StandIn } from './standin/index.js';
-import { createWebhookPoster } from './webhook-poster.js';
+import { createWebhookPoster, type PostWebhook } from './webhook-poster.js';
 
 export interface SandboxOptions {
   /** Sandbox time at start-up for a sandbox without saved state (tests pin it to business hours). */
@@ -37,7 +37,12 @@ export async function prepareSandbox(config: Config, logger: Logger, options: Sa
   const clock = createSandboxClock(fresh && options.clockStartAt !== undefined ? options.clockStartAt - Date.now() : state.clockOffsetMs);
   const persist = () => saveSandboxState(files.statePath, { ...state, clockOffsetMs: clock.offset() });
 
-  const standIn = createStandIn({ clock, clientId: config.highLevel.clientId, clientSecret: config.highLevel.clientSecret });
+  // Webhooks HighLevel sends by itself (ContactDndUpdate after the app's own DND change) go to the app like any other.
+  let postEvent: PostWebhook | null = null;
+  const onEvent = (event: Record<string, unknown>) => {
+    postEvent?.(event).catch((error: unknown) => logger.warn({ err: error, type: event.type }, 'sandbox: the app did not take a HighLevel event'));
+  };
+  const standIn = createStandIn({ clock, clientId: config.highLevel.clientId, clientSecret: config.highLevel.clientSecret, onEvent });
   seedStandIn(standIn, state);
   const listening = await standIn.listen(0);
 
@@ -51,7 +56,12 @@ export async function prepareSandbox(config: Config, logger: Logger, options: Sa
   const selfUrl = `http://127.0.0.1:${port}`;
   const keys = generateWebhookKeyPair();
 
-  const post = createWebhookPoster({ privateKey: keys.privateKey, webhookUrl: () => `${selfUrl}/webhooks/highlevel` });
+  const post = createWebhookPoster({ privateKey: keys.privateKey, webhookUrl: () => `${selfUrl}/webhooks/highlevel`, clock });
+  // HighLevel re-sends what the app answered 429 to about 10 minutes later: checked as real and sandbox time pass.
+  const redeliver = () => { post.redeliverDue().catch((error: unknown) => logger.warn({ err: error }, 'sandbox: a webhook redelivery failed')); };
+  const redeliveryTimer = setInterval(redeliver, 30_000);
+  redeliveryTimer.unref();
+  postEvent = post;
   const actions = createCallerActions({
     standIn,
     locationId: DEMO.locationId,
@@ -69,6 +79,7 @@ export async function prepareSandbox(config: Config, logger: Logger, options: Sa
     onTimeMoved(ms) {
       state.advancedMs += ms;
       persist();
+      redeliver();
     },
     timeAdvanced: () => state.advancedMs,
   });
@@ -80,6 +91,8 @@ export async function prepareSandbox(config: Config, logger: Logger, options: Sa
     logger,
     webhookKeysPem: keys.publicKeyPem,
     extraRouters: [router],
+    // Installs the sandbox itself makes; any other one in its database means it is not the sandbox's own file.
+    sandboxInstallIds: [DEMO.locationId, DEMO.companyId],
     async onListening(app) {
       await installDemo({ standIn, app, selfUrl, appId: config.highLevel.appId, post, logger });
       ready = { app, observer: createObserver(app.db, DEMO.locationId) };
@@ -95,6 +108,7 @@ export async function prepareSandbox(config: Config, logger: Logger, options: Sa
     standIn,
     async stop() {
       ready = null;
+      clearInterval(redeliveryTimer);
       persist();
       await listening.close();
     },

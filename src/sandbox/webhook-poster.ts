@@ -1,7 +1,9 @@
 // Delivers webhook events to the app the way HighLevel does: Ed25519-signed raw body, POSTed over HTTP to the app's
-// own /webhooks/highlevel, redelivered only after a 429.
+// own /webhooks/highlevel; after a 429 (only then) the same bytes again ~10 minutes later on the sandbox clock.
 import { randomUUID, type KeyObject } from 'node:crypto';
+import type { Clock } from '../lib/clock.js';
 import { signWebhookBody } from '../highlevel/webhook-signer.js';
+import { createWebhookRedelivery } from './standin/index.js';
 
 export class WebhookDeliveryError extends Error {
   constructor(readonly status: number) {
@@ -12,31 +14,27 @@ export class WebhookDeliveryError extends Error {
 
 export type PostWebhook = (event: Record<string, unknown>) => Promise<void>;
 
-/** HighLevel redelivers only after a 429; the sandbox does the same, a few times, quickly. */
-const ATTEMPTS = 4;
-const RETRY_MS = 250;
+export interface WebhookPoster extends PostWebhook {
+  /** Re-sends what the app answered 429 to, once its next try is due (call it as sandbox time passes). */
+  redeliverDue(): Promise<number>;
+}
 
-export function createWebhookPoster(deps: {
-  privateKey: KeyObject;
-  webhookUrl(): string;
-  sleep?(ms: number): Promise<void>;
-}): PostWebhook {
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  return async (event) => {
-    const body = JSON.stringify(event);
-    const { header, signature } = signWebhookBody(body, deps.privateKey);
-    for (let attempt = 1; ; attempt++) {
-      const response = await fetch(deps.webhookUrl(), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [header]: signature },
-        body,
-      });
+export function createWebhookPoster(deps: { privateKey: KeyObject; webhookUrl(): string; clock: Clock }): WebhookPoster {
+  const redelivery = createWebhookRedelivery({
+    clock: deps.clock,
+    async send(body) {
+      const { header, signature } = signWebhookBody(body, deps.privateKey);
+      const response = await fetch(deps.webhookUrl(), { method: 'POST', headers: { 'content-type': 'application/json', [header]: signature }, body });
       await response.arrayBuffer();
-      if (response.status === 200) return;
-      if (response.status !== 429 || attempt >= ATTEMPTS) throw new WebhookDeliveryError(response.status);
-      await sleep(RETRY_MS * attempt);
-    }
+      return response.status;
+    },
+  });
+  const post = async (event: Record<string, unknown>) => {
+    const status = await redelivery.deliver(event);
+    // 429: HighLevel tries again later (redeliverDue); any other answer but 200 is final, and the event is lost.
+    if (status !== 200 && status !== 429) throw new WebhookDeliveryError(status);
   };
+  return Object.assign(post, { redeliverDue: () => redelivery.redeliverDue() });
 }
 
 /** The envelope HighLevel documents beside its samples: an ISO `timestamp` and a unique `webhookId`. */

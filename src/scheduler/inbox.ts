@@ -3,24 +3,31 @@
 import type { Clock } from '../lib/clock.js';
 import type { JobQueue, NewJob } from './job-queue.js';
 import type { Db } from '../store/db.js';
+import type { WebhookReceipts } from '../store/webhook-receipts.js';
 
 export type InboxResult = 'stored' | 'duplicate';
 
 interface Pending {
   job: NewJob;
+  receiptKey: string | null;
   resolve: (result: InboxResult) => void;
   reject: (error: unknown) => void;
 }
 
 export type Inbox = ReturnType<typeof createInbox>;
 
-export function createInbox(deps: { db: Db; queue: JobQueue; clock: Clock; maxBatch?: number; onCommit?: (stored: number) => void }) {
+export function createInbox(deps: { db: Db; queue: JobQueue; clock: Clock; receipts: Pick<WebhookReceipts, 'remember'>; maxBatch?: number; onCommit?: (stored: number) => void }) {
   const maxBatch = deps.maxBatch ?? 512;
   let batch: Pending[] = [];
   let scheduled = false;
 
+  // The receipt and the job commit together: a redelivery finds the receipt even after the job was pruned, and a
+  // failed commit leaves neither, so HighLevel's next try is stored.
   const commit = deps.db.transaction((items: Pending[], now: number) =>
-    items.map((item) => (deps.queue.enqueue(item.job, now) ? 'stored' : 'duplicate') as InboxResult));
+    items.map((item): InboxResult => {
+      if (item.receiptKey && !deps.receipts.remember(item.receiptKey, now)) return 'duplicate';
+      return deps.queue.enqueue(item.job, now) ? 'stored' : 'duplicate';
+    }));
 
   function flush(): void {
     scheduled = false;
@@ -39,9 +46,10 @@ export function createInbox(deps: { db: Db; queue: JobQueue; clock: Clock; maxBa
   }
 
   return {
-    add(job: NewJob): Promise<InboxResult> {
+    /** `receiptKey`: an event id remembered for WEBHOOK_RECEIPT_KEEP_DAYS; a second add with it is a duplicate. */
+    add(job: NewJob, receiptKey?: string): Promise<InboxResult> {
       return new Promise<InboxResult>((resolve, reject) => {
-        batch.push({ job, resolve, reject });
+        batch.push({ job, receiptKey: receiptKey ?? null, resolve, reject });
         if (batch.length >= maxBatch) flush();
         else if (!scheduled) {
           scheduled = true;

@@ -1,5 +1,8 @@
-// The durable job queue on SQLite: enqueue with dedupe, claim due jobs under a lease, settle, cancel, recover, prune.
+// The durable job queue on SQLite: enqueue with dedupe, claim due jobs fairly under a lease, settle, park, cancel,
+// recover, prune. docs/decisions/0008-fair-queue.md says how a claim chooses; test/contracts/job-queue-contract.ts
+// is what any engine of this queue must do.
 import type { Db } from '../store/db.js';
+import { priorityOfKind } from './job-classes.js';
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -14,6 +17,8 @@ export interface NewJob {
   /** For recurring jobs: a finished (done, failed, cancelled) job with the same key is brought back instead. */
   revive?: boolean;
   maxAttempts?: number;
+  /** Lower runs first; by default the kind's (src/scheduler/job-classes.ts). */
+  priority?: number;
 }
 
 export interface Job {
@@ -29,54 +34,151 @@ export interface Job {
   maxAttempts: number;
   lastError: string | null;
   createdAt: number;
+  priority: number;
+  /** The job's place in its (location, subject) line: its first due time (a retry or a park keeps it). */
+  queuedAt: number;
 }
 
 interface JobRow {
   id: number; kind: string; location_id: string | null; subject: string | null; dedupe_key: string | null;
   payload: string; status: JobStatus; run_at: number; attempts: number; max_attempts: number;
-  last_error: string | null; created_at: number;
+  last_error: string | null; created_at: number; priority: number; queued_at: number | null;
 }
 
 const toJob = (row: JobRow): Job => ({
   id: row.id, kind: row.kind, locationId: row.location_id, subject: row.subject, dedupeKey: row.dedupe_key,
   payload: JSON.parse(row.payload), status: row.status, runAt: row.run_at, attempts: row.attempts,
-  maxAttempts: row.max_attempts, lastError: row.last_error, createdAt: row.created_at,
+  maxAttempts: row.max_attempts, lastError: row.last_error, createdAt: row.created_at, priority: row.priority,
+  queuedAt: row.queued_at ?? row.run_at,
 });
+
+/** A due job as a claim first sees it: enough to choose, not yet the whole row. */
+interface Candidate { id: number; priority: number; run_at: number; location_id: string | null; subject: string | null }
+
+/** Due jobs a claim looks at in one go; past this many, it reads level by level and location by location. */
+const LOOKAHEAD = 64;
 
 export type JobQueue = ReturnType<typeof createJobQueue>;
 
-export function createJobQueue(db: Db) {
+export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) => number } = {}) {
+  const priorityOf = options.priorityOf ?? priorityOfKind;
   const insert = db.prepare(`
-    INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at)
-    VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'pending', @runAt, @maxAttempts, @createdAt)
+    INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at, priority, queued_at)
+    VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'pending', @runAt, @maxAttempts, @createdAt, @priority, @runAt)
     ON CONFLICT (dedupe_key) DO NOTHING`);
   const insertOrRevive = db.prepare(`
-    INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at)
-    VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'pending', @runAt, @maxAttempts, @createdAt)
+    INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at, priority, queued_at)
+    VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'pending', @runAt, @maxAttempts, @createdAt, @priority, @runAt)
     ON CONFLICT (dedupe_key) DO UPDATE SET status = 'pending', run_at = excluded.run_at, payload = excluded.payload,
-      attempts = 0, last_error = NULL, finished_at = NULL, lease_until = NULL
+      attempts = 0, last_error = NULL, finished_at = NULL, lease_until = NULL, priority = excluded.priority,
+      queued_at = excluded.queued_at
     WHERE jobs.status IN ('done', 'failed', 'cancelled')`);
-  // Two statements in one transaction rather than `UPDATE … WHERE id IN (SELECT …) RETURNING *`: SQLite runs that
-  // form about 3× slower (measured in docs/performance.md), and this one returns the jobs in due order.
-  const dueIds = db.prepare(`SELECT id FROM jobs WHERE status = 'pending' AND run_at <= ? ORDER BY run_at LIMIT ?`).pluck();
+
+  // ── claiming: priority first, then round-robin over locations, never a caller's jobs out of order ──
+  // Selects then updates row by row in one transaction rather than `UPDATE … WHERE id IN (SELECT …) RETURNING *`:
+  // SQLite runs that form about 3× slower (measured in docs/performance.md).
+  const CANDIDATE = 'id, priority, run_at, location_id, subject';
+  // Few due jobs (the usual case): one look at all of them, on the due-time index.
+  const dueAny = db.prepare(`SELECT ${CANDIDATE} FROM jobs WHERE status = 'pending' AND run_at <= ? ORDER BY run_at, id LIMIT ${LOOKAHEAD}`);
+  // Many: level by level (each a range of jobs_ready), and past the locations a level's first jobs came from.
+  const nextLevel = db.prepare(`SELECT priority FROM jobs WHERE status = 'pending' AND priority > ? ORDER BY priority LIMIT 1`).pluck();
+  const dueAtLevel = db.prepare(`
+    SELECT ${CANDIDATE} FROM jobs WHERE status = 'pending' AND priority = ? AND run_at <= ? ORDER BY run_at, id LIMIT ${LOOKAHEAD}`);
+  const dueAtLevelElsewhere = db.prepare(`
+    SELECT ${CANDIDATE} FROM jobs INDEXED BY jobs_ready
+    WHERE status = 'pending' AND priority = ? AND run_at <= ? AND location_id NOT IN (SELECT value FROM json_each(?))
+    ORDER BY run_at, id LIMIT ?`);
+  // The head of a (location, subject) line: the pending job with the earliest place whose place has come (a job
+  // brought forward, its run_at moved before its place, takes the earlier of the two).
+  const headOfLine = db.prepare(`
+    SELECT ${CANDIDATE} FROM jobs
+    WHERE status = 'pending' AND location_id = ? AND subject = ? AND MIN(COALESCE(queued_at, run_at), run_at) <= ?
+    ORDER BY MIN(COALESCE(queued_at, run_at), run_at), id LIMIT 1`);
+  const runningLines = db.prepare(`SELECT location_id, subject FROM jobs WHERE status = 'running' AND subject IS NOT NULL`).raw();
   const claimOne = db.prepare(`
     UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'
     RETURNING *`);
+  // A level whose other locations were just looked for in vain is not scanned again (past every job of the crowding
+  // locations) until a job is enqueued or 100 ms pass: a lone backlog would otherwise pay that scan on every claim.
+  let enqueued = 0;
+  const elsewhereEmpty = new Map<number, { at: number; enqueued: number }>();
+  const lineOf = (job: { location_id: string | null; subject: string | null }) =>
+    job.subject === null ? null : `${job.location_id ?? ''}\u0000${job.subject}`;
+
+  /**
+   * Chooses up to `limit` due jobs: lower priority first; within a level, one job per location per round in the
+   * order the locations' oldest due jobs came due; a job only when it heads its (location, subject) line and no
+   * job of that line is running (a blocked job's head is taken in its stead when it is due).
+   */
+  function choose(now: number, limit: number): number[] {
+    const busy = new Set<string>();
+    for (const [locationId, subject] of runningLines.all() as [string | null, string][]) busy.add(`${locationId ?? ''}\u0000${subject}`);
+    const chosen: number[] = [];
+    const taken = new Set<number>();
+    const consider = (job: Candidate): void => {
+      if (chosen.length >= limit || taken.has(job.id)) return;
+      const line = lineOf(job);
+      if (line !== null) {
+        if (busy.has(line)) return;
+        const head = job.location_id === null ? job : headOfLine.get(job.location_id, job.subject, now) as Candidate | undefined;
+        if (!head || head.run_at > now || taken.has(head.id)) return;
+        busy.add(line);
+        taken.add(head.id);
+        chosen.push(head.id);
+        return;
+      }
+      taken.add(job.id);
+      chosen.push(job.id);
+    };
+    const all = dueAny.all(now) as Candidate[];
+    if (all.length < LOOKAHEAD) {
+      all.sort((a, b) => a.priority - b.priority || a.run_at - b.run_at || a.id - b.id);
+      for (let i = 0; i < all.length && chosen.length < limit;) {
+        let j = i;
+        while (j < all.length && all[j].priority === all[i].priority) j += 1;
+        for (const job of roundRobin(all.slice(i, j))) consider(job);
+        i = j;
+      }
+      return chosen;
+    }
+    for (let level = nextLevel.get(Number.MIN_SAFE_INTEGER) as number | undefined; level !== undefined && chosen.length < limit;
+      level = nextLevel.get(level) as number | undefined) {
+      const first = dueAtLevel.all(level, now) as Candidate[];
+      if (first.length === 0) continue;
+      let candidates = first;
+      const empty = elsewhereEmpty.get(level);
+      if (first.length === LOOKAHEAD && !(empty && empty.enqueued === enqueued && now - empty.at < 100)) {
+        // Locations beyond the first jobs of this level get their turn in this batch too.
+        const seen = [...new Set(first.map((job) => job.location_id).filter((id) => id !== null))];
+        const others = dueAtLevelElsewhere.all(level, now, JSON.stringify(seen), limit) as Candidate[];
+        if (others.length === 0) elsewhereEmpty.set(level, { at: now, enqueued });
+        candidates = first.concat(others);
+      }
+      for (const job of roundRobin(candidates)) consider(job);
+    }
+    return chosen;
+  }
+
   const claim = db.transaction((now: number, limit: number, leaseUntil: number) => {
     const rows: JobRow[] = [];
-    for (const id of dueIds.all(now, limit) as number[]) {
+    for (const id of choose(now, limit)) {
       const claimed = claimOne.get(leaseUntil, id) as JobRow | undefined;
       if (claimed) rows.push(claimed);
     }
     return rows;
   });
   const nextDue = db.prepare(`SELECT MIN(run_at) AS at FROM jobs WHERE status = 'pending'`).pluck();
+  const nextDueAfter = db.prepare(`SELECT MIN(run_at) AS at FROM jobs WHERE status = 'pending' AND run_at > ?`).pluck();
   const complete = db.prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, finished_at = @at WHERE id = @id`);
   const completeAndForget = db.prepare(`UPDATE jobs SET status = 'done', lease_until = NULL, finished_at = @at, payload = 'null' WHERE id = @id`);
   const retry = db.prepare(`
     UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @runAt, last_error = @error WHERE id = @id`);
   const reschedule = db.prepare(`
-    UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @runAt, attempts = 0, last_error = NULL WHERE id = @id`);
+    UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @runAt, queued_at = @runAt, attempts = 0, last_error = NULL
+    WHERE id = @id`);
+  const park = db.prepare(`
+    UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @runAt, attempts = MAX(0, attempts - 1)
+    WHERE id = @id AND status = 'running'`);
   const giveUp = db.prepare(`
     UPDATE jobs SET status = 'failed', lease_until = NULL, last_error = @error, finished_at = @at WHERE id = @id`);
   const recover = db.prepare(`
@@ -100,6 +202,7 @@ export function createJobQueue(db: Db) {
     runAt: Math.round(job.runAt),
     maxAttempts: job.maxAttempts ?? 8,
     createdAt: now,
+    priority: job.priority ?? priorityOf(job.kind),
   });
 
   // Completions are written together, one transaction per microtask turn, instead of one commit per job: the worker
@@ -134,15 +237,17 @@ export function createJobQueue(db: Db) {
     /** True when stored, false when a job with the same dedupe key already exists. */
     enqueue(job: NewJob, now: number): boolean {
       flushCompleted();
+      enqueued += 1;
       return (job.revive ? insertOrRevive : insert).run(row(job, now)).changes === 1;
     },
     claimDue(now: number, limit: number, leaseMs: number): Job[] {
       flushCompleted();
       return claim.immediate(now, limit, now + leaseMs).map(toJob);
     },
-    nextDueAt(): number | null {
+    /** The earliest due time of a pending job; with `after`, the earliest one later than that. */
+    nextDueAt(after?: number): number | null {
       flushCompleted();
-      return (nextDue.get() as number | null) ?? null;
+      return ((after === undefined ? nextDue.get() : nextDueAfter.get(after)) as number | null) ?? null;
     },
     /**
      * `forgetPayload`: the job carried someone's raw words (an inbound event); once handled, only the row stays.
@@ -163,6 +268,14 @@ export function createJobQueue(db: Db) {
     reschedule(id: number, runAt: number): void {
       flushCompleted();
       reschedule.run({ id, runAt: Math.round(runAt) });
+    },
+    /**
+     * A claimed job that must not start yet (its location has no HighLevel slot before `runAt`) goes back to waiting
+     * without holding a lease or counting an attempt, and keeps its place in its caller's line.
+     */
+    park(id: number, runAt: number): void {
+      flushCompleted();
+      park.run({ id, runAt: Math.round(runAt) });
     },
     fail(id: number, error: string, at: number): void {
       flushCompleted();
@@ -204,4 +317,25 @@ export function createJobQueue(db: Db) {
       return out;
     },
   };
+}
+
+/**
+ * One job per location per round, locations in the order their first job appears (`jobs` is in claim order);
+ * jobs without a location each count as their own.
+ */
+function roundRobin(jobs: Candidate[]): Candidate[] {
+  const byLocation = new Map<string | number, Candidate[]>();
+  for (const job of jobs) {
+    const key = job.location_id ?? -job.id;
+    const line = byLocation.get(key);
+    if (line) line.push(job);
+    else byLocation.set(key, [job]);
+  }
+  if (byLocation.size === jobs.length) return jobs;
+  const lines = [...byLocation.values()];
+  const out: Candidate[] = [];
+  for (let round = 0; out.length < jobs.length; round += 1) {
+    for (const line of lines) if (round < line.length) out.push(line[round]);
+  }
+  return out;
 }

@@ -59,6 +59,7 @@ function summarize(report: RetentionReport): Record<string, unknown> {
     purgedCompanyCount: report.purged.companies.length,
     purgedRows: report.purged.rows,
     jobsPruned: report.jobsPruned,
+    receiptsPruned: report.receiptsPruned,
   };
 }
 

@@ -1,4 +1,5 @@
-// Runs due jobs: claims them under a lease, serialises jobs about the same subject, retries with backoff, gives up.
+// Runs due jobs: claims them under a lease, parks the ones their location's pacing cannot admit yet, serialises jobs
+// about the same subject, retries with backoff, gives up.
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { RetryLaterError, errorMessage } from '../lib/errors.js';
@@ -27,7 +28,12 @@ export interface WorkerOptions {
   backoff?: (attempt: number) => number;
   /** Job kinds whose payload is erased once they succeed (raw inbound events: callers' words, attachment URLs). */
   forgetPayloadOf?: ReadonlySet<string>;
-  onSettled?: (job: Job, outcome: 'done' | 'deferred' | 'retry' | 'failed', error?: unknown) => void;
+  /**
+   * Asked before a claimed job runs: null to run it now, or the time before which it cannot make progress (its
+   * location has no HighLevel slot until then). Such a job is parked until that time instead of waiting in a slot.
+   */
+  admit?: (job: Job, now: number) => number | null;
+  onSettled?: (job: Job, outcome: 'done' | 'deferred' | 'retry' | 'failed' | 'parked', error?: unknown) => void;
 }
 
 export const defaultBackoff = (attempt: number): number =>
@@ -37,7 +43,9 @@ export type Worker = ReturnType<typeof createWorker>;
 
 export function createWorker(options: WorkerOptions) {
   const { queue, handlers, clock, logger } = options;
-  const concurrency = options.concurrency ?? 8;
+  // Jobs wait on HighLevel's answers, not on this process: more in flight costs little and keeps a slow provider
+  // answer from holding everyone else's text. Pacing never holds a slot (see admit).
+  const concurrency = options.concurrency ?? 32;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const idlePollMs = options.idlePollMs ?? 1_000;
   const backoff = options.backoff ?? defaultBackoff;
@@ -90,7 +98,7 @@ export function createWorker(options: WorkerOptions) {
     return run;
   }
 
-  /** Claims and runs everything due now, until nothing is due; returns how many jobs ran. */
+  /** Claims and runs everything due now, until nothing is due; returns how many jobs ran (parked ones not counted). */
   async function drain(): Promise<number> {
     let ran = 0;
     for (;;) {
@@ -99,11 +107,20 @@ export function createWorker(options: WorkerOptions) {
         await Promise.race(running);
         continue;
       }
-      const jobs = queue.claimDue(clock.now(), free, leaseMs);
+      const now = clock.now();
+      const jobs = queue.claimDue(now, free, leaseMs);
       if (jobs.length === 0) break;
-      ran += jobs.length;
-      for (const job of jobs) schedule(job);
-      await Promise.race(running);
+      for (const job of jobs) {
+        const parkUntil = options.admit?.(job, now) ?? null;
+        if (parkUntil !== null && parkUntil > now) {
+          queue.park(job.id, parkUntil);
+          options.onSettled?.(job, 'parked');
+          continue;
+        }
+        ran += 1;
+        schedule(job);
+      }
+      if (running.size > 0) await Promise.race(running);
       // Let waiting I/O (webhook requests above all) in between batches: handlers that finish without real I/O
       // would otherwise keep this loop on the event loop for as long as jobs are due.
       await new Promise((resolve) => setImmediate(resolve));
@@ -117,23 +134,26 @@ export function createWorker(options: WorkerOptions) {
     return draining;
   }
 
-  function arm(): void {
+  function arm(ranNothing: boolean): void {
     if (!started) return;
     clearTimeout(timer);
-    const next = queue.nextDueAt();
+    // After a look that found due jobs but could run none (each waits behind its caller's earlier job), the next
+    // chance is when something else falls due: waking for those again at once would spin.
+    const next = ranNothing ? queue.nextDueAt(clock.now()) : queue.nextDueAt();
     const wait = next === null ? idlePollMs : Math.max(0, Math.min(idlePollMs, next - clock.now()));
     timer = setTimeout(tick, wait);
     timer.unref();
   }
 
   async function tick(): Promise<void> {
+    let ran = 0;
     try {
       queue.recoverExpiredLeases(clock.now());
-      await runDue();
+      ran = await runDue();
     } catch (error) {
       logger.error({ err: error }, 'worker tick failed');
     }
-    arm();
+    arm(ran === 0);
   }
 
   return {

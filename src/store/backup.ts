@@ -1,7 +1,7 @@
 // Online backups of the SQLite database and their restore: take (SQLite backup API, no pause in service), verify
 // (integrity_check on the copy, opened read-only), rotate (keep the N newest by the time in their name), restore.
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Db } from './db.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -42,13 +42,17 @@ export function listBackups(dir: string, databasePath: string): BackupFile[] {
  */
 export async function takeBackup(db: Db, options: { dir: string; databasePath: string; keep: number; now: number; pagesPerStep?: number }): Promise<BackupResult> {
   const started = performance.now();
-  mkdirSync(options.dir, { recursive: true });
+  mkdirSync(options.dir, { recursive: true, mode: 0o700 });
   const finalPath = join(options.dir, backupFileName(options.databasePath, options.now));
   const partial = `${finalPath}.partial`;
   for (const name of readdirSync(options.dir)) {
     if (name.startsWith(`${prefixOf(options.databasePath)}-`) && name.endsWith('.partial')) rmSync(join(options.dir, name), { force: true });
   }
   try {
+    // Readable by the owner only, like the CLI's backups: it holds every token (sealed) and every caller's records.
+    // Created empty with that mode before SQLite writes a byte, so no other user ever sees it readable.
+    closeSync(openSync(partial, 'wx', 0o600));
+    chmodSync(partial, 0o600);
     await db.backup(partial, { progress: () => options.pagesPerStep ?? 100 });
     const copy = new Database(partial, { fileMustExist: true });
     try {

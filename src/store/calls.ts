@@ -1,6 +1,10 @@
 // Calls the app saw and what it decided for each (the activity log and statistics read from here).
 import type { Db } from './db.js';
 import type { CallLog, CallRecord } from '../workflow/stores.js';
+import { isFinalCallStatus, NON_FINAL_CALL_STATUSES } from '../workflow/call-status.js';
+
+/** Non-final statuses as stored, including spellings rows written before statuses were normalised may carry. */
+const WAITING_STATUSES = JSON.stringify([...NON_FINAL_CALL_STATUSES, 'in progress', 'in_progress', '']);
 
 interface CallRow {
   id: number; location_id: string; call_key: string; contact_id: string | null; phone: string | null;
@@ -17,6 +21,11 @@ export function createCallLog(db: Db): CallLog {
     INSERT INTO calls (location_id, call_key, contact_id, phone, status, missed, occurred_at, decision, decision_at)
     VALUES (@locationId, @callKey, @contactId, @phone, @status, @missed, @occurredAt, @decision, @now)
     ON CONFLICT (location_id, call_key) DO NOTHING`);
+  // The first final sighting of a call seen before while it rang: the WHERE lets exactly one sighting through.
+  const finalize = db.prepare(`
+    UPDATE calls SET status = @status, missed = @missed, decision = @decision, decision_at = @now,
+      contact_id = COALESCE(contact_id, @contactId), phone = COALESCE(phone, @phone)
+    WHERE location_id = @locationId AND call_key = @callKey AND status IN (SELECT value FROM json_each(@waiting))`);
   const byKey = db.prepare('SELECT * FROM calls WHERE location_id = ? AND call_key = ?');
   const byId = db.prepare('SELECT * FROM calls WHERE id = ?');
   const decide = db.prepare('UPDATE calls SET decision = ?, decision_at = ? WHERE id = ?');
@@ -27,8 +36,10 @@ export function createCallLog(db: Db): CallLog {
 
   return {
     record(input, now) {
-      const inserted = insert.run({ ...input, missed: input.missed ? 1 : 0, now }).changes === 1;
-      return { call: toRecord(byKey.get(input.locationId, input.callKey) as CallRow), isNew: inserted };
+      const params = { ...input, missed: input.missed ? 1 : 0, now };
+      const isNew = db.transaction(() => insert.run(params).changes === 1
+        || (isFinalCallStatus(input.status) && finalize.run({ ...params, waiting: WAITING_STATUSES }).changes === 1))();
+      return { call: toRecord(byKey.get(input.locationId, input.callKey) as CallRow), isNew };
     },
     get(callId) {
       const row = byId.get(callId) as CallRow | undefined;

@@ -33,8 +33,11 @@ export interface NumberExport {
 
 export interface ErasureCounts { calls: number; messages: number; replies: number; jobs: number; lookups: number }
 
-/** Per-number caches (migration 3's line-type cache); each is exported and erased when its table exists. */
-const LOOKUP_TABLES = ['line_types'];
+/**
+ * Per-number caches, each exported and erased (only the asking location's rows) when its table exists. Migration 3's
+ * shared `line_types` is not listed: no location owns its rows, so none may read or erase them (retention empties it).
+ */
+const LOOKUP_TABLES = ['location_line_types'];
 
 // Job kinds that are inbound events: one not yet processed may be the person's own STOP, so erasure lets it run.
 const INBOUND_EVENT_KINDS = [WEBHOOK_JOB, TWILIO_INBOUND_JOB];

@@ -1,4 +1,5 @@
-// What kind of line each number is (mobile, landline, …), from a Twilio Lookup or a provider error, kept 180 days.
+// What kind of line each number is (mobile, landline, …) as one location learned it (its Twilio Lookup or a provider
+// error), kept 180 days. Facts are per location: one tenant's lookups are never seen, exported or erased by another.
 import type { Db } from './db.js';
 import { DAY } from '../lib/clock.js';
 
@@ -12,25 +13,26 @@ export interface LineTypeFact { lineType: LineType; source: string; checkedAt: n
 export type LineTypeCache = ReturnType<typeof createLineTypeCache>;
 
 export function createLineTypeCache(db: Db) {
-  const select = db.prepare('SELECT line_type AS lineType, source, checked_at AS checkedAt FROM line_types WHERE phone = ?');
+  const select = db.prepare(`
+    SELECT line_type AS lineType, source, checked_at AS checkedAt FROM location_line_types WHERE location_id = ? AND phone = ?`);
   const upsert = db.prepare(`
-    INSERT INTO line_types (phone, line_type, source, checked_at) VALUES (@phone, @lineType, @source, @now)
-    ON CONFLICT (phone) DO UPDATE SET line_type = excluded.line_type, source = excluded.source, checked_at = excluded.checked_at`);
-  const prune = db.prepare('DELETE FROM line_types WHERE checked_at < ?');
-  const forget = db.prepare('DELETE FROM line_types WHERE phone = ?');
+    INSERT INTO location_line_types (location_id, phone, line_type, source, checked_at) VALUES (@locationId, @phone, @lineType, @source, @now)
+    ON CONFLICT (location_id, phone) DO UPDATE SET line_type = excluded.line_type, source = excluded.source, checked_at = excluded.checked_at`);
+  const prune = db.prepare('DELETE FROM location_line_types WHERE checked_at < ?');
+  const forget = db.prepare('DELETE FROM location_line_types WHERE location_id = ? AND phone = ?');
 
   return {
-    /** The fact about this number if it is younger than 180 days. */
-    get(phone: string, now: number): LineTypeFact | null {
-      const fact = select.get(phone) as LineTypeFact | undefined;
+    /** What this location knows about the number, if it is younger than 180 days. */
+    get(locationId: string, phone: string, now: number): LineTypeFact | null {
+      const fact = select.get(locationId, phone) as LineTypeFact | undefined;
       return fact && now - fact.checkedAt < LINE_TYPE_MAX_AGE_MS ? fact : null;
     },
     /** `source`: 'lookup', or 'error:<code>' for a type learned from a provider's error. */
-    remember(phone: string, lineType: LineType, source: string, now: number): void {
-      upsert.run({ phone, lineType, source, now });
+    remember(locationId: string, phone: string, lineType: LineType, source: string, now: number): void {
+      upsert.run({ locationId, phone, lineType, source, now });
     },
-    forget(phone: string): void {
-      forget.run(phone);
+    forget(locationId: string, phone: string): void {
+      forget.run(locationId, phone);
     },
     /** Drops facts too old to be trusted; returns how many. */
     prune(now: number): number {

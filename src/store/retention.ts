@@ -1,7 +1,9 @@
 // The retention rules on the database: message, call and reply records expire after RETENTION_MONTHS; a location that
-// uninstalled loses everything UNINSTALL_PURGE_DAYS later except its suppression list; finished jobs go after 7 days.
+// uninstalled loses everything UNINSTALL_PURGE_DAYS later except its suppression list; finished jobs go after 7 days,
+// and so do accepted webhookIds (whatever the jobs' setting: HighLevel's redeliveries must stay duplicates).
 import type { Db } from './db.js';
 import { DAY } from '../lib/clock.js';
+import { createWebhookReceipts } from './webhook-receipts.js';
 
 export interface RetentionPolicy {
   retentionMonths: number;
@@ -17,10 +19,12 @@ export interface RetentionReport {
   /** Locations (and agencies) whose uninstall is older than the purge delay: every row of theirs but suppressions. */
   purged: { locations: string[]; companies: string[]; rows: Record<string, number> };
   jobsPruned: number;
+  /** HighLevel webhookIds older than WEBHOOK_RECEIPT_KEEP_DAYS (whatever finishedJobsKeepDays says). */
+  receiptsPruned: number;
 }
 
 /** Kept when a location is purged, so nobody it was told to stop texting is ever texted again. */
-export const KEPT_AFTER_PURGE = ['suppressions', 'suppression_history'];
+export const KEPT_AFTER_PURGE = ['suppressions', 'suppression_history', 'suppression_sources', 'opt_ins', 'app_dnd'];
 
 // Expiring records and the time each one is aged by. Messages go first: they point at calls.
 const EXPIRING = [
@@ -29,7 +33,7 @@ const EXPIRING = [
   { table: 'replies', at: 'received_at' },
 ] as const;
 
-/** The line-type cache (migration 3) is trusted for 180 days; older facts are dropped here. */
+/** The line-type cache (migration 7, per location) is trusted for 180 days; older facts are dropped here. */
 export const LOOKUP_MAX_AGE_DAYS = 180;
 
 /** `months` calendar months before `at` (UTC), clamped to the month's last day (31 March − 1 month = 28/29 February). */
@@ -62,6 +66,7 @@ export function createRetention(db: Db, queue: { prune(before: number): number }
   const deleteCompany = db.prepare('DELETE FROM companies WHERE company_id = ?');
   const deleteToken = db.prepare('DELETE FROM tokens WHERE owner_id = ?');
   const countToken = db.prepare('SELECT COUNT(*) FROM tokens WHERE owner_id = ?').pluck();
+  const receipts = createWebhookReceipts(db);
 
   const hasTable = (name: string) => db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).pluck().get(name) === 1;
 
@@ -107,7 +112,9 @@ export function createRetention(db: Db, queue: { prune(before: number): number }
       const cutoffs = retentionCutoffs(policy, now);
       const expired = { messages: 0, calls: 0, replies: 0, lookups: 0 };
       for (const { table, at } of EXPIRING) expired[table] = await expire(table, at, cutoffs.recordsBefore, dryRun);
-      if (hasTable('line_types')) expired.lookups = await expire('line_types', 'checked_at', now - LOOKUP_MAX_AGE_DAYS * DAY, dryRun);
+      if (hasTable('location_line_types')) expired.lookups = await expire('location_line_types', 'checked_at', now - LOOKUP_MAX_AGE_DAYS * DAY, dryRun);
+      // Migration 3's shared cache is read by nothing since migration 7 and belongs to no location: it goes whole.
+      if (hasTable('line_types')) expired.lookups += await expire('line_types', 'checked_at', Number.MAX_SAFE_INTEGER, dryRun);
 
       const rows: Record<string, number> = {};
       const locations = dueLocations.all(cutoffs.uninstalledBefore) as string[];
@@ -123,7 +130,8 @@ export function createRetention(db: Db, queue: { prune(before: number): number }
       }
 
       const jobsPruned = dryRun ? countPrunable.get(cutoffs.finishedJobsBefore) as number : queue.prune(cutoffs.finishedJobsBefore);
-      return { dryRun, cutoffs, expired, purged: { locations, companies, rows }, jobsPruned };
+      const receiptsPruned = receipts.prune(now, dryRun);
+      return { dryRun, cutoffs, expired, purged: { locations, companies, rows }, jobsPruned, receiptsPruned };
     },
   };
 }

@@ -1,6 +1,7 @@
 // Each location's Twilio account: credentials sealed with the SecretBox (bound to the location id), sender in clear.
 import type { Db } from './db.js';
 import type { SecretBox } from '../lib/crypto.js';
+import { createAppSenders } from './app-senders.js';
 
 /** What authenticates REST calls. Webhook signatures can only be checked with the account's auth token. */
 export interface TwilioCredentials {
@@ -64,18 +65,23 @@ export function createTwilioAccounts(db: Db, box: SecretBox, options: { appAccou
     SELECT location_id FROM twilio_accounts WHERE location_id <> @locationId
       AND ((@from IS NOT NULL AND from_number = @from) OR (@service IS NOT NULL AND messaging_service_sid = @service)) LIMIT 1`).pluck();
 
+  const appSenders = createAppSenders(db);
   const row = (locationId: string) => select.get(locationId) as Row | undefined;
   const open = (r: Row): TwilioCredentials | null =>
     r.credentials ? (JSON.parse(box.open(r.credentials, contextOf(r.location_id))) as TwilioCredentials) : null;
 
-  /** Null when the location has no Twilio account, or chose the app-wide one and none is configured. */
+  /**
+   * Null when the location has no Twilio account, or chose the app-wide one and none is configured, or its app-wide
+   * sender is not (or no longer) its own: assigned by the operator or listed by HighLevel as the location's number.
+   */
   function resolve(locationId: string): ResolvedTwilioAccount | null {
     const r = row(locationId);
     if (!r) return null;
     const sender = { messagingServiceSid: r.messaging_service_sid, fromNumber: r.from_number };
     if (r.use_app_account === 1) {
       const app = options.appAccount;
-      return app ? { locationId, credentials: { ...app }, authToken: app.authToken, usesAppAccount: true, ...sender } : null;
+      if (!app || !appSenders.mayUse(locationId, sender)) return null;
+      return { locationId, credentials: { ...app }, authToken: app.authToken, usesAppAccount: true, ...sender };
     }
     const credentials = open(r);
     if (!credentials) return null;
@@ -128,6 +134,10 @@ export function createTwilioAccounts(db: Db, box: SecretBox, options: { appAccou
     },
     remove(locationId: string): boolean {
       return remove.run(locationId).changes === 1;
+    },
+    /** Whether the location may send from this sender of the app-wide account (see app-senders.ts). */
+    mayUseAppSender(locationId: string, sender: TwilioSenderId): boolean {
+      return appSenders.mayUse(locationId, sender);
     },
     /** Another location already sending from this number or service: inbound texts could not be told apart. */
     senderTakenBy(locationId: string, sender: TwilioSenderId): string | null {

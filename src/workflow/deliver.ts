@@ -70,6 +70,9 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
     if (allowedAt > now) return { result: 'deferred', until: allowedAt };
   }
 
+  // A text that says nobody sent it is what carriers filter and callers distrust (COMPLIANCE.md: name the business).
+  if (ctx.identifiedBy === 'none') return skip('business-unidentified');
+
   const template = kind === 'followup'
     ? settings.templates.followUp
     : isWithinBusinessHours(now, ctx.timeZone, settings.businessHours) ? settings.templates.textBackInHours : settings.templates.textBackAfterHours;

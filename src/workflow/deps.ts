@@ -17,6 +17,11 @@ export type WorkflowSignal =
   | { type: 'opt-out' }
   | { type: 'opt-in' };
 
+export interface OptOutLinks {
+  /** `PUBLIC_URL/optout/link/<opaque token>` for this number at this location. */
+  linkFor(locationId: string, phone: string): string;
+}
+
 export interface TokenVault {
   /** Deletes the stored tokens of a location or company at once (uninstall). */
   forget(ownerId: string): Awaitable<void>;
@@ -44,8 +49,18 @@ export interface WorkflowDeps {
   callHistory?: CallHistory;
   /** Name of the provider the location's texts go through (for the ledger). */
   providerName(settings: import('./settings.js').LocationSettings, options?: { twilioAllowed?: boolean }): string;
-  /** For a location never installed directly: asks the agency install whether it covers it (mints a token). */
+  /**
+   * For a location never installed here: the agency install whose HighLevel list of installed locations names it, or
+   * null (remembered for a while). Throws a retryable error when HighLevel could not answer.
+   */
   adoptFromAgency?(locationId: string): Promise<{ companyId: string } | null>;
+  /**
+   * An INSTALL came for a location: forgets any remembered "no agency has it"; with `findAgency` (the INSTALL named no
+   * company) asks every agency install now and records the one that lists it. Null when none lists it yet.
+   */
+  installedUnderAgency?(locationId: string, options: { findAgency: boolean }): Promise<string | null>;
+  /** White-label CRM domains (INSTALL's whitelabelDetails.domain): the embedded page may be framed by them. */
+  frameOrigins?: { learn(domain: string, companyId: string | null, now: number): Awaitable<string | null> };
   /** Landlines cannot receive texts: known or looked-up ones are skipped. Absent: no line-type knowledge. */
   lineTypes?: LineTypeChecker;
   signal?(signal: WorkflowSignal): void;
@@ -57,6 +72,8 @@ export interface WorkflowDeps {
   plans?: PlansTable;
   /** The app's public base URL, for links in texts (the web opt-out page); absent: no link is offered. */
   publicUrl?: string;
+  /** Seals a number into its personalised one-click opt-out link; absent: texts offer the typed form's page. */
+  optOutLinks?: OptOutLinks;
 }
 
 /** Job kinds the workflow schedules and handles. */

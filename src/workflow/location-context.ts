@@ -1,19 +1,24 @@
 // Loads what every decision about a location needs: its install state, settings, name, time zone and numbers.
-import { DAY } from '../lib/clock.js';
+import { DAY, MINUTE } from '../lib/clock.js';
 import type { WorkflowDeps } from './deps.js';
 import type { InstalledLocation } from './stores.js';
 import { defaultSettings, mergeSettings, SettingsPatchSchema } from './settings.js';
 import { ensureCatchUp } from './catch-up.js';
+import { identifyBusiness, type IdentifiedBy } from './business-identity.js';
 
 export interface LocationContext {
   location: InstalledLocation;
+  /** What names the business in texts: its HighLevel name, else its phone formatted nationally, else ''. */
   businessName: string;
+  identifiedBy: IdentifiedBy;
   businessPhone: string | null;
   timeZone: string;
   ownNumbers: string[];
 }
 
 const FALLBACK_TIME_ZONE = 'America/New_York';
+/** A location HighLevel gave no name is asked again before texting, but not more often than this. */
+export const NAMELESS_PROFILE_RETRY_MS = 10 * MINUTE;
 
 /** Null when the app is not installed there (and no agency install covers it). */
 export async function loadLocation(deps: WorkflowDeps, locationId: string): Promise<LocationContext | null> {
@@ -29,7 +34,9 @@ export async function loadLocation(deps: WorkflowDeps, locationId: string): Prom
   if (!location || location.status !== 'installed') return null;
 
   const maxAge = deps.profileMaxAgeMs ?? DAY;
-  if (location.profileSyncedAt === null || deps.clock.now() - location.profileSyncedAt > maxAge) {
+  const sinceSync = location.profileSyncedAt === null ? Infinity : deps.clock.now() - location.profileSyncedAt;
+  const nameless = !location.name?.trim();
+  if (sinceSync > maxAge || (nameless && sinceSync >= NAMELESS_PROFILE_RETRY_MS)) {
     try {
       const profile = await deps.locationDirectory.getProfile(locationId);
       await deps.installations.saveProfile(locationId, { name: profile.name, timeZone: profile.timeZone, phone: profile.phone, numbers: profile.numbers }, deps.clock.now());
@@ -40,12 +47,16 @@ export async function loadLocation(deps: WorkflowDeps, locationId: string): Prom
       deps.log.warn({ locationId, err: error }, 'location profile refresh failed; using the stored one');
     }
   }
+  const ownNumbers = await deps.installations.numbers(locationId);
+  // No made-up name: without HighLevel's name the business's phone identifies it (see business-identity.ts).
+  const identity = identifyBusiness(location, ownNumbers);
   return {
     location,
-    businessName: location.name ?? 'our office',
+    businessName: identity.text,
+    identifiedBy: identity.by,
     businessPhone: location.phone,
     timeZone: location.settings.timeZone || location.timeZone || FALLBACK_TIME_ZONE,
-    ownNumbers: await deps.installations.numbers(locationId),
+    ownNumbers,
   };
 }
 

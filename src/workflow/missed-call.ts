@@ -1,7 +1,10 @@
 // A call event: record it, and for a missed inbound call schedule its one text-back; an answered one cancels follow-ups.
+// Only a final status decides: a call seen while it rings is recorded as waiting, and its final sighting decides once.
 import { JOB, type WorkflowDeps } from './deps.js';
 import { loadLocation } from './location-context.js';
 import { callerPhone } from './caller-phone.js';
+import { toE164 } from '../lib/phone.js';
+import { isAnsweredCallStatus, isFinalCallStatus, normalizeCallStatus } from './call-status.js';
 
 export interface CallEvent {
   locationId: string;
@@ -28,18 +31,23 @@ export async function handleCall(deps: WorkflowDeps, event: CallEvent): Promise<
   const { settings } = ctx.location;
   const now = deps.clock.now();
 
+  const status = normalizeCallStatus(event.status);
   const inbound = event.direction === 'inbound';
-  const missed = inbound && (settings.missedStatuses as string[]).includes(event.status);
-  const phone = await callerPhone(deps, event);
-  const decision = !inbound ? 'ignored:outbound' : missed ? 'pending' : isAnswered(event.status) ? 'ignored:answered' : `ignored:status-${event.status}`;
+  const final = isFinalCallStatus(status);
+  const missed = inbound && final && (settings.missedStatuses as string[]).includes(status);
+  const answered = inbound && final && isAnsweredCallStatus(status);
+  // A call still ringing needs no contact lookup yet: its final sighting does that if it was missed.
+  const phone = inbound && !final ? (event.from ? toE164(event.from) : null) : await callerPhone(deps, event);
+  const decision = !inbound ? 'ignored:outbound' : !final ? `waiting:status-${status}` : missed ? 'pending' : answered ? 'ignored:answered' : `ignored:status-${status}`;
 
+  // `isNew`: this sighting inserted the call or gave a waiting one its final status (once, whatever the races).
   const { call, isNew } = await deps.calls.record(
-    { locationId: event.locationId, callKey: event.callKey, contactId: event.contactId, phone, status: event.status, missed, occurredAt: event.occurredAt, decision },
+    { locationId: event.locationId, callKey: event.callKey, contactId: event.contactId, phone, status, missed, occurredAt: event.occurredAt, decision },
     now,
   );
-  if (isNew) deps.signal?.({ type: 'call', decision });
+  if (isNew && final) deps.signal?.({ type: 'call', decision });
 
-  if (inbound && !missed && isAnswered(event.status) && phone) {
+  if (answered && phone) {
     // They called back and somebody answered: nothing more to send them.
     await deps.scheduler.cancel({ locationId: event.locationId, subject: phone, kinds: [JOB.followUp, JOB.textBack] });
   }
@@ -66,7 +74,3 @@ export async function handleCall(deps: WorkflowDeps, event: CallEvent): Promise<
   return 'pending';
 }
 
-const ANSWERED = new Set(['completed', 'answered', 'in-progress']);
-function isAnswered(status: string): boolean {
-  return ANSWERED.has(status);
-}

@@ -8,7 +8,7 @@ export interface Contact {
   /** As HighLevel holds it; the workflow normalises it to E.164. */
   phone: string | null;
   firstName: string | null;
-  /** SMS do-not-disturb is active on the contact. */
+  /** SMS do-not-disturb is on for the contact (all-channel DND, or an SMS status other than inactive). */
   smsDnd: boolean;
 }
 
@@ -16,6 +16,8 @@ export interface ContactDirectory {
   getContact(locationId: string, contactId: string): Promise<Contact | null>;
   findByPhone(locationId: string, phone: string): Promise<Contact | null>;
   setSmsDnd(locationId: string, contactId: string, message: string): Promise<void>;
+  /** Sets the contact's SMS DND status to inactive (other channels untouched). */
+  clearSmsDnd(locationId: string, contactId: string, message: string): Promise<void>;
   addTag(locationId: string, contactId: string, tag: string): Promise<void>;
   /** The contact with this number, created when there is none (HighLevel sends only to contacts). */
   ensureContact(locationId: string, phone: string): Promise<Contact>;
@@ -66,7 +68,7 @@ export interface SendReceipt {
 export type SendFailureKind = 'rejected' | 'retryable' | 'ambiguous';
 
 /** What the app should learn from a failure about the number. */
-export type NumberVerdict = 'opted-out' | 'invalid' | 'landline' | 'unreachable' | 'filtered' | 'unregistered-sender';
+export type NumberVerdict = 'opted-out' | 'dnd' | 'invalid' | 'landline' | 'unreachable' | 'filtered' | 'unregistered-sender';
 
 export class SendFailure extends Error {
   constructor(

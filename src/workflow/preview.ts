@@ -5,6 +5,7 @@ import type { InstalledLocation } from './stores.js';
 import { ensureOptOutLine, renderTemplate, type TemplateKey } from './templates.js';
 import { analyzeText, replaceLookalikes, type TextAnalysis } from './segments.js';
 import { appendOptOutLink, optOutLinkFor } from './web-opt-out.js';
+import { identifyBusiness } from './business-identity.js';
 
 /** The sample contact a preview is rendered for. */
 export const SAMPLE_FIRST_NAME = 'Jordan';
@@ -24,7 +25,7 @@ export function renderForLocation(deps: Pick<WorkflowDeps, 'publicUrl'>, locatio
   const { settings } = location;
   const link = kind === 'help' || kind === 'optOutConfirmation' ? optOutLinkFor(deps, location.locationId, settings) : null;
   const rendered = renderTemplate(template, {
-    businessName: location.name ?? 'our office', firstName: options.firstName, businessPhone: location.phone, optOutLink: link,
+    businessName: identifyBusiness(location).text, firstName: options.firstName, businessPhone: location.phone, optOutLink: link,
   }, { firstNameFallback: settings.firstNameFallback });
   const withLink = appendOptOutLink(rendered, template, link);
   return options.optOutLine && FIRST_TEXT_KINDS.has(kind) ? ensureOptOutLine(withLink) : withLink;

@@ -46,6 +46,10 @@ export async function sendReserved(deps: WorkflowDeps, settings: LocationSetting
       if (error.verdict === 'opted-out') {
         await deps.suppressions.suppress({ locationId: send.locationId, phone: send.phone, source: 'provider', reason: error.message, actor: 'provider' }, deps.clock.now());
       }
+      // HighLevel refused because the contact is DND there: held like a DND update, lifted when DND goes inactive.
+      if (error.verdict === 'dnd') {
+        await deps.suppressions.suppress({ locationId: send.locationId, phone: send.phone, source: 'dnd', reason: error.message, actor: 'highlevel' }, deps.clock.now());
+      }
       return report({ result: 'failed', reason: error.verdict ?? error.code ?? 'rejected' });
     }
     // Ambiguous (timeout, dropped connection) or unexpected: it may have been sent, so it is never sent again.

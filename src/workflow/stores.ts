@@ -43,7 +43,10 @@ export interface CallRecord {
 }
 
 export interface CallLog {
-  /** Records a call once per (location, callKey); `isNew` is false for a redelivery of the same call. */
+  /**
+   * Records a call once per (location, callKey). A final status overwrites a non-final one (status, missed, decision)
+   * exactly once; `isNew` is true for the sighting that inserted the call or made it final, false for any other.
+   */
   record(input: Omit<CallRecord, 'id' | 'decision'> & { decision: string }, now: number): Awaitable<{ call: CallRecord; isNew: boolean }>;
   get(callId: number): Awaitable<CallRecord | null>;
   decide(callId: number, decision: string, now: number): Awaitable<void>;
@@ -91,17 +94,42 @@ export interface SendLedger {
 /** keyword (STOP by text), link (the personalised opt-out link) and provider (a carrier's report) were proven by the caller; web (the typed form) and dnd (HighLevel DND) prove nothing about who asked; manual was added by staff. */
 export type SuppressionSource = 'keyword' | 'link' | 'provider' | 'web' | 'dnd' | 'manual';
 
+/** One source holding a suppressed number, and since when. */
+export interface SuppressionHold { source: SuppressionSource; since: number }
+
 export interface Suppressions {
   isSuppressed(locationId: string, phone: string): Awaitable<boolean>;
-  /** Returns true when the number was not suppressed before. */
+  /** Adds `source` to the sources holding the number. Returns true when the number was not suppressed before. */
   suppress(input: { locationId: string; phone: string; source: SuppressionSource; reason?: string; actor: string }, now: number): Awaitable<boolean>;
-  /** Returns true when a suppression was lifted. */
-  lift(input: { locationId: string; phone: string; source: SuppressionSource; reason?: string; actor: string }, now: number): Awaitable<boolean>;
+  /** The sources holding the number, oldest first; empty when it is not suppressed. */
+  holdsOf(locationId: string, phone: string): Awaitable<SuppressionHold[]>;
+  /**
+   * Removes `sources` (default: every source) from the number; it stays suppressed while another source holds it.
+   * Returns true when this left the number no longer suppressed. Who may lift what is the caller's to check
+   * (src/workflow/opt-out-ownership.ts).
+   */
+  lift(input: { locationId: string; phone: string; sources?: readonly SuppressionSource[]; reason?: string; actor: string }, now: number): Awaitable<boolean>;
+  /** The caller opted back in by a text sent at `at` (the latest is kept). */
+  noteOptIn(locationId: string, phone: string, at: number): Awaitable<void>;
+  lastOptInAt(locationId: string, phone: string): Awaitable<number | null>;
+  /** The app itself set SMS DND on this HighLevel contact (so it may lift it again when the caller opts back in). */
+  noteAppDnd(input: { locationId: string; contactId: string; phone: string }, now: number): Awaitable<void>;
+  /** Contacts with this number whose SMS DND the app set and has not seen lifted. */
+  appDndContacts(locationId: string, phone: string): Awaitable<string[]>;
+  forgetAppDnd(locationId: string, contactId: string): Awaitable<void>;
 }
 
+/** What a caller's text is still owed: its rule has not run yet, an answer, or nothing more. */
+export type ReplyAnswer = 'pending' | 'help' | 'opt-out-confirmation' | 'opt-in-confirmation' | 'done';
+
 export interface ReplyLog {
-  /** Records an inbound text once per (location, replyKey); false for a redelivery. */
-  record(input: { locationId: string; replyKey: string; contactId: string | null; phone: string; meaning: string; receivedAt: number }): Awaitable<boolean>;
+  /**
+   * Records an inbound text once per (location, replyKey), its answer 'pending'. For a text already recorded (a
+   * redelivery, or a retry of a job that failed part-way) it returns what was recorded: its meaning and its answer.
+   */
+  record(input: { locationId: string; replyKey: string; contactId: string | null; phone: string; meaning: string; receivedAt: number }): Awaitable<{ fresh: true } | { fresh: false; meaning: string; answer: ReplyAnswer }>;
+  /** What the text is owed now; 'done' once it was answered (or needs no answer). */
+  setAnswer(locationId: string, replyKey: string, answer: ReplyAnswer): Awaitable<void>;
   repliedSince(locationId: string, phone: string, since: number): Awaitable<boolean>;
 }
 

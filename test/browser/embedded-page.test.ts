@@ -1,8 +1,8 @@
 // The embedded settings page in a real Chromium, framed by a stand-in HighLevel parent on another origin.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { HOUR } from '../../src/lib/clock.js';
-import { launchChromium, type Browser } from './support/chromium.js';
+import { chromiumReady, describeInChromium, launchChromium, type Browser } from './support/chromium.js';
 import { startEmbeddedApp, type EmbeddedApp } from './support/embedded-app.js';
 
 const LOC_A = 'loc-a';
@@ -13,6 +13,7 @@ let env: EmbeddedApp;
 let browser: Browser;
 
 beforeAll(async () => {
+  if (!chromiumReady()) return; // skipped or failed by describeInChromium, loudly
   env = await startEmbeddedApp();
   env.h.seedLocation(LOC_A, { name: 'Acme Plumbing' });
   env.h.seedLocation(LOC_B, { name: 'Other Business', companyId: 'company-2' });
@@ -38,7 +39,7 @@ function appFrame(page: Page): Frame {
   return frame;
 }
 
-describe('the embedded settings page', () => {
+describeInChromium('the embedded settings page', () => {
   it('when GET /app is asked for, then it is framable by the allowed parent only and its assets have proper types', async () => {
     const page = await env.h.http.get('/app');
     expect(page.status).toBe(200);

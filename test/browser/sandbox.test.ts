@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { decryptUserContext } from '../../src/highlevel/sso.js';
 import { DEMO } from '../../src/sandbox/demo-world.js';
 import { startSandboxServer, type SandboxServer } from '../../src/sandbox/server.js';
-import { launchChromium, type Browser } from './support/chromium.js';
+import { chromiumReady, describeInChromium, launchChromium, type Browser } from './support/chromium.js';
 
 /** Tuesday 6 January 2026, 11:00 in New York: the follow-up three hours later is inside every send window. */
 const TUESDAY_11AM_NY = Date.UTC(2026, 0, 6, 16, 0, 0);
@@ -19,7 +19,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  // Fails (never skips) when /usr/bin/chromium is missing, naming `apt-get install -y chromium`.
+  if (!chromiumReady()) return; // skipped or failed by describeInChromium, loudly
   browser = await launchChromium({ width: 1440, height: 1000 });
   dataDir = mkdtempSync(join(tmpdir(), 'textback-sandbox-browser-'));
   server = await startSandboxServer({ port: 0, dataDir, clockStartAt: TUESDAY_11AM_NY });
@@ -37,7 +37,7 @@ const thread = () => page.locator('#thread');
 const textsReceived = () => thread().locator('.bubble-business');
 const note = (text: string) => thread().locator('.note', { hasText: text });
 
-describe('the sandbox page', () => {
+describeInChromium('the sandbox page', () => {
   it('when it opens, then the banner says sandbox and the demo sub-account is already installed', async () => {
     await expect(page.locator('.banner').innerText()).resolves.toMatch(/Sandbox mode/);
     await page.locator('#install-status[data-state="installed"]').waitFor(WAIT);

@@ -309,7 +309,7 @@ describe('the sender', () => {
 
   it.each([
     [422, { statusCode: 422, message: ['toNumber must be a valid phone number'], traceId: 'trace-422' }, 'invalid'],
-    [400, { statusCode: 400, message: 'Cannot send message as DND is active for SMS.', traceId: 'trace-400' }, 'opted-out'],
+    [400, { statusCode: 400, message: 'Cannot send message as DND is active for SMS.', traceId: 'trace-400' }, 'dnd'],
     [400, { statusCode: 400, message: 'Contact has unsubscribed', traceId: 'trace-400' }, 'opted-out'],
     [400, { statusCode: 400, message: 'Missing phone provider', traceId: 'trace-400' }, null],
   ])('when HighLevel answers %i %j, then the send is rejected with its message and verdict %s', async (status, body, verdict) => {
@@ -335,6 +335,7 @@ describe('directories', () => {
   it.each([
     [{ dnd: true }, true],
     [{ dnd: false, dndSettings: { SMS: { status: 'active' } } }, true],
+    [{ dnd: false, dndSettings: { SMS: { status: 'permanent' } } }, true],
     [{ dnd: false, dndSettings: { SMS: { status: 'inactive' }, Email: { status: 'active' } } }, false],
     [{}, false],
   ])('when the contact is %j, then smsDnd is %s', async (fields, smsDnd) => {

@@ -2,7 +2,7 @@
 // holding every event acknowledged before it started; rotation, rescheduling, and a restore that refuses to do harm.
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
@@ -68,7 +68,7 @@ describe('a backup taken while webhooks flow', () => {
 describe('scheduled backups', () => {
   it('when BACKUP_DIR is set, then a backup job runs at once, then every interval, keeping the newest BACKUP_KEEP', async () => {
     const backupDir = tempDir();
-    h = await createHarness({ env: { BACKUP_DIR: backupDir, BACKUP_INTERVAL_HOURS: '6', BACKUP_KEEP: '2' } });
+    h = await createHarness({ env: { BACKUP_DIR: backupDir, BACKUP_INTERVAL_HOURS: '6', BACKUP_KEEP: '2', METRICS_TOKEN: 'scraper-token-0123456789abcdef' } });
     const pendingAt = () => h!.app.db.prepare(`SELECT run_at FROM jobs WHERE kind = 'backup' AND status = 'pending'`).pluck().all();
     const start = h.clock.now();
     expect(pendingAt()).toEqual([start]);
@@ -77,7 +77,7 @@ describe('scheduled backups', () => {
     expect(listBackups(backupDir, h.config.databasePath).map((b) => b.takenAt)).toEqual([start]);
     expect(pendingAt()).toEqual([start + 6 * HOUR]);
     expect(h.logs.some((line) => line.includes('database backup taken and verified'))).toBe(true);
-    const metrics = (await h.http.get('/metrics')).text;
+    const metrics = (await h.http.get('/metrics').set('Authorization', 'Bearer scraper-token-0123456789abcdef')).text;
     expect(metrics).toContain(`textback_backup_last_success_timestamp_seconds ${start / 1000}`);
     expect(metrics).toMatch(/textback_backup_last_duration_seconds \d/);
     expect(metrics).toContain('textback_backup_failures_total 0');
@@ -91,6 +91,15 @@ describe('scheduled backups', () => {
     ]);
     expect(pendingAt()).toEqual([start + 18 * HOUR]);
     for (const backup of listBackups(backupDir, h.config.databasePath)) expect(() => verifyBackup(backup.path)).not.toThrow();
+  });
+
+  it('when a scheduled backup is written, then it is readable by its owner only (0600), like the CLI\'s', async () => {
+    const backupDir = tempDir();
+    h = await createHarness({ env: { BACKUP_DIR: backupDir } });
+    await h.runJobs();
+    const [backup] = listBackups(backupDir, h.config.databasePath);
+    expect(backup).toBeDefined();
+    expect((statSync(backup.path).mode & 0o777).toString(8)).toBe('600');
   });
 
   it('when the app starts again, then the pending backup job is kept, and with none pending the next is due an interval after the newest backup', () => {

@@ -15,6 +15,7 @@ import { openDatabase, type Db } from '../../src/store/db.js';
 import { COMMANDS, runCli } from '../../src/cli/main.js';
 import type { CliContext } from '../../src/cli/context.js';
 import { EXPORT_CSV_COLUMNS } from '../../src/store/data-export-csv.js';
+import { createSuppressions } from '../../src/store/suppressions.js';
 
 const LOC = 'loc-acme';
 const CALLER = '+12125550147';
@@ -166,6 +167,20 @@ describe('suppress and unsuppress', () => {
     expect(audit().map((entry) => entry.action)).toEqual(['suppression.add', 'suppression.lift']);
     expect(await cli('unsuppress', '--location', LOC, '--phone', CALLER, '--reason', 'again')).toBe(1);
     expect(err.join('\n')).toContain('is not on the suppression list');
+  });
+
+  it('when the caller texted STOP, then unsuppress refuses (exit 1, the reason given) and changes nothing; --force lifts it and the audit says forced, with the reason', async () => {
+    withDb((db) => createSuppressions(db).suppress({ locationId: LOC, phone: CALLER, source: 'keyword', reason: 'opt-out reply', actor: 'caller' }, T0));
+    expect(await cli('unsuppress', '--location', LOC, '--phone', CALLER, '--reason', 'customer asked')).toBe(1);
+    expect(err.join('\n')).toMatch(/texted STOP: only they can opt back in.*--force/);
+    expect(count('SELECT COUNT(*) FROM suppressions')).toBe(1);
+    expect(audit()).toEqual([]);
+
+    expect(await cli('unsuppress', '--location', LOC, '--phone', CALLER, '--reason', 'court order to restore service', '--force')).toBe(0);
+    expect(count('SELECT COUNT(*) FROM suppressions')).toBe(0);
+    expect(audit()).toHaveLength(1);
+    expect(audit()[0]).toMatchObject({ actor: 'cli', action: 'suppression.lift' });
+    expect(JSON.parse(audit()[0].detail)).toMatchObject({ sources: ['keyword'], forced: true, reason: 'court order to restore service' });
   });
 });
 

@@ -200,12 +200,13 @@ describe('DELETE /api/locations/:id/data (erasure)', () => {
 
   it('when a cached line-type lookup exists for the number, then the export shows it and the erasure removes it', async () => {
     await missedCallFrom('contact-1', CALLER);
-    h.app.db.prepare(`INSERT INTO line_types (phone, line_type, source, checked_at) VALUES (?, 'mobile', 'lookup', ?)`).run(CALLER, h.clock.now());
-    h.app.db.prepare(`INSERT INTO line_types (phone, line_type, source, checked_at) VALUES (?, 'landline', 'lookup', ?)`).run(NEIGHBOUR, h.clock.now());
-    expect(((await exportOf(CALLER)).body as NumberExport).lookups).toEqual([{ table: 'line_types', phone: CALLER, lineType: 'mobile', source: 'lookup', checkedAt: h.clock.now() }]);
+    const insert = h.app.db.prepare(`INSERT INTO location_line_types (location_id, phone, line_type, source, checked_at) VALUES (?, ?, ?, 'lookup', ?)`);
+    insert.run(LOC, CALLER, 'mobile', h.clock.now());
+    insert.run(LOC, NEIGHBOUR, 'landline', h.clock.now());
+    expect(((await exportOf(CALLER)).body as NumberExport).lookups).toEqual([{ table: 'location_line_types', locationId: LOC, phone: CALLER, lineType: 'mobile', source: 'lookup', checkedAt: h.clock.now() }]);
     const res = await h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token));
     expect(res.body.erased.lookups).toBe(1);
-    expect(count('SELECT COUNT(*) FROM line_types')).toBe(1);
+    expect(count('SELECT COUNT(*) FROM location_line_types')).toBe(1);
   });
 
   it('when the erasure is made, then the audit log records it with the masked number and what was removed', async () => {

@@ -34,7 +34,7 @@ async function missACall() {
   await h.runJobs();
   return h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get();
 }
-const cached = () => h.app.db.prepare('SELECT line_type AS type, source FROM line_types WHERE phone = ?').get(CALLER);
+const cached = () => h.app.db.prepare('SELECT line_type AS type, source FROM location_line_types WHERE location_id = ? AND phone = ?').get(LOC, CALLER);
 
 describe('landline check', () => {
   it('when the check is on and the lookup says landline, then the call is skipped with reason landline and the answer is cached', async () => {

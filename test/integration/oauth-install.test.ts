@@ -83,6 +83,9 @@ describe('GET /oauth/callback', () => {
   it('when a missed call comes for an agency sub-account whose INSTALL never arrived, then it is adopted and served', async () => {
     h.highLevel().post('/oauth/token').reply(200, { ...locationToken, userType: 'Company', locationId: undefined, access_token: 'company-access', refresh_token: 'company-refresh', approvedLocations: [] });
     await h.http.get('/oauth/callback?code=agency-code-2');
+    // The agency is found through its list of installed locations, not by minting to see what happens.
+    h.highLevel().get('/oauth/installedLocations').query((q) => q.companyId === 'comp-1' && q.appId === 'app123')
+      .reply(200, { locations: [{ _id: 'loc-z', name: 'Zed Roofing', address: '', isInstalled: true }], count: 1 });
     h.highLevel().post('/oauth/locationToken').reply(200, { access_token: 'minted-z', expires_in: 86399, userType: 'Location', locationId: 'loc-z', companyId: 'comp-1' });
     h.highLevel().get('/locations/loc-z').reply(200, { location: { id: 'loc-z', name: 'Zed Roofing', timezone: 'America/New_York' } });
     h.highLevel().get('/phone-system/numbers/location/loc-z').reply(200, { numbers: [] });

@@ -5,6 +5,9 @@ import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/
 import { bearer, locationToken } from '../helpers/session.js';
 import { PROMETHEUS_CONTENT_TYPE } from '../../src/lib/metrics.js';
 
+/** METRICS_TOKEN: the scraper's bearer token. */
+const SCRAPER_TOKEN = 'scraper-token-0123456789abcdef';
+
 const LOC = 'loc-new';
 const CALLER = '+12125550147';
 const NEIGHBOUR = '+12125550199';
@@ -24,7 +27,7 @@ let h: Harness;
 let metrics: string;
 
 beforeAll(async () => {
-  h = await createHarness();
+  h = await createHarness({ env: { METRICS_TOKEN: SCRAPER_TOKEN } });
   const hl = h.highLevel().persist();
   hl.get(`/locations/${LOC}`).reply(200, { location: { id: LOC, name: 'Acme Plumbing', timezone: 'America/New_York', phone: '+15550000000' } });
   hl.get(`/phone-system/numbers/location/${LOC}`).reply(200, { numbers: [{ phoneNumber: '+15550000000', isDefaultNumber: true }] });
@@ -81,7 +84,7 @@ beforeAll(async () => {
   expect((await h.webhook({ type: 'UNINSTALL', appId: 'app123', locationId: LOC, companyId: 'comp-1' })).status).toBe(200);
   await h.runJobs();
 
-  const res = await h.http.get('/metrics');
+  const res = await h.http.get('/metrics').set('Authorization', `Bearer ${SCRAPER_TOKEN}`);
   expect(res.status).toBe(200);
   expect(res.headers['content-type']).toBe(PROMETHEUS_CONTENT_TYPE);
   metrics = res.text;

@@ -1,5 +1,5 @@
-// The web opt-out page through the real app: suppresses like STOP, answers alike for every number, is rate-limited,
-// escapes what it shows, and is offered as a link in HELP replies when the location asks for it.
+// The web opt-out page through the real app: suppresses in TextBack (never in HighLevel), answers alike for every
+// number, is rate-limited, escapes what it shows, and is offered as a link in HELP replies when the location asks.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
@@ -62,7 +62,7 @@ describe('GET /optout/:locationId', () => {
 });
 
 describe('POST /optout/:locationId', () => {
-  it('when a caller opts out on the page, then the number is suppressed, pending work cancelled, DND set, and a later missed call gets no text', async () => {
+  it('when a caller opts out on the page, then the number is suppressed, pending work cancelled, HighLevel DND left alone, and a later missed call gets no text', async () => {
     h.seedLocation(LOC);
     await missACall('call-1');
     expect(texts).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('POST /optout/:locationId', () => {
     expect(res.status).toBe(200);
     expect(h.app.db.prepare('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER)).toBe('web');
     expect(h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`).pluck().get()).toBe(0);
-    expect(dndSet).toEqual(['active']);
+    expect(dndSet).toEqual([]); // an unauthenticated form never writes into the CRM
     const audit = h.app.db.prepare(`SELECT detail FROM audit_log WHERE action = 'web-opt-out'`).pluck().get() as string;
     expect(audit).toContain('***0147');
     expect(audit).not.toContain('5550147');
@@ -114,7 +114,7 @@ describe('POST /optout/:locationId', () => {
 });
 
 describe('the opt-out link in replies', () => {
-  it('when the location includes the link, then the HELP reply carries PUBLIC_URL/optout/<location>; by default it does not', async () => {
+  it('when the location includes the link, then the HELP reply carries a personalised PUBLIC_URL/optout/link/…; by default it does not', async () => {
     h.seedLocation(LOC);
     await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'HELP' }));
     await h.runJobs();
@@ -123,6 +123,6 @@ describe('the opt-out link in replies', () => {
     h.app.db.prepare(`UPDATE locations SET settings = json_set(settings, '$.includeOptOutLink', json('true')) WHERE location_id = ?`).run(LOC);
     await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'info' }));
     await h.runJobs();
-    expect(texts.at(-1)!.message).toContain(`https://textback.test/optout/${LOC}`);
+    expect(texts.at(-1)!.message).toContain('https://textback.test/optout/link/');
   });
 });

@@ -86,7 +86,7 @@ describe('plans', () => {
     h.seedLocation('loc-twilio', { settings: { provider: 'twilio' } });
     h.highLevel().get('/contacts/contact-9')
       .reply(200, { contact: { id: 'contact-9', locationId: 'loc-twilio', phone: caller(9), firstName: 'Dana' } });
-    expect((await h.webhook({ type: 'PLAN_CHANGE', locationId: 'loc-twilio', newPlanId: 'plan-starter' })).status).toBe(200);
+    expect((await h.webhook({ type: 'PLAN_CHANGE', appId: 'app123', locationId: 'loc-twilio', newPlanId: 'plan-starter' })).status).toBe(200);
     await h.webhook(missedCall({ locationId: 'loc-twilio', contactId: 'contact-9', from: caller(9), messageId: 'call-9' }));
     await h.runJobs();
     expect(texts.map((t) => t.to)).toEqual([caller(9)]);

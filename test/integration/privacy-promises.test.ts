@@ -58,7 +58,7 @@ describe('what the app keeps', () => {
   });
 
   it('when the schema is read, then no per-caller table has a column for names, emails, attachments or recordings', () => {
-    const perCaller = ['calls', 'messages', 'replies', 'suppressions', 'suppression_history', 'line_types'];
+    const perCaller = ['calls', 'messages', 'replies', 'suppressions', 'suppression_history', 'location_line_types'];
     for (const table of perCaller) {
       const columns = h.app.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
       expect(columns.length, table).toBeGreaterThan(0);

@@ -179,6 +179,8 @@ describe('provider API with an app-wide Twilio account', () => {
   beforeEach(() => setup(APP_TWILIO_ENV));
 
   it('when the location chooses the app-wide account, then it is checked with the app\'s credentials and shown as such', async () => {
+    // An app-wide number must be the location's own (see app-wide-senders.test.ts): here HighLevel lists it.
+    h.seedLocation(LOC, { numbers: [FROM] });
     const check = fromNumberKnown(APP_ACCOUNT_SID, APP_AUTH_TOKEN, APP_ACCOUNT_SID);
     const res = await put({ provider: 'twilio', twilio: { account: 'app', fromNumber: FROM } });
     expect(res.status).toBe(200);

@@ -8,17 +8,26 @@ const CALLER = '+12125550147';
 let h: Harness;
 let texts: string[];
 let dndUpdates: unknown[];
+/** Answers HighLevel gives the next sends instead of accepting them, first first. */
+let sendFailures: [number, Record<string, unknown>][];
+/** Extra fields of contact-1 as HighLevel holds it (e.g. its DND settings). */
+let contactFields: Record<string, unknown>;
+/** The sends and DND changes HighLevel received, in order. */
+let sequence: string[];
 
 beforeEach(async () => {
   h = await createHarness();
   h.seedLocation(LOC);
   texts = [];
   dndUpdates = [];
+  sendFailures = [];
+  contactFields = {};
+  sequence = [];
   h.highLevel().persist().get('/contacts/contact-1')
-    .reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
-  h.highLevel().persist().post('/conversations/messages', (body) => { texts.push(body.message); return true; })
-    .reply(201, () => ({ conversationId: 'conv-1', messageId: `msg-${texts.length}` }));
-  h.highLevel().persist().put('/contacts/contact-1', (body) => { dndUpdates.push(body); return true; }).reply(200, { contact: { id: 'contact-1' } });
+    .reply(200, () => ({ contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana', ...contactFields } }));
+  h.highLevel().persist().post('/conversations/messages', (body) => { sequence.push('POST send'); if (sendFailures.length === 0) texts.push(body.message); return true; })
+    .reply(() => sendFailures.shift() ?? [201, { conversationId: 'conv-1', messageId: `msg-${texts.length}` }]);
+  h.highLevel().persist().put('/contacts/contact-1', (body) => { dndUpdates.push(body); sequence.push(`PUT ${body.dndSettings?.SMS?.status}`); return true; }).reply(200, { contact: { id: 'contact-1' } });
   h.highLevel().persist().post('/contacts/contact-1/tags').reply(201, { tags: [] });
   h.acceptDeliveryChecks();
   // After a day the location's name, zone and numbers are read again.
@@ -120,5 +129,79 @@ describe('help and opt-in', () => {
     await reply('unsubscribe me');
     await reply('Yes');
     expect(suppressed()).toBe(false);
+  });
+});
+
+describe('START through HighLevel after the app set DND', () => {
+  it('when a caller who texted STOP texts START, then the DND the app set is lifted (inactive) before the confirmation goes out, and their next missed call is texted', async () => {
+    await reply('stop texting me');
+    expect(dndUpdates).toEqual([{ dndSettings: { SMS: { status: 'active', message: 'Opted out by text reply' } } }]);
+    await reply('START');
+    expect(dndUpdates.at(-1)).toEqual({ dndSettings: { SMS: { status: 'inactive', message: 'Opted back in by text reply' } } });
+    expect(sequence).toEqual(['POST send', 'PUT active', 'PUT inactive', 'POST send']);
+    expect(texts.at(-1)).toMatch(/resubscribed|subscribed|welcome back/i);
+    await h.advance(25 * HOUR);
+    await missACall();
+    expect(h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get()).toBe('texted');
+  });
+
+  it('when staff set SMS DND in HighLevel (not the app) and the caller texts START, then that DND is left alone and the number stays suppressed until HighLevel no longer has it', async () => {
+    contactFields = { dndSettings: { SMS: { status: 'active' } } };
+    await h.webhook({ type: 'ContactDndUpdate', locationId: LOC, id: 'contact-1', phone: CALLER, dnd: false, dndSettings: { SMS: { status: 'active' } } });
+    await h.runJobs();
+    h.clock.advance(60_000);
+    await reply('START');
+    expect(dndUpdates).toEqual([]);
+    expect(texts).toEqual([]);
+    expect(suppressed()).toBe(true);
+    // Staff turned DND off in HighLevel and the update never reached the app: the caller's next START finds it off.
+    contactFields = { dndSettings: { SMS: { status: 'inactive' } } };
+    await reply('START');
+    expect(suppressed()).toBe(false);
+    expect(dndUpdates).toEqual([]);
+    expect(texts).toHaveLength(1);
+  });
+});
+
+describe('answers after a failed first attempt', () => {
+  it('when the first attempt to send the HELP answer fails (HighLevel 503), then the job retry answers it, and a redelivery of the same text never answers twice', async () => {
+    sendFailures = [[503, { statusCode: 503, message: 'Service Unavailable' }]];
+    const help = inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'HELP', messageId: 'sms-help-1' });
+    await h.webhook(help);
+    await h.runJobs();
+    expect(texts).toEqual([]);
+    await h.advance(60_000);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]).toMatch(/Acme Plumbing/);
+    await h.webhook({ ...help });
+    await h.runJobs();
+    await h.advance(60_000);
+    expect(texts).toHaveLength(1);
+    expect(h.app.db.prepare(`SELECT COUNT(*) FROM messages WHERE kind = 'help'`).pluck().get()).toBe(1);
+  });
+
+  it('when the first attempt to send the opt-out confirmation fails (HighLevel 502), then the retry confirms and only then sets DND', async () => {
+    await missACall();
+    sendFailures = [[502, { statusCode: 502, message: 'Bad Gateway' }]];
+    await reply('no more texts please');
+    expect(suppressed()).toBe(true);
+    expect(dndUpdates).toEqual([]);
+    await h.advance(5 * 60_000);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]).toMatch(/unsubscribed/i);
+    expect(dndUpdates).toEqual([{ dndSettings: { SMS: { status: 'active', message: 'Opted out by text reply' } } }]);
+  });
+
+  it('when the first attempt to send the START confirmation fails, then the retry confirms once', async () => {
+    await reply('stop texting me');
+    const before = texts.length;
+    sendFailures = [[503, { statusCode: 503, message: 'Service Unavailable' }]];
+    await reply('START');
+    expect(texts).toHaveLength(before);
+    await h.advance(60_000);
+    expect(texts).toHaveLength(before + 1);
+    expect(texts.at(-1)).toMatch(/resubscribed|subscribed|welcome back/i);
+    await h.advance(60_000);
+    expect(texts).toHaveLength(before + 1);
   });
 });

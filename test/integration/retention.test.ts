@@ -138,11 +138,20 @@ describe('the daily retention job', () => {
   });
 
   it('when a line-type lookup is older than 180 days, then it is dropped and a fresh one stays', async () => {
-    const insert = h.app.db.prepare(`INSERT INTO line_types (phone, line_type, source, checked_at) VALUES (?, 'mobile', 'lookup', ?)`);
-    insert.run(CALLER, h.clock.now() - 181 * DAY);
-    insert.run(OTHER, h.clock.now() - 179 * DAY);
+    const insert = h.app.db.prepare(`INSERT INTO location_line_types (location_id, phone, line_type, source, checked_at) VALUES (?, ?, 'mobile', 'lookup', ?)`);
+    insert.run(LOC, CALLER, h.clock.now() - 181 * DAY);
+    insert.run(LOC, OTHER, h.clock.now() - 179 * DAY);
     ensureRetentionScheduled(createJobQueue(h.app.db), h.clock.now());
     await h.advance(DAY);
-    expect(h.app.db.prepare('SELECT phone FROM line_types').pluck().all()).toEqual([OTHER]);
+    expect(h.app.db.prepare('SELECT phone FROM location_line_types').pluck().all()).toEqual([OTHER]);
+  });
+
+  it('when the old shared line-type cache (migration 3) still holds rows, then retention empties it: no location owns them', async () => {
+    const insert = h.app.db.prepare(`INSERT INTO line_types (phone, line_type, source, checked_at) VALUES (?, 'landline', 'lookup', ?)`);
+    insert.run(CALLER, h.clock.now() - DAY);
+    insert.run(OTHER, h.clock.now());
+    ensureRetentionScheduled(createJobQueue(h.app.db), h.clock.now());
+    await h.advance(DAY);
+    expect(h.app.db.prepare('SELECT COUNT(*) FROM line_types').pluck().get()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 // The HighLevel stand-in over real HTTP: OAuth, auth and Version checks, sending, rate limits, faults, call events.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createManualClock, type ManualClock } from '../../src/lib/clock.js';
-import { createStandIn, type StandIn, type StandInOptions } from '../../src/sandbox/standin/index.js';
+import { createStandIn, createWebhookRedelivery, MAX_REDELIVERIES, REDELIVERY_INTERVAL_MS, type StandIn, type StandInOptions } from '../../src/sandbox/standin/index.js';
 
 const CLIENT_ID = 'app123abc-x1y2z3';
 const CLIENT_SECRET = 'sandbox-secret';
@@ -154,6 +154,62 @@ describe('OAuth', () => {
   });
 });
 
+describe('installs as HighLevel reports them (appId, future locations, installedLocations)', () => {
+  async function agencyToken(f: Fixture, installToFutureLocations: boolean): Promise<string> {
+    const code = f.standIn.issueAuthCode({ userType: 'Company', companyId: f.companyId, approvedLocations: [f.locationA], installToFutureLocations });
+    return String((await oauthToken(f, { grant_type: 'authorization_code', code, user_type: 'Company' })).body.access_token);
+  }
+  const mint = (f: Fixture, token: string, locationId: string) =>
+    call(f, '/oauth/locationToken', { token, version: CONTACTS, form: { companyId: f.companyId, locationId } });
+  const installed = (f: Fixture, token: string, query = '') =>
+    call(f, `/oauth/installedLocations?companyId=${f.companyId}&appId=app123abc${query}`, { token, version: CONTACTS });
+
+  it('when an agency whose install covers future locations adds a sub-account, then it is installed at once and its INSTALL names no company or user', async () => {
+    const f = await start();
+    const token = await agencyToken(f, true);
+    const { location, event } = f.standIn.addFutureLocation({ companyId: f.companyId, name: 'Dentist C', timezone: 'America/Denver', numbers: ['+15550300003'] });
+    expect(event).toMatchObject({ type: 'INSTALL', appId: 'app123abc', locationId: location.id });
+    expect(event).not.toHaveProperty('companyId');
+    expect(event).not.toHaveProperty('userId');
+    expect(typeof event!.timestamp).toBe('string');
+    expect(typeof event!.webhookId).toBe('string');
+
+    const listed = await installed(f, token);
+    expect(listed.body).toMatchObject({ count: 2, installToFutureLocations: true });
+    expect(listed.body.locations.map((l: { _id: string }) => l._id)).toEqual([f.locationA, location.id]);
+    expect((await installed(f, token, '&skip=1&limit=1')).body.locations).toEqual([{ _id: location.id, name: 'Dentist C', address: '', isInstalled: true }]);
+    expect((await mint(f, token, location.id)).status).toBe(200);
+  });
+
+  it('when the agency install does not cover future locations, then an added sub-account gets no INSTALL and no token', async () => {
+    const f = await start();
+    const token = await agencyToken(f, false);
+    const { location, event } = f.standIn.addFutureLocation({ companyId: f.companyId, name: 'Dentist D', timezone: 'America/Denver' });
+    expect(event).toBeNull();
+    expect((await installed(f, token)).body).toMatchObject({ count: 1, installToFutureLocations: false });
+    expect((await mint(f, token, location.id)).status).toBe(403);
+  });
+
+  it("when the app's lifecycle events are sent, then each carries the app's appId, INSTALL the agency's white label, and UNINSTALL ends the install", async () => {
+    const f = await start();
+    const { id: companyId } = f.standIn.createCompany({ name: 'White Label Agency', whiteLabelDomain: 'app.wl-agency.example' });
+    const location = f.standIn.createLocation({ companyId, name: 'WL Dental', timezone: 'America/Chicago', numbers: ['+15550400004'] });
+    expect(f.standIn.installEvent({ companyId, locationId: location.id })).toMatchObject({
+      type: 'INSTALL', appId: 'app123abc', locationId: location.id, companyId, isWhitelabelCompany: true,
+      whitelabelDetails: { domain: 'app.wl-agency.example' }, companyName: 'White Label Agency',
+    });
+    expect(f.standIn.planChangeEvent({ companyId, locationId: location.id, newPlanId: 'plan-2' }))
+      .toMatchObject({ type: 'PLAN_CHANGE', appId: 'app123abc', locationId: location.id, companyId, newPlanId: 'plan-2' });
+
+    const token = await agencyToken(f, false);
+    expect((await mint(f, token, f.locationA)).status).toBe(200);
+    expect(f.standIn.uninstallEvent({ companyId: f.companyId, locationId: f.locationA }))
+      .toMatchObject({ type: 'UNINSTALL', appId: 'app123abc', locationId: f.locationA });
+    expect((await mint(f, token, f.locationA)).status).toBe(403);
+    expect((await installed(f, token)).body.locations).toEqual([]);
+  });
+});
+
 describe('authorisation and Version header', () => {
   it('when location A\'s token reads location B\'s contact, then it is 403 and without a token 401 Invalid JWT', async () => {
     const f = await start();
@@ -259,6 +315,44 @@ describe('sending SMS', () => {
     expect(found.body.contact.id).toBe(f.contactA);
     const missing = await call(f, `/contacts/search/duplicate?locationId=${f.locationA}&number=%2B15552220002`, { token, version: CONTACTS });
     expect(missing.body).toEqual({ contact: null });
+  });
+});
+
+describe('DND as HighLevel keeps it', () => {
+  it('when the app sets SMS DND and later lifts it (inactive), then each change emits a ContactDndUpdate, sends are refused with HighLevel\'s 400 meanwhile, and allowed again after', async () => {
+    const events: Record<string, unknown>[] = [];
+    const f = await start({ onEvent: (event) => events.push(event) });
+    const token = (await locationToken(f, f.locationA)).access_token;
+    const send = () => call(f, '/conversations/messages', { token, version: CONVERSATIONS, json: { type: 'SMS', contactId: f.contactA, message: 'hi' } });
+    const put = (status: string) => call(f, `/contacts/${f.contactA}`, { method: 'PUT', token, version: CONTACTS, json: { dndSettings: { SMS: { status, message: 'x' } } } });
+
+    expect((await put('active')).status).toBe(200);
+    const refused = await send();
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toBe('Cannot send message as DND is active for SMS.');
+    expect((await put('active')).status).toBe(200);
+    expect((await put('inactive')).status).toBe(200);
+    expect((await send()).status).toBe(201);
+
+    // The second PUT active changed nothing, so HighLevel sent nothing for it.
+    expect(events.map((e) => (e.dndSettings as { SMS: { status: string } }).SMS.status)).toEqual(['active', 'inactive']);
+    expect(events[0]).toMatchObject({ type: 'ContactDndUpdate', locationId: f.locationA, id: f.contactA, phone: '+15551110001', dnd: false });
+    expect(typeof events[0].timestamp).toBe('string');
+    expect(typeof events[0].webhookId).toBe('string');
+    expect(typeof events[0].dateUpdated).toBe('string');
+  });
+
+  it('when staff set SMS DND to permanent, then the contact keeps it, the update is returned like HighLevel\'s sample, and sends are refused', async () => {
+    const f = await start();
+    const token = (await locationToken(f, f.locationA)).access_token;
+    const { event, contact } = f.standIn.setSmsDnd({ locationId: f.locationA, contactId: f.contactA, status: 'permanent' });
+    expect(contact.dndSettings).toEqual({ SMS: { status: 'permanent' } });
+    expect(event).toMatchObject({ type: 'ContactDndUpdate', locationId: f.locationA, id: f.contactA, dndSettings: { SMS: { status: 'permanent' } } });
+    const read = await call(f, `/contacts/${f.contactA}`, { token, version: CONTACTS });
+    expect(read.body.contact.dndSettings).toEqual({ SMS: { status: 'permanent' } });
+    const refused = await call(f, '/conversations/messages', { token, version: CONVERSATIONS, json: { type: 'SMS', contactId: f.contactA, message: 'hi' } });
+    expect(refused.status).toBe(400);
+    expect(f.standIn.sentMessages()).toEqual([]);
   });
 });
 
@@ -368,5 +462,64 @@ describe('call and SMS events', () => {
       [f.contactA, 'TYPE_SMS'], [expect.any(String), 'TYPE_CALL'],
     ]);
     expect(search.body.conversations[0].lastMessageDate).toBe(f.clock.now());
+  });
+});
+
+describe('call progress and redelivery, as HighLevel delivers them', () => {
+  it('when a call rings, is in progress, then ends unanswered, then each sighting is its own event for the same call and the API shows the current status under meta.call.status', async () => {
+    const f = await start();
+    const token = (await locationToken(f, f.locationA)).access_token;
+    const ringing = f.standIn.placeCall({ locationId: f.locationA, from: '+15553330003', status: 'ringing' });
+    expect(ringing.event).toMatchObject({ type: 'InboundMessage', messageType: 'CALL', direction: 'inbound', status: 'ringing', callStatus: 'ringing', callDuration: 0 });
+    const callId = String(ringing.event.messageId);
+    const conversationId = String(ringing.event.conversationId);
+    const messages = async () => (await call(f, `/conversations/${conversationId}/messages?type=TYPE_CALL`, { token, version: CONVERSATIONS })).body.messages.messages;
+    expect((await messages())[0].meta.call.status).toBe('ringing');
+
+    f.clock.advance(20_000);
+    const inProgress = f.standIn.progressCall({ locationId: f.locationA, messageId: callId, status: 'in-progress' });
+    f.clock.advance(30_000);
+    const final = f.standIn.progressCall({ locationId: f.locationA, messageId: callId, status: 'no-answer' });
+    for (const sighting of [inProgress, final]) {
+      expect(sighting.event).toMatchObject({ messageId: callId, conversationId, contactId: ringing.contact.id, dateAdded: ringing.event.dateAdded, from: '+15553330003', to: '+15550100001' });
+    }
+    expect(final.event).toMatchObject({ status: 'no-answer', callStatus: 'no-answer' });
+    expect(new Set([ringing.event.webhookId, inProgress.event.webhookId, final.event.webhookId]).size).toBe(3);
+    expect(final.event.timestamp).toBe(new Date(f.clock.now()).toISOString());
+    expect((await messages())[0].meta.call.status).toBe('no-answer');
+    expect(() => f.standIn.progressCall({ locationId: f.locationB, messageId: callId, status: 'busy' })).toThrow(/unknown call/);
+  });
+
+  it('when the app answers 429, then the same bytes are re-sent about 10 minutes apart on the clock, at most six times, and a 200 ends it', async () => {
+    const clock = createManualClock();
+    const sent: { at: number; body: string }[] = [];
+    let answers: number[] = [];
+    const redelivery = createWebhookRedelivery({ clock, send: async (body) => { sent.push({ at: clock.now(), body }); return answers.shift() ?? 429; } });
+    const event = { type: 'InboundMessage', messageId: 'call-1', timestamp: new Date(clock.now()).toISOString(), webhookId: 'wh-1' };
+
+    expect(await redelivery.deliver(event)).toBe(429);
+    expect(await redelivery.redeliverDue()).toBe(0); // not before its time
+    for (let i = 0; i < 10; i += 1) {
+      clock.advance(REDELIVERY_INTERVAL_MS);
+      await redelivery.redeliverDue();
+    }
+    expect(REDELIVERY_INTERVAL_MS).toBe(10 * 60_000);
+    expect(sent).toHaveLength(1 + MAX_REDELIVERIES);
+    expect(MAX_REDELIVERIES).toBe(6);
+    expect(new Set(sent.map((s) => s.body))).toEqual(new Set([JSON.stringify(event)]));
+    expect(sent.map((s) => s.at - sent[0].at)).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => n * REDELIVERY_INTERVAL_MS));
+    expect(redelivery.waiting()).toEqual([]);
+
+    // Answered 200 on the second try: nothing more is sent; any answer but 429 is final too.
+    sent.length = 0;
+    answers = [429, 200];
+    await redelivery.deliver({ ...event, webhookId: 'wh-2' });
+    clock.advance(REDELIVERY_INTERVAL_MS);
+    await redelivery.redeliverDue();
+    answers = [500];
+    expect(await redelivery.deliver({ ...event, webhookId: 'wh-3' })).toBe(500);
+    clock.advance(5 * REDELIVERY_INTERVAL_MS);
+    expect(await redelivery.redeliverDue()).toBe(0);
+    expect(sent.map((s) => JSON.parse(s.body).webhookId)).toEqual(['wh-2', 'wh-2', 'wh-3']);
   });
 });

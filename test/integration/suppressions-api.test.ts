@@ -23,7 +23,13 @@ describe('POST /suppressions', () => {
     const res = await h.http.post(api()).set(bearer(token)).send({ phone: '212-555-0147', reason: 'asked by phone not to be texted' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ phone: CALLER, added: true });
-    expect(await list()).toEqual({ items: [{ phone: CALLER, source: 'manual', createdAt: h.clock.now() }], total: 1 });
+    expect(await list()).toEqual({
+      items: [{
+        phone: CALLER, source: 'manual', createdAt: h.clock.now(), sources: [{ source: 'manual', since: h.clock.now() }],
+        lift: { allowed: true, by: 'staff', reason: 'Added by your team: anyone on your team can remove it, with a reason.' },
+      }],
+      total: 1,
+    });
     expect(createSuppressions(h.app.db).history(LOC, CALLER)).toEqual([
       { phone: CALLER, action: 'suppress', source: 'manual', reason: 'asked by phone not to be texted', actor: 'user-1', at: h.clock.now() },
     ]);

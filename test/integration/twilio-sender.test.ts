@@ -24,7 +24,7 @@ const lastDecision = () => h.app.db.prepare('SELECT decision FROM calls ORDER BY
 const textRow = () => h.app.db.prepare(`SELECT status, provider, provider_message_id AS sid, error_code AS code, error_message AS error FROM messages WHERE kind = 'textback' ORDER BY id DESC LIMIT 1`).get() as
   { status: string; provider: string; sid: string | null; code: string | null; error: string | null } | undefined;
 const suppressed = () => h.app.db.prepare('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER);
-const lineType = () => h.app.db.prepare('SELECT line_type AS type, source FROM line_types WHERE phone = ?').get(CALLER);
+const lineType = () => h.app.db.prepare('SELECT line_type AS type, source FROM location_line_types WHERE location_id = ? AND phone = ?').get(LOC, CALLER);
 
 describe('sending through Twilio', () => {
   it('when a missed call is texted back from a number, then Twilio gets To, From, Body, StatusCallback and a ValidityPeriod bounded by the send window', async () => {

@@ -1,6 +1,10 @@
 // Twilio's webhooks: signatures (good, bad, tampered), status callbacks that only move forward, inbound STOP and HELP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
+import { bearer, locationToken } from '../helpers/session.js';
+import { DAY } from '../../src/lib/clock.js';
+import { createRetention } from '../../src/store/retention.js';
+import { createJobQueue } from '../../src/scheduler/job-queue.js';
 import {
   APP_AUTH_TOKEN, APP_TWILIO_ENV, AUTH_TOKEN, FROM, SERVICE_SID, interceptSends, postTwilio, seedTwilioAccount,
 } from '../helpers/twilio.js';
@@ -55,7 +59,7 @@ describe('status callbacks', () => {
   it('when a callback reports 30006, then the number is remembered as a landline', async () => {
     await status('undelivered', { ErrorCode: '30006' });
     expect(row()).toMatchObject({ status: 'undelivered', code: '30006' });
-    expect(h.app.db.prepare('SELECT line_type FROM line_types WHERE phone = ?').pluck().get(CALLER)).toBe('landline');
+    expect(h.app.db.prepare('SELECT line_type FROM location_line_types WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER)).toBe('landline');
   });
 
   it('when a callback reports 21610, then the number is suppressed', async () => {
@@ -148,6 +152,29 @@ describe('inbound texts to the location\'s Twilio number', () => {
     expect(res.status).toBe(200);
     await h.runJobs();
     expect(h.app.db.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(0);
+  });
+
+  it('when a signed START is replayed months later, after the number was erased and retention ran, then it changes nothing', async () => {
+    await inbound('STOP', { sid: 'SMstop1' });
+    await h.runJobs();
+    await inbound('START', { sid: 'SMstart1' });
+    await h.runJobs();
+    expect(suppressed()).toBe(false);
+    await inbound('STOP', { sid: 'SMstop2' });
+    await h.runJobs();
+    expect(suppressed()).toBe(true);
+
+    const token = await locationToken(h, LOC);
+    expect((await h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token))).status).toBe(200);
+    h.clock.advance(400 * DAY);
+    await createRetention(h.app.db, createJobQueue(h.app.db)).run({ retentionMonths: 12, uninstallPurgeDays: 90, finishedJobsKeepDays: 7 }, h.clock.now());
+    const sendsBefore = sends.length;
+
+    const replay = await inbound('START', { sid: 'SMstart1' });
+    expect(replay.status).toBe(200);
+    await h.runJobs();
+    expect(suppressed()).toBe(true);
+    expect(sends).toHaveLength(sendsBefore);
   });
 
   it('when signed with the location\'s own auth token, then the text is accepted', async () => {

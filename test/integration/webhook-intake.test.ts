@@ -52,12 +52,25 @@ describe('webhook signatures', () => {
 });
 
 describe('webhook envelope', () => {
-  it('when the timestamp is more than 5 minutes old or ahead, then 401', async () => {
-    const old = new Date(h.clock.now() - 6 * 60_000).toISOString();
-    const ahead = new Date(h.clock.now() + 6 * 60_000).toISOString();
-    expect((await h.webhook({ ...event(), timestamp: old })).status).toBe(401);
-    expect((await h.webhook({ ...event(), timestamp: ahead })).status).toBe(401);
-    expect((await h.webhook({ ...event(), timestamp: new Date(h.clock.now() - 4 * 60_000).toISOString() })).status).toBe(200);
+  it('when the timestamp is more than 2 hours old or more than 5 minutes ahead, then 401; within that, 200', async () => {
+    const at = (offsetMs: number) => new Date(h.clock.now() + offsetMs).toISOString();
+    expect((await h.webhook({ ...event(), timestamp: at(-2 * 60 * 60_000 - 1_000) })).status).toBe(401);
+    expect((await h.webhook({ ...event(), timestamp: at(6 * 60_000) })).status).toBe(401);
+    expect((await h.webhook({ ...event(), timestamp: 'not a date' })).status).toBe(401);
+    expect((await h.webhook({ ...event(), timestamp: at(-119 * 60_000) })).status).toBe(200);
+    expect((await h.webhook({ ...event(), timestamp: at(4 * 60_000) })).status).toBe(200);
+    expect(jobs()).toBe(2);
+  });
+
+  it('when a signed event has no timestamp, then 401, nothing is stored and the log names only its type', async () => {
+    const res = await h.webhook({ ...event(), from: '+12125550147', timestamp: undefined });
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'undated' });
+    expect(jobs()).toBe(0);
+    const line = h.logs.find((l) => l.includes('without a timestamp'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!).type).toBe('InboundMessage');
+    expect(line).not.toMatch(/loc-1|c-1|5550147|webhookId/);
   });
 
   it('when the body is not JSON or not an object, then 400', async () => {

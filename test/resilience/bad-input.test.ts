@@ -58,10 +58,11 @@ function cases(): Case[] {
     out.push({ name: 'bad signature', method: 'POST', path: '/webhooks/highlevel', body, headers: { ...json, 'x-ghl-signature': sig || 'x' }, expect: [401] });
   }
   for (const body of fc.sample(garbageText, per)) {
-    out.push({ name: 'signed garbage', method: 'POST', path: '/webhooks/highlevel', body, headers: { ...json, ...h.signatureFor(body) }, expect: isJsonObject(body) ? [200] : [400] });
+    // A JSON object without a (fresh) timestamp is refused: nothing would bound its replay.
+    out.push({ name: 'signed garbage', method: 'POST', path: '/webhooks/highlevel', body, headers: { ...json, ...h.signatureFor(body) }, expect: isJsonObject(body) ? [401] : [400] });
   }
   for (const payload of fc.sample(wrongTyped, per)) {
-    const body = JSON.stringify(payload);
+    const body = JSON.stringify({ ...payload, timestamp: new Date(h.clock.now()).toISOString() });
     out.push({ name: 'signed wrong types', method: 'POST', path: '/webhooks/highlevel', body, headers: { ...json, ...h.signatureFor(body) }, expect: [200] });
   }
   for (let i = 0; i < Math.max(5, per / 50); i++) {

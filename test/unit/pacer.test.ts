@@ -59,3 +59,55 @@ describe('createPacer', () => {
     expect(grantedAt).toEqual([0, 0, 10_000]);
   });
 });
+
+describe('createPacer admission (parking instead of waiting)', () => {
+  it('when a job\'s requests fit now, then it is admitted at once and its requests go without waiting', async () => {
+    const { clock, sleeps, pacer } = setup(4, 10_000);
+    expect(pacer.admit('loc', 2)).toBe(0);
+    await pacer.acquire('loc');
+    await pacer.acquire('loc');
+    expect(sleeps).toEqual([]);
+    expect(clock.now()).toBe(0);
+  });
+
+  it('when a location is at its limit, then jobs asking are given later times one slot apart, never all the same time', () => {
+    const { pacer } = setup(4, 10_000);
+    expect(pacer.admit('loc', 2)).toBe(0);
+    expect(pacer.admit('loc', 2)).toBe(0);
+    // The window is full: each further job gets the time its two requests fit, after the jobs promised before it.
+    expect([pacer.admit('loc', 2), pacer.admit('loc', 2), pacer.admit('loc', 2)]).toEqual([10_000, 10_000, 20_000]);
+  });
+
+  it('when parked jobs come back at their promised time, then they are admitted and a newcomer queues behind them', () => {
+    const { clock, pacer } = setup(1, 10_000);
+    expect(pacer.admit('loc', 1)).toBe(0);
+    const promised = pacer.admit('loc', 1);
+    expect(promised).toBe(10_000);
+    clock.set(promised);
+    expect(pacer.admit('loc', 1)).toBe(20_000); // a newcomer does not take the returning job's slot
+    expect(pacer.admit('loc', 1, { returning: true })).toBe(promised);
+  });
+
+  it('when a text-back asks while a location\'s reply tags are parked, then it is promised a slot ahead of them', () => {
+    const { pacer } = setup(2, 10_000);
+    pacer.admit('loc', 2, { priority: 10 });
+    const tags = Array.from({ length: 6 }, () => pacer.admit('loc', 1, { priority: 10 }));
+    expect(tags).toEqual([10_000, 10_000, 20_000, 20_000, 30_000, 30_000]);
+    expect(pacer.admit('loc', 2, { priority: 0 })).toBe(10_000);
+  });
+
+  it('when one location is parked, then another location is admitted at once', () => {
+    const { pacer } = setup(1, 10_000);
+    pacer.admit('busy', 1);
+    expect(pacer.admit('busy', 1)).toBe(10_000);
+    expect(pacer.admit('other', 1)).toBe(0);
+  });
+
+  it('when admitted requests are never made, then their slots still count until the window slides (never more than the limit)', async () => {
+    const { clock, sleeps, pacer } = setup(2, 10_000);
+    pacer.admit('loc', 2);
+    clock.advance(5_000); // the job needed none of them; held slots are let go after a while
+    await pacer.acquire('loc');
+    expect(sleeps).toEqual([5_000]);
+  });
+});

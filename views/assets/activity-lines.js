@@ -11,6 +11,7 @@ const NOT_TEXTED = {
   'another-location-number': 'not texted: the number belongs to another business',
   'no-phone': 'not texted: no phone number on the call',
   'not-installed': 'not texted: TextBack was not installed',
+  'business-unidentified': 'not texted: HighLevel gives neither a name nor a phone number for your business',
 };
 
 const FOLLOW_UP_CANCELLED = {

@@ -37,7 +37,8 @@ async function call(method, path, { token, body } = {}) {
 }
 
 /**
- * `getPayload()` asks HighLevel for a fresh encrypted user context. `connect()` opens a location session, or an
+ * `getPayload()` asks HighLevel for a fresh encrypted user context, every time a session is opened or renewed: the
+ * server refuses a context 12 hours after its first use, so a captured one cannot be kept for later. `connect()` opens a location session, or an
  * agency session when the user is outside any sub-account; `request()` retries once after a 401 with a new session.
  */
 export function createApi({ getPayload }) {

@@ -9,6 +9,9 @@ const HEADLINES = {
   'needs-reconnect': 'TextBack needs reconnecting',
   'native-textback': 'Callers may get two texts',
   'not-installed': 'TextBack isn’t installed here',
+  'business-name-unknown': 'Texts name you by your phone number',
+  'business-unidentified': 'Missed callers aren’t being texted',
+  'templates-name-no-business': 'Some texts don’t say who you are',
 };
 
 function banner(tone, title, text) {

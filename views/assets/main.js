@@ -25,6 +25,7 @@ function explain(error) {
   if (error instanceof ApiError) {
     if (error.code === 'not_installed') return notice('TextBack isn’t installed here', 'Install TextBack on this sub-account from the HighLevel Marketplace, then open this page again.');
     if (error.status === 403) return notice('Open TextBack from a sub-account', 'Choose a sub-account in HighLevel and open TextBack there. Agency settings are for agency admins only.');
+    if (error.code === 'context_expired') return notice('Your sign-in from HighLevel has expired', 'Reload the page (or reopen TextBack from the HighLevel menu) to continue.');
     if (error.status === 401) return notice('We couldn’t confirm who you are', 'Reload the page. If this keeps happening, the app’s Shared Secret may not match HighLevel’s.', 'bad');
     return notice('Something went wrong', error.message, 'bad');
   }

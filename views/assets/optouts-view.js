@@ -4,7 +4,10 @@ import { formatPhone, humanize } from './format.js';
 import { askReason } from './reason-dialog.js';
 
 const PAGE_SIZE = 25;
-const SOURCES = { keyword: 'Texted STOP', manual: 'Added by your team', staff: 'Added by your team', provider: 'Carrier block', dnd: 'Do Not Disturb' };
+const SOURCES = {
+  keyword: 'Texted STOP', link: 'Personal opt-out link', provider: 'Carrier report', web: 'Web opt-out form',
+  dnd: 'HighLevel Do Not Disturb', manual: 'Added by your team', staff: 'Added by your team',
+};
 
 export function createOptOutsView({ api, base, timeZone }) {
   let offset = 0;
@@ -37,10 +40,15 @@ export function createOptOutsView({ api, base, timeZone }) {
         result.textContent = `Couldn’t remove ${formatted}: ${error.message}`;
       }
     });
-    return h('li', { class: 'optout-row' },
+    // Every source holding the number, and why it is locked (only the caller, or an admin, may lift some of them).
+    const sources = (item.sources?.length ? item.sources.map((hold) => hold.source) : [item.source])
+      .map((source) => SOURCES[source] ?? humanize(source)).join(' + ');
+    const allowed = item.lift?.allowed !== false;
+    const why = item.lift?.reason ? h('span', { class: 'optout-lock' }, allowed ? item.lift.reason : `Locked. ${item.lift.reason}`) : null;
+    return h('li', { class: 'optout-row', dataset: { lift: allowed ? 'allowed' : 'locked' } },
       h('span', { class: 'optout-phone' }, formatted),
-      h('span', { class: 'optout-meta' }, `${SOURCES[item.source] ?? humanize(item.source)} · ${date(item.createdAt)}`),
-      lift);
+      h('span', { class: 'optout-meta' }, `${sources} · ${date(item.createdAt)}`, why ? h('br') : null, why),
+      allowed ? lift : h('span', { class: 'optout-locked muted' }, icon('shield', 14), 'Locked'));
   }
 
   async function load(reset) {

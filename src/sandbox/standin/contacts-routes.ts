@@ -4,6 +4,7 @@ import { createBodyChecks, type Body } from './body-checks.js';
 import { apiError, type Reply } from './http-io.js';
 import type { Route, RouteContext } from './router.js';
 import type { Contact, DndChannel } from './types.js';
+import { smsDndState } from './dnd-events.js';
 import { toWireContact } from './wire-shapes.js';
 import type { ContactPatch, World } from './world.js';
 
@@ -16,8 +17,15 @@ const PUT_FIELDS = new Set(UPDATE_FIELDS);
 const DND_CHANNELS = new Set(['Call', 'Email', 'SMS', 'WhatsApp', 'GMB', 'FB']);
 const DND_STATUSES = new Set(['active', 'inactive', 'permanent']);
 
-export function createContactRoutes(deps: { world: World }): Route[] {
+export function createContactRoutes(deps: { world: World; onDndChange?: (contact: Contact) => void }): Route[] {
   const { world } = deps;
+
+  /** Applies a patch; HighLevel sends ContactDndUpdate when it changed whether the contact may be texted. */
+  function update(contact: Contact, patch: ContactPatch): void {
+    const before = smsDndState(contact);
+    world.updateContact(contact, patch);
+    if (smsDndState(contact) !== before) deps.onDndChange?.(contact);
+  }
 
   function ownContact(ctx: RouteContext): Contact {
     const grant = requireGrant(ctx);
@@ -70,13 +78,13 @@ export function createContactRoutes(deps: { world: World }): Route[] {
     const existing = (patch.phone ? world.findContactByPhone(locationId, patch.phone) : undefined)
       ?? (patch.email ? world.findContactByEmail(locationId, patch.email) : undefined);
     const contact = existing ?? world.createContact(locationId, { phone: patch.phone ?? '', source: 'public api' });
-    world.updateContact(contact, patch);
+    update(contact, patch);
     return { status: 200, body: { new: existing === undefined, contact: toWireContact(contact) } };
   }
 
   function updateContact(ctx: RouteContext): Reply {
     const contact = ownContact(ctx);
-    world.updateContact(contact, readPatch(ctx.body, PUT_FIELDS));
+    update(contact, readPatch(ctx.body, PUT_FIELDS));
     return { status: 200, body: { succeded: true, contact: toWireContact(contact) } };
   }
 

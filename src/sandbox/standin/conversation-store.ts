@@ -1,6 +1,6 @@
 // Conversations and their messages (calls and SMS, both directions), plus the log of SMS the app asked to send.
 import { createId } from './ids.js';
-import type { CallStatus, Direction, SentMessage, SentMessageStatus } from './types.js';
+import type { CallProgressStatus, CallStatus, Direction, SentMessage, SentMessageStatus } from './types.js';
 
 /** An outbound SMS reads `pending` until this long after it was accepted, then `delivered`. */
 export const DELIVERY_DELAY_MS = 2_000;
@@ -16,7 +16,8 @@ export interface StoredMessage {
   at: number;
   /** Fixed status for inbound SMS and calls; outbound SMS derive theirs from `at` (see statusOf). */
   status: string;
-  callStatus?: CallStatus;
+  /** A call placed ringing or in progress takes its final status later (events.ts progressCall). */
+  callStatus?: CallStatus | CallProgressStatus;
   callDuration?: number;
   fromNumber?: string;
   toNumber?: string;

@@ -1,6 +1,8 @@
 // The local stand-in for HighLevel's API: world building, webhook events, inspection, and the HTTP handler.
 import { createConversationStore } from './conversation-store.js';
 import { createEventFactory } from './events.js';
+import { createDndEvents } from './dnd-events.js';
+import { createInstallEvents } from './install-events.js';
 import { createFaultInjector } from './faults.js';
 import { listenOnLoopback } from './listen.js';
 import { createPipeline } from './pipeline.js';
@@ -20,6 +22,7 @@ export { DELIVERY_DELAY_MS } from './conversation-store.js';
 export { ACCESS_TOKEN_SECONDS, DEFAULT_SCOPE } from './token-store.js';
 export { DAILY_LIMIT } from './rate-limiter.js';
 export { DEFAULT_HANG_MS } from './faults.js';
+export { createWebhookRedelivery, MAX_REDELIVERIES, REDELIVERY_INTERVAL_MS, type WebhookRedelivery } from './webhook-redelivery.js';
 
 export const DEFAULT_RATE_LIMIT = { max: 100, intervalMs: 10_000 } as const;
 
@@ -29,13 +32,15 @@ export function createStandIn(opts: StandInOptions): StandIn {
   const conversations = createConversationStore();
   const tokens = createTokenStore({ clock, world });
   const events = createEventFactory({ clock, world, conversations });
+  const dndEvents = createDndEvents({ clock });
+  const installEvents = createInstallEvents({ clock, world, tokens, clientId: opts.clientId });
   const counters: StandInCounters = { requests: 0, rateLimited: 0, faults: 0, refreshes: 0 };
   const router = createRouter([
     ...createOauthRoutes({
       world, tokens, clientId: opts.clientId, clientSecret: opts.clientSecret,
       countRefresh: () => { counters.refreshes += 1; },
     }),
-    ...createContactRoutes({ world }),
+    ...createContactRoutes({ world, onDndChange: (contact) => opts.onEvent?.(dndEvents.dndUpdate(contact)) }),
     ...createConversationRoutes({ world, conversations }),
     ...createLocationRoutes({ world }),
   ]);
@@ -60,7 +65,18 @@ export function createStandIn(opts: StandInOptions): StandIn {
     createContact: (locationId, input) => copyContact(world.createContact(locationId, input)),
     issueAuthCode: (input) => tokens.issueAuthCode(input),
     placeCall: (input) => events.placeCall(input),
+    progressCall: (input) => events.progressCall(input),
     receiveSms: (input) => events.receiveSms(input),
+    setSmsDnd: (input) => {
+      const contact = world.contact(input.contactId);
+      if (contact?.locationId !== input.locationId) throw new Error(`stand-in: unknown contact ${input.contactId}`);
+      world.updateContact(contact, { dndSettings: { SMS: { status: input.status } } });
+      return { contact: copyContact(contact), event: dndEvents.dndUpdate(contact) };
+    },
+    installEvent: (input) => installEvents.installEvent(input),
+    addFutureLocation: (input) => installEvents.addFutureLocation(input),
+    uninstallEvent: (input) => installEvents.uninstallEvent(input),
+    planChangeEvent: (input) => installEvents.planChangeEvent(input),
     sentMessages: (filter) => conversations.sentMessages(clock.now(), filter),
     contact: (locationId, contactId) => {
       const contact = world.contact(contactId);

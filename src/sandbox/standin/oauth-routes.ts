@@ -40,8 +40,9 @@ export function createOauthRoutes(deps: {
     checks.throwIfAny();
     assertCompanyToken(grant, companyId);
     if (world.location(locationId)?.companyId !== companyId) throw apiError(400, 'Location not found in this company');
-    if (!grant.approvedLocations.includes(locationId)) throw apiError(403, 'The app is not installed in this location');
-    const locationGrant: Grant = { ...grant, userType: 'Location', locationId, approvedLocations: [], isBulkInstallation: false };
+    // The agency's install as it is now: sub-accounts added later under "future locations" count, uninstalled ones not.
+    if (!tokens.installedLocationIds(companyId).includes(locationId)) throw apiError(403, 'The app is not installed in this location');
+    const locationGrant: Grant = { ...grant, userType: 'Location', locationId, approvedLocations: [], isBulkInstallation: false, installToFutureLocations: false };
     const issued = tokens.issueTokens(locationGrant, false);
     return {
       status: 200,
@@ -72,11 +73,17 @@ export function createOauthRoutes(deps: {
     if (problems.length > 0) throw apiError(422, problems);
     assertCompanyToken(grant, companyId!);
     if (requestedAppId !== appId) throw apiError(400, `appId ${requestedAppId} does not match the token's app`);
-    const locations = tokens.installedLocationIds(companyId!)
+    // Paged like HighLevel's (skip, limit default 20), optionally narrowed to one locationId.
+    const skip = pageNumber(ctx.query.get('skip'), 0, 'skip');
+    const limit = pageNumber(ctx.query.get('limit'), 20, 'limit');
+    const onlyLocation = ctx.query.get('locationId');
+    const all = tokens.installedLocationIds(companyId!)
+      .filter((id) => onlyLocation === null || id === onlyLocation)
       .map((id) => world.location(id))
       .filter((location) => location !== undefined)
       .map((location) => ({ _id: location.id, name: location.name, address: '', isInstalled: true }));
-    return { status: 200, body: { locations, count: locations.length, installToFutureLocations: false } };
+    const body = { locations: all.slice(skip, skip + limit), count: all.length, installToFutureLocations: tokens.coversFutureLocations(companyId!) };
+    return { status: 200, body };
   }
 
   return [
@@ -84,6 +91,13 @@ export function createOauthRoutes(deps: {
     { method: 'POST', pattern: '/oauth/locationToken', family: 'oauth', body: 'form', handle: mintLocationToken },
     { method: 'GET', pattern: '/oauth/installedLocations', family: 'oauth', body: 'none', handle: listInstalledLocations },
   ];
+}
+
+function pageNumber(raw: string | null, fallback: number, name: string): number {
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || (name === 'limit' && value === 0)) throw apiError(422, [`${name} must be a non-negative integer string`]);
+  return value;
 }
 
 /** Shaped like HighLevel's (payloads/token-response-location.json); Company grants add their approvals. */

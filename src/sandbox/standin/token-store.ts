@@ -19,6 +19,8 @@ export interface Grant {
   /** Company grants: the sub-accounts the agency approved the app for. */
   approvedLocations: string[];
   isBulkInstallation: boolean;
+  /** Company grants: sub-accounts the agency adds later get the app too (their INSTALL names no company or user). */
+  installToFutureLocations: boolean;
   userId: string;
   planId: string;
   scope: string;
@@ -37,10 +39,11 @@ export function createTokenStore(deps: { clock: Clock; world: World }) {
   const accessTokens = new Map<string, { grant: Grant; expiresAt: number }>();
   const refreshTokens = new Map<string, Grant>();
   const installedByCompany = new Map<string, Set<string>>();
+  const futureInstalls = new Set<string>(); // companies whose install covers locations added later
   const planId = createId();
 
   function issueAuthCode(input: {
-    userType: UserType; locationId?: string; companyId: string; approvedLocations?: string[];
+    userType: UserType; locationId?: string; companyId: string; approvedLocations?: string[]; installToFutureLocations?: boolean;
   }): string {
     if (!deps.world.company(input.companyId)) throw new Error(`stand-in: unknown company ${input.companyId}`);
     const owned = (id: string) => deps.world.location(id)?.companyId === input.companyId;
@@ -50,13 +53,13 @@ export function createTokenStore(deps: { clock: Clock; world: World }) {
         throw new Error(`stand-in: a Location code needs a location of company ${input.companyId}`);
       }
       grant = { userType: 'Location', companyId: input.companyId, locationId: input.locationId,
-        approvedLocations: [], isBulkInstallation: false, userId: createId(), planId, scope: DEFAULT_SCOPE };
+        approvedLocations: [], isBulkInstallation: false, installToFutureLocations: false, userId: createId(), planId, scope: DEFAULT_SCOPE };
     } else {
       const approved = input.approvedLocations ?? deps.world.locationsOfCompany(input.companyId).map((l) => l.id);
       const foreign = approved.find((id) => !owned(id));
       if (foreign !== undefined) throw new Error(`stand-in: location ${foreign} is not in company ${input.companyId}`);
       grant = { userType: 'Company', companyId: input.companyId, approvedLocations: [...approved],
-        isBulkInstallation: true, userId: createId(), planId, scope: DEFAULT_SCOPE };
+        isBulkInstallation: true, installToFutureLocations: input.installToFutureLocations ?? false, userId: createId(), planId, scope: DEFAULT_SCOPE };
     }
     const code = createSecret();
     codes.set(code, grant);
@@ -80,6 +83,7 @@ export function createTokenStore(deps: { clock: Clock; world: World }) {
     const installed = installedByCompany.get(grant.companyId) ?? new Set<string>();
     for (const id of grant.locationId !== undefined ? [grant.locationId] : grant.approvedLocations) installed.add(id);
     installedByCompany.set(grant.companyId, installed);
+    if (grant.userType === 'Company' && grant.installToFutureLocations) futureInstalls.add(grant.companyId);
     return grant;
   }
 
@@ -112,5 +116,32 @@ export function createTokenStore(deps: { clock: Clock; world: World }) {
     return [...(installedByCompany.get(companyId) ?? [])];
   }
 
-  return { issueAuthCode, issueTokens, redeemCode, rotate, revokeRefreshTokens, authenticate, installedLocationIds };
+  /** Whether the company's install covers sub-accounts it adds later. */
+  function coversFutureLocations(companyId: string): boolean {
+    return futureInstalls.has(companyId);
+  }
+
+  /** A location the agency just added: installed at once when its install covers future locations. */
+  function installFutureLocation(companyId: string, locationId: string): boolean {
+    if (!futureInstalls.has(companyId)) return false;
+    const installed = installedByCompany.get(companyId) ?? new Set<string>();
+    installed.add(locationId);
+    installedByCompany.set(companyId, installed);
+    return true;
+  }
+
+  /** The app removed from a location (or, without one, from the whole agency). */
+  function uninstall(companyId: string, locationId?: string): void {
+    if (locationId === undefined) {
+      installedByCompany.delete(companyId);
+      futureInstalls.delete(companyId);
+    } else {
+      installedByCompany.get(companyId)?.delete(locationId);
+    }
+  }
+
+  return {
+    issueAuthCode, issueTokens, redeemCode, rotate, revokeRefreshTokens, authenticate, installedLocationIds,
+    coversFutureLocations, installFutureLocation, uninstall,
+  };
 }

@@ -4,6 +4,8 @@ import type { Clock } from '../../lib/clock.js';
 
 export type FaultKind = '429' | '500' | 'hang';
 export type CallStatus = 'no-answer' | 'busy' | 'voicemail' | 'completed' | 'canceled' | 'failed';
+/** A call not over yet, as live deliveries and the API show it before its final status. */
+export type CallProgressStatus = 'ringing' | 'in-progress';
 export type Direction = 'inbound' | 'outbound';
 export type UserType = 'Location' | 'Company';
 
@@ -17,11 +19,18 @@ export interface StandInOptions {
   faults?: { rate: number; kinds: FaultKind[]; hangMs?: number };
   /** Drives fault injection only (ids stay random), so tests can script which requests fail. */
   random?: () => number;
+  /**
+   * Webhooks HighLevel sends by itself after an API call changed something (ContactDndUpdate after a PUT that changed
+   * SMS DND); the sandbox POSTs them to the app. Absent: they are dropped.
+   */
+  onEvent?: (event: Record<string, unknown>) => void;
 }
 
 export interface Company {
   id: string;
   name: string;
+  /** The agency's white-label CRM domain (INSTALL's whitelabelDetails.domain); absent: not white-labelled. */
+  whiteLabelDomain?: string;
 }
 
 export interface Location {
@@ -95,7 +104,7 @@ export interface ListeningStandIn {
 export interface StandIn {
   handle(req: IncomingMessage, res: ServerResponse): void;
   listen(port?: number): Promise<ListeningStandIn>;
-  createCompany(input?: { id?: string; name?: string }): { id: string };
+  createCompany(input?: { id?: string; name?: string; whiteLabelDomain?: string }): { id: string };
   createLocation(input: {
     id?: string;
     companyId: string;
@@ -113,14 +122,36 @@ export interface StandIn {
     locationId?: string;
     companyId: string;
     approvedLocations?: string[];
+    /** Company installs: sub-accounts the agency adds later get the app too (see addFutureLocation). */
+    installToFutureLocations?: boolean;
   }): string;
   placeCall(input: {
     locationId: string;
     from: string;
-    status: CallStatus;
+    /** A progress status (ringing, in-progress) places a call that progressCall later moves on. */
+    status: CallStatus | CallProgressStatus;
     direction?: Direction;
   }): WebhookEvent;
+  /** The next sighting of a call (same messageId, new webhookId): its stored status changes, the API shows it too. */
+  progressCall(input: { locationId: string; messageId: string; status: CallStatus | CallProgressStatus }): WebhookEvent;
   receiveSms(input: { locationId: string; from: string; body: string }): WebhookEvent;
+  /** Staff change a contact's SMS DND in HighLevel: the contact is updated and HighLevel's ContactDndUpdate returned. */
+  setSmsDnd(input: { locationId: string; contactId: string; status: DndChannel['status'] }): WebhookEvent;
+  /**
+   * HighLevel's INSTALL webhook for an install the stand-in holds (a Location install, or the agency's with no
+   * locationId), with this app's appId and the agency's whitelabelDetails, inside the envelope.
+   */
+  installEvent(input: { companyId: string; locationId?: string }): Record<string, unknown>;
+  /**
+   * The agency adds a sub-account: when its install covers future locations the app is installed there at once and
+   * HighLevel's INSTALL for it comes without companyId and userId (then `event` is that INSTALL; otherwise null).
+   */
+  addFutureLocation(input: { id?: string; companyId: string; name: string; timezone: string; phone?: string; numbers?: string[] }):
+    { location: Location; event: Record<string, unknown> | null };
+  /** The app removed from a location, or from the whole agency without one: HighLevel's UNINSTALL, with appId. */
+  uninstallEvent(input: { companyId: string; locationId?: string }): Record<string, unknown>;
+  /** HighLevel's PLAN_CHANGE for a location, with appId. */
+  planChangeEvent(input: { companyId: string; locationId: string; newPlanId: string; currentPlanId?: string }): Record<string, unknown>;
   sentMessages(filter?: { locationId?: string; contactId?: string }): SentMessage[];
   contact(locationId: string, contactId: string): Contact | undefined;
   counters(): StandInCounters;

@@ -26,10 +26,11 @@ export function createWorld(clock: Clock) {
   const contacts = new Map<string, Contact>();
   const contactIdByPhone = new Map<string, Map<string, string>>(); // locationId → E.164 → contactId
 
-  function createCompany(input: { id?: string; name?: string } = {}): Company {
+  function createCompany(input: { id?: string; name?: string; whiteLabelDomain?: string } = {}): Company {
     const id = input.id ?? createId();
     if (companies.has(id)) throw new Error(`stand-in: company ${id} already exists`);
-    const company = { id, name: input.name ?? 'Sandbox Agency' };
+    const company: Company = { id, name: input.name ?? 'Sandbox Agency' };
+    if (input.whiteLabelDomain !== undefined) company.whiteLabelDomain = input.whiteLabelDomain;
     companies.set(id, company);
     return company;
   }

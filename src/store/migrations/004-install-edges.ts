@@ -1,4 +1,18 @@
-// Migration 4: (placeholder, filled by the change that needs it; a no-op until then).
+// Migration 4: sub-accounts no agency install lists (remembered for a while, shared by every instance) and the
+// white-label domains agencies serve HighLevel from (learned from INSTALL, allowed to frame the embedded page).
 export const sql = /* sql */ `
-SELECT 1;
+-- A location id events arrived for that no agency's GET /oauth/installedLocations listed: not asked again before
+-- retry_after. Only definite answers are kept (never a 429, 5xx or network failure); an INSTALL for it clears the row.
+CREATE TABLE unclaimed_locations (
+  location_id  TEXT PRIMARY KEY,
+  checked_at   INTEGER NOT NULL,
+  retry_after  INTEGER NOT NULL
+) STRICT;
+
+-- White-label CRM origins (https://<whitelabelDetails.domain>) of agencies that installed the app.
+CREATE TABLE frame_origins (
+  origin       TEXT PRIMARY KEY,      -- scheme + host (+ port), as a browser's Referer/Origin names it
+  company_id   TEXT,                  -- the agency whose INSTALL named it
+  learned_at   INTEGER NOT NULL
+) STRICT;
 `;

@@ -1,0 +1,185 @@
+// The job queue's contract, for every engine (SQLite today, PostgreSQL next): priority, fairness across locations,
+// parking, and per-caller order. A suite calls describeJobQueueContract with a factory for a fresh, empty queue.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Job, JobStatus, NewJob } from '../../src/scheduler/job-queue.js';
+import { createWorker, type JobHandler } from '../../src/scheduler/worker.js';
+import { createManualClock, MINUTE, type ManualClock } from '../../src/lib/clock.js';
+import { silentLogger } from '../../src/lib/logger.js';
+
+type Awaitable<T> = T | Promise<T>;
+
+/** What the contract drives; an engine's methods may answer synchronously or with promises. */
+export interface QueueUnderTest {
+  enqueue(job: NewJob, now: number): Awaitable<boolean>;
+  claimDue(now: number, limit: number, leaseMs: number): Awaitable<Job[]>;
+  nextDueAt(after?: number): Awaitable<number | null>;
+  complete(id: number, at: number): Awaitable<void>;
+  retry(id: number, runAt: number, error: string): Awaitable<void>;
+  reschedule(id: number, runAt: number): Awaitable<void>;
+  park(id: number, runAt: number): Awaitable<void>;
+  counts(): Awaitable<Record<JobStatus, number>>;
+}
+
+export interface QueueFixture {
+  queue: QueueUnderTest;
+  close(): Awaitable<void>;
+}
+
+const LEASE = 5 * MINUTE;
+
+export function describeJobQueueContract(name: string, makeQueue: () => Awaitable<QueueFixture>): void {
+  describe(`job queue contract: ${name}`, () => {
+    let fixture: QueueFixture;
+    let queue: QueueUnderTest;
+    let clock: ManualClock;
+    let counter = 0;
+
+    beforeEach(async () => {
+      fixture = await makeQueue();
+      queue = fixture.queue;
+      clock = createManualClock();
+    });
+    afterEach(async () => { await fixture.close(); });
+
+    /** Enqueues a job due `dueInMs` from now (negative: already overdue) and returns its dedupe key as a label. */
+    async function add(job: Partial<NewJob> & { label?: string; dueInMs?: number }): Promise<string> {
+      const label = job.label ?? `job-${++counter}`;
+      const now = clock.now();
+      await queue.enqueue({ kind: 'k', payload: { label }, runAt: now + (job.dueInMs ?? 0), dedupeKey: label, ...job }, now);
+      return label;
+    }
+    const labels = (jobs: Job[]) => jobs.map((job) => (job.payload as { label: string }).label);
+    const claim = async (limit = 10) => queue.claimDue(clock.now(), limit, LEASE);
+
+    describe('priority', () => {
+      it('when jobs of several priorities are due, then the lowest priority value is claimed first, whatever fell due first', async () => {
+        await add({ label: 'follow-up', priority: 20, dueInMs: -60_000 });
+        await add({ label: 'text-back', priority: 0 });
+        await add({ label: 'message', priority: 10, dueInMs: -30_000 });
+        expect(labels(await claim(1))).toEqual(['text-back']);
+        expect(labels(await claim(10))).toEqual(['message', 'follow-up']);
+      });
+
+      it('when kinds carry no explicit priority, then text-backs and inbound events run before follow-ups, delivery checks, catch-ups, keep-alive, retention and backups', async () => {
+        const kinds = ['backup', 'retention', 'token-keepalive', 'catch-up', 'delivery-check', 'followup', 'highlevel-event', 'textback'];
+        for (const [i, kind] of kinds.entries()) await add({ label: kind, kind, locationId: `loc-${i}`, subject: `s-${i}`, dueInMs: -1_000 * (kinds.length - i) });
+        const order = labels(await claim(10));
+        expect(order.slice(0, 2).sort()).toEqual(['highlevel-event', 'textback']);
+        expect(order.slice(2)).toEqual(['followup', 'delivery-check', 'catch-up', 'token-keepalive', 'retention', 'backup']);
+      });
+    });
+
+    describe('fairness across locations', () => {
+      it('when one location has many due jobs, then each batch takes one job per location before a second from any', async () => {
+        for (let i = 0; i < 5; i += 1) await add({ label: `busy-${i}`, locationId: 'busy', subject: `+1555000000${i}`, dueInMs: -10_000 + i });
+        await add({ label: 'quiet-a', locationId: 'quiet-a', subject: '+15550001000' });
+        await add({ label: 'quiet-b', locationId: 'quiet-b', subject: '+15550002000' });
+        expect(labels(await claim(3)).sort()).toEqual(['busy-0', 'quiet-a', 'quiet-b']);
+      });
+
+      it('when one location has a backlog of thousands, then a job another location queued after it is in the very next batch', async () => {
+        for (let i = 0; i < 2_000; i += 1) await add({ label: `busy-${i}`, locationId: 'busy', subject: `busy-${i}`, dueInMs: -60_000 + i });
+        await add({ label: 'other', locationId: 'other', subject: '+15550003000' });
+        expect(labels(await claim(4))).toContain('other');
+      });
+
+      it('when only one location has due work, then a batch is filled from it (no slot is left idle)', async () => {
+        for (let i = 0; i < 6; i += 1) await add({ label: `only-${i}`, locationId: 'only', subject: `s-${i}` });
+        expect(await claim(4)).toHaveLength(4);
+      });
+    });
+
+    describe('parking', () => {
+      it('when a claimed job is parked until a later time, then it holds no lease, has no attempt counted, and is claimed again from that time', async () => {
+        await add({ label: 'paced', locationId: 'busy', subject: '+15550004000' });
+        const [job] = await claim();
+        await queue.park(job.id, clock.now() + 7_000);
+        expect(await queue.counts()).toMatchObject({ pending: 1, running: 0 });
+        expect(await queue.nextDueAt()).toBe(clock.now() + 7_000);
+        expect(await claim()).toEqual([]);
+        clock.advance(7_000);
+        const [again] = await claim();
+        expect(again.id).toBe(job.id);
+        expect(again.attempts).toBe(1);
+      });
+
+      it('when the worker is told a location has no slot until later, then its job is parked without taking a worker slot and another location runs meanwhile', async () => {
+        const ran: string[] = [];
+        const slotAt = clock.now() + 4_000;
+        const handler: JobHandler = async (job) => { ran.push(`${(job.payload as { label: string }).label}@${clock.now()}`); };
+        const worker = createWorker({
+          queue: queue as never, clock, logger: silentLogger, concurrency: 1, handlers: { k: handler },
+          admit: (job, now) => (job.locationId === 'paced' && now < slotAt ? slotAt : null),
+        });
+        await add({ label: 'paced', locationId: 'paced', subject: '+15550005000', dueInMs: -1_000 });
+        await add({ label: 'other', locationId: 'other', subject: '+15550006000' });
+        const start = clock.now();
+        await worker.runDue();
+        expect(ran).toEqual([`other@${start}`]);
+        expect(await queue.counts()).toMatchObject({ pending: 1, running: 0 });
+        clock.advance(4_000);
+        await worker.runDue();
+        expect(ran).toEqual([`other@${start}`, `paced@${slotAt}`]);
+        await worker.stop();
+      });
+    });
+
+    describe('per-caller order', () => {
+      it('when a STOP and a later send to the same caller are due, then the STOP is claimed first and the send only after the STOP finished, whatever their priorities', async () => {
+        await add({ label: 'stop', locationId: 'loc', subject: '+15550007000', priority: 30 });
+        clock.advance(1);
+        await add({ label: 'send', locationId: 'loc', subject: '+15550007000', priority: 0 });
+        const first = await claim();
+        expect(labels(first)).toEqual(['stop']);
+        expect(await claim()).toEqual([]);
+        await queue.complete(first[0].id, clock.now());
+        expect(labels(await claim())).toEqual(['send']);
+      });
+
+      it('when a caller\'s earlier job waits for a retry, then the caller\'s later job waits behind it', async () => {
+        await add({ label: 'stop', locationId: 'loc', subject: '+15550008000' });
+        clock.advance(1);
+        await add({ label: 'send', locationId: 'loc', subject: '+15550008000' });
+        const [stop] = await claim();
+        await queue.retry(stop.id, clock.now() + 5_000, 'HighLevel answered 500');
+        expect(await claim()).toEqual([]);
+        clock.advance(5_000);
+        const again = await claim();
+        expect(labels(again)).toEqual(['stop']);
+        await queue.complete(again[0].id, clock.now());
+        expect(labels(await claim())).toEqual(['send']);
+      });
+
+      it('when a caller\'s earlier job is parked, then the caller\'s later job waits behind it', async () => {
+        await add({ label: 'first', locationId: 'loc', subject: '+15550009000' });
+        clock.advance(1);
+        await add({ label: 'second', locationId: 'loc', subject: '+15550009000' });
+        const [first] = await claim();
+        await queue.park(first.id, clock.now() + 3_000);
+        expect(await claim()).toEqual([]);
+        clock.advance(3_000);
+        expect(labels(await claim())).toEqual(['first']);
+      });
+
+      it('when a caller\'s earlier job was deferred to a later time, then the caller\'s later jobs are not held behind it', async () => {
+        await add({ label: 'deferred', locationId: 'loc', subject: '+15550010000' });
+        clock.advance(1);
+        await add({ label: 'stop', locationId: 'loc', subject: '+15550010000' });
+        const [deferred] = await claim();
+        await queue.reschedule(deferred.id, clock.now() + 8 * 60 * MINUTE);
+        expect(labels(await claim())).toEqual(['stop']);
+      });
+
+      it('when the same subject is at two locations, then they are two callers and run side by side', async () => {
+        await add({ label: 'a', locationId: 'loc-a', subject: '+15550011000' });
+        await add({ label: 'b', locationId: 'loc-b', subject: '+15550011000' });
+        expect(labels(await claim()).sort()).toEqual(['a', 'b']);
+      });
+
+      it('when a caller\'s jobs are all due at once, then a batch takes only the first of them', async () => {
+        for (let i = 0; i < 3; i += 1) { await add({ label: `msg-${i}`, locationId: 'loc', subject: '+15550012000' }); clock.advance(1); }
+        expect(labels(await claim())).toEqual(['msg-0']);
+      });
+    });
+  });
+}
