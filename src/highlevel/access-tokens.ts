@@ -16,7 +16,7 @@ export interface RefreshOutcome {
 
 export interface AccessTokensDeps {
   tokens: Pick<TokenStore, 'get' | 'save' | 'swap' | 'markNeedsReconnect'>;
-  locations: Pick<LocationStore, 'get'>;
+  locations: Pick<LocationStore, 'get'> & Partial<Pick<LocationStore, 'installState'>>;
   oauth: Pick<OAuthClient, 'refresh' | 'mintLocationToken'>;
   clock: Clock;
   logger: Logger;
@@ -188,7 +188,7 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
 
   return {
     async forLocation(locationId) {
-      const location = locations.get(locationId);
+      const location = locations.installState ? locations.installState(locationId) : locations.get(locationId);
       if (location?.status === 'uninstalled') throw new NotInstalledError(locationId);
       const token = tokens.get(locationId);
       if (token?.needsReconnect) throw new ReconnectRequiredError(locationId);

@@ -73,6 +73,8 @@ export function createApiTransport(options: TransportOptions) {
           method: spec.method, url, params: spec.query, data: spec.body, timeout: options.timeoutMs ?? 15_000,
           headers: { Authorization: `Bearer ${token}`, Version: spec.version, Accept: 'application/json' },
           validateStatus: () => true,
+          // HighLevel's API does not redirect: without this axios wraps every request in follow-redirects.
+          maxRedirects: 0,
         });
       } catch (error) {
         failure = error;

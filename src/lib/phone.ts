@@ -13,8 +13,25 @@ const NANP = /^\+1([2-9]\d{2})[2-9]\d{6}$/;
 // 800, 822 (reserved), 833, 844, 855, 866, 877, 888: NANP toll-free area codes.
 const NANP_TOLL_FREE = /^8(\d)\1$/;
 
+// libphonenumber's parse is costly and pure, and a call's number is parsed several times on its way: recent answers
+// are remembered (bounded).
+const MEMO_SIZE = 10_000;
+const e164Memo = new Map<string, string | null>();
+const classMemo = new Map<string, NumberClass>();
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
 /** The number in E.164 (`+15125550123`), or null when libphonenumber (full metadata) does not consider it valid. */
 export function toE164(raw: string, defaultCountry: CountryCode = 'US'): string | null {
+  const key = `${defaultCountry}|${raw}`;
+  const known = e164Memo.get(key);
+  return known !== undefined ? known : remember(e164Memo, key, parseE164(raw, defaultCountry));
+}
+
+function parseE164(raw: string, defaultCountry: CountryCode): string | null {
   const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry);
   return parsed && parsed.isValid() ? parsed.number : null;
 }
@@ -30,6 +47,11 @@ export function nanpAreaCode(e164: string): string | null {
  * 3–8 digits or a sender name) cannot hold a conversation; toll-free and premium numbers are never texted.
  */
 export function classifyNumber(e164: string): NumberClass {
+  const known = classMemo.get(e164) ?? remember(classMemo, e164, classify(e164));
+  return { ...known };
+}
+
+function classify(e164: string): NumberClass {
   const compact = e164.trim().replace(/[\s().-]/g, '');
   if (!E164.test(compact)) {
     const shortCode = /^\d{3,8}$/.test(compact) || /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/.test(compact);

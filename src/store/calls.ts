@@ -30,6 +30,7 @@ export function createCallLog(db: Db): CallLog {
   const byId = db.prepare('SELECT * FROM calls WHERE id = ?');
   const decide = db.prepare('UPDATE calls SET decision = ?, decision_at = ? WHERE id = ?');
   const followUp = db.prepare('UPDATE calls SET followup = ?, followup_at = ? WHERE id = ?');
+  const decideWithFollowUp = db.prepare('UPDATE calls SET decision = ?, decision_at = ?, followup = ?, followup_at = ? WHERE id = ?');
   const answered = db.prepare(`
     SELECT 1 FROM calls WHERE location_id = ? AND phone = ? AND occurred_at > ? AND missed = 0
       AND decision = 'ignored:answered' LIMIT 1`).pluck();
@@ -45,8 +46,9 @@ export function createCallLog(db: Db): CallLog {
       const row = byId.get(callId) as CallRow | undefined;
       return row ? toRecord(row) : null;
     },
-    decide(callId, decision, now) {
-      decide.run(decision, now, callId);
+    decide(callId, decision, now, followUp) {
+      if (followUp === undefined) decide.run(decision, now, callId);
+      else decideWithFollowUp.run(decision, now, followUp, now, callId);
     },
     setFollowUp(callId, state, now) {
       followUp.run(state, now, callId);

@@ -48,6 +48,7 @@ export type LocationStore = ReturnType<typeof createLocationStore>;
 
 export function createLocationStore(db: Db) {
   const select = db.prepare('SELECT * FROM locations WHERE location_id = ?');
+  const selectState = db.prepare('SELECT status, company_id AS companyId FROM locations WHERE location_id = ?');
   const install = db.prepare(`
     INSERT INTO locations (location_id, company_id, status, settings, plan_id, trial, installed_at, updated_at)
     VALUES (@locationId, @companyId, 'installed', @settings, @planId, @trial, @now, @now)
@@ -80,6 +81,10 @@ export function createLocationStore(db: Db) {
     get(locationId: string): LocationRecord | null {
       const row = select.get(locationId) as LocationRow | undefined;
       return row ? toRecord(row) : null;
+    },
+    /** Install state only (no settings parsed): what each HighLevel request checks before using a token. */
+    installState(locationId: string): Pick<LocationRecord, 'status' | 'companyId'> | null {
+      return (selectState.get(locationId) as Pick<LocationRecord, 'status' | 'companyId'> | undefined) ?? null;
     },
     /** Creates the location with the given settings, or marks a known one installed again (its settings are kept). */
     install(input: { locationId: string; companyId: string | null; settings: LocationSettings; planId?: string | null; trial?: unknown }, now: number): void {

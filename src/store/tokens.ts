@@ -67,12 +67,17 @@ export function createTokenStore(db: Db, box: SecretBox) {
     get(ownerId: string): StoredToken | null {
       const row = select.get(ownerId) as TokenRow | undefined;
       if (!row) return null;
+      // The refresh token is opened only when asked for: every HighLevel request reads the row for its access token.
+      let refreshToken: string | null | undefined;
       return {
         ownerId: row.owner_id,
         ownerType: row.owner_type,
         companyId: row.company_id,
         accessToken: box.open(row.access_token, row.owner_id),
-        refreshToken: row.refresh_token === null ? null : box.open(row.refresh_token, row.owner_id),
+        get refreshToken(): string | null {
+          if (refreshToken === undefined) refreshToken = row.refresh_token === null ? null : box.open(row.refresh_token, row.owner_id);
+          return refreshToken;
+        },
         expiresAt: row.expires_at,
         scope: row.scope,
         userId: row.user_id,

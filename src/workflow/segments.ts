@@ -73,8 +73,9 @@ function countSegments(charUnits: number[], size: number): number {
 
 export function analyzeText(text: string): TextAnalysis {
   const chars = [...text];
-  const offending = findOffenders(text);
   const gsm = chars.every((char) => gsmUnits(char) > 0);
+  // An all-GSM text has no offending character: the grapheme walk (costly) is only for the others.
+  const offending = gsm ? [] : findOffenders(text);
   const charUnits = gsm ? chars.map(gsmUnits) : chars.map((char) => char.length);
   const units = charUnits.reduce((sum, n) => sum + n, 0);
   const [single, multi] = gsm ? [160, 153] : [70, 67];

@@ -75,8 +75,22 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+// formatToParts is costly and a send looks at the same few minutes many times: remember recent answers per minute
+// (zone offsets are whole minutes, so every instant of a minute shows the same wall clock).
+const wallClocks = new Map<string, WallClock>();
+
 /** Date, weekday and minute of day that a clock in `timeZone` shows at `at`. */
 export function readWallClock(at: number, timeZone: string): WallClock {
+  const key = `${Math.floor(at / MINUTE)}|${timeZone}`;
+  const known = wallClocks.get(key);
+  if (known) return { ...known };
+  const wall = computeWallClock(at, timeZone);
+  if (wallClocks.size >= 20_000) wallClocks.clear();
+  wallClocks.set(key, wall);
+  return { ...wall };
+}
+
+function computeWallClock(at: number, timeZone: string): WallClock {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(at)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);

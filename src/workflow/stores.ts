@@ -49,7 +49,8 @@ export interface CallLog {
    */
   record(input: Omit<CallRecord, 'id' | 'decision'> & { decision: string }, now: number): Awaitable<{ call: CallRecord; isNew: boolean }>;
   get(callId: number): Awaitable<CallRecord | null>;
-  decide(callId: number, decision: string, now: number): Awaitable<void>;
+  /** With `followUp`, the follow-up state is recorded in the same write (one commit instead of two). */
+  decide(callId: number, decision: string, now: number, followUp?: string): Awaitable<void>;
   setFollowUp(callId: number, state: string, now: number): Awaitable<void>;
   /** An answered inbound call from this number after `since`. */
   answeredSince(locationId: string, phone: string, since: number): Awaitable<boolean>;

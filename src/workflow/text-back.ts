@@ -33,12 +33,11 @@ export async function runTextBack(deps: WorkflowDeps, job: TextBackJob): Promise
     case 'sent': {
       // Follow-up first, decision second: a crash between them re-runs this job, which finds the send already made,
       // schedules nothing twice (dedupe) and then records the decision. The other order could lose the follow-up.
-      if (featuresFor(ctx.location.planId, deps.plans).features.followUp) {
-        await scheduleFollowUp(deps, ctx.location.settings.followUp, call.id, call.locationId, call.callKey, call.phone, now);
-      } else {
-        await deps.calls.setFollowUp(call.id, 'skipped:not-in-plan', now);
-      }
-      await deps.calls.decide(call.id, 'texted', now);
+      // The follow-up's state is written with the decision, in one statement.
+      const followUpState = featuresFor(ctx.location.planId, deps.plans).features.followUp
+        ? await scheduleFollowUp(deps, ctx.location.settings.followUp, call.id, call.locationId, call.callKey, call.phone, now)
+        : 'skipped:not-in-plan';
+      await deps.calls.decide(call.id, 'texted', now, followUpState);
       return;
     }
     case 'skipped':
@@ -52,8 +51,8 @@ export async function runTextBack(deps: WorkflowDeps, job: TextBackJob): Promise
 async function scheduleFollowUp(
   deps: WorkflowDeps, followUp: { enabled: boolean; delayMinutes: number },
   callId: number, locationId: string, callKey: string, phone: string, sentAt: number,
-): Promise<void> {
-  if (!followUp.enabled) return;
+): Promise<string | undefined> {
+  if (!followUp.enabled) return undefined;
   await deps.scheduler.schedule({
     kind: JOB.followUp,
     locationId,
@@ -62,5 +61,5 @@ async function scheduleFollowUp(
     runAt: sentAt + followUp.delayMinutes * MINUTE,
     payload: { callId, textBackSentAt: sentAt } satisfies FollowUpJob,
   });
-  await deps.calls.setFollowUp(callId, 'pending', sentAt);
+  return 'pending';
 }
