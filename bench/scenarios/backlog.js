@@ -3,10 +3,10 @@
 // < 2 s), and how fast the backlog itself is cleared.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST, freePort, productionEnv, startApp } from '../support/children.js';
+import { DIST } from '../support/children.js';
 import { waitForIdleQueue } from '../support/queue-watch.js';
-import { createWebhookKeys, signEvent } from '../support/webhooks.js';
-import { CLIENT_ID, CLIENT_SECRET, callerNumber, createWorld } from '../support/world.js';
+import { signEvent } from '../support/webhooks.js';
+import { callerNumber, createWorld, startAppForWorld } from '../support/world.js';
 
 const { openDatabase } = await import(join(DIST, 'store', 'db.js'));
 const { createJobQueue } = await import(join(DIST, 'scheduler', 'job-queue.js'));
@@ -32,13 +32,7 @@ export async function runBacklog({ report, messages = 20_000, locations = 10, cp
   })();
   db.close();
 
-  const keys = createWebhookKeys();
-  const port = await freePort();
-  const app = await startApp({
-    cwd: world.dir,
-    cpuProfileDir,
-    env: productionEnv({ port, databasePath: world.databasePath, webhookKeyPem: keys.publicKeyPem, encryptionKey: world.encryptionKey, apiUrl: world.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
-  });
+  const { app, keys } = await startAppForWorld(world, { cpuProfileDir });
   try {
     const locationId = world.locationIds[0];
     const { event } = world.standIn.placeCall({ locationId, from: callerNumber(900_000), status: 'no-answer' });

@@ -3,19 +3,13 @@
 // (the contact lookup for first name and DND, then the send), so the limit alone makes 1,000 calls take ≥ 200 s;
 // the default run is smaller (BENCH_BURST_CALLS, default 150) and the full-size duration is projected from its pace.
 import { rmSync } from 'node:fs';
-import { freePort, productionEnv, startApp } from '../support/children.js';
 import { pacedRequests } from '../support/load.js';
-import { createWebhookKeys, signEvent } from '../support/webhooks.js';
-import { CLIENT_ID, CLIENT_SECRET, callerNumber, createWorld } from '../support/world.js';
+import { signEvent } from '../support/webhooks.js';
+import { callerNumber, createWorld, startAppForWorld } from '../support/world.js';
 
 export async function runBurst({ report, calls = Number(process.env.BENCH_BURST_CALLS ?? 150), fullSize = 1_000 }) {
   const world = await createWorld({ locations: 1 });
-  const keys = createWebhookKeys();
-  const port = await freePort();
-  const app = await startApp({
-    cwd: world.dir,
-    env: productionEnv({ port, databasePath: world.databasePath, webhookKeyPem: keys.publicKeyPem, encryptionKey: world.encryptionKey, apiUrl: world.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
-  });
+  const { app, keys } = await startAppForWorld(world);
   try {
     const [locationId] = world.locationIds;
     const bodies = Array.from({ length: calls }, (_, i) => signEvent(world.standIn.placeCall({ locationId, from: callerNumber(500_000 + i), status: 'no-answer' }).event, keys.privateKey));

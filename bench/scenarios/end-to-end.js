@@ -3,11 +3,11 @@
 // pulled due with SQL to measure the scheduler's lag from due time to send; the app's RSS throughout.
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
-import { freePort, productionEnv, sampleRss, startApp } from '../support/children.js';
+import { sampleRss } from '../support/children.js';
 import { pacedRequests, percentile } from '../support/load.js';
 import { waitForIdleQueue } from '../support/queue-watch.js';
-import { createWebhookKeys, signEvent } from '../support/webhooks.js';
-import { CLIENT_ID, CLIENT_SECRET, callerNumber, createWorld, seedHistory } from '../support/world.js';
+import { signEvent } from '../support/webhooks.js';
+import { callerNumber, createWorld, seedHistory, startAppForWorld } from '../support/world.js';
 
 export async function runEndToEnd({ report, locations = 1_000, rate = 200, seconds = 15, historyCalls = 500_000, pendingFollowUps = 1_000_000, followUpSample = 300, cpuProfileDir }) {
   const world = await createWorld({ locations, settingsPatch: { followUp: { enabled: true, delayMinutes: 15 } } });
@@ -15,13 +15,7 @@ export async function runEndToEnd({ report, locations = 1_000, rate = 200, secon
   report('history rows (calls + messages)', seeded.history);
   report('pending follow-ups before the run', seeded.pending);
 
-  const keys = createWebhookKeys();
-  const port = await freePort();
-  const app = await startApp({
-    cwd: world.dir,
-    cpuProfileDir,
-    env: productionEnv({ port, databasePath: world.databasePath, webhookKeyPem: keys.publicKeyPem, encryptionKey: world.encryptionKey, apiUrl: world.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
-  });
+  const { app, keys } = await startAppForWorld(world, { cpuProfileDir });
   // The app's own footprint at rest (started, database open, nothing flowing) is the baseline for its RSS under load.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const idleRss = app.rssMb();

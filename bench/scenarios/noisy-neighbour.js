@@ -2,19 +2,13 @@
 // lets drain over minutes; meanwhile 50 other locations get missed calls of their own. Their callers' missed call →
 // send p50/p99 is the figure (goal p99 < 1 s), with the 429s the stand-in answered (goal 0) and the burst's pace.
 import { rmSync } from 'node:fs';
-import { freePort, productionEnv, startApp } from '../support/children.js';
 import { pacedRequests, percentile } from '../support/load.js';
-import { createWebhookKeys, signEvent } from '../support/webhooks.js';
-import { CLIENT_ID, CLIENT_SECRET, callerNumber, createWorld } from '../support/world.js';
+import { signEvent } from '../support/webhooks.js';
+import { callerNumber, createWorld, startAppForWorld } from '../support/world.js';
 
 export async function runNoisyNeighbour({ report, burst = Number(process.env.BENCH_NOISY_BURST ?? 1_000), others = 50, perOther = 2, seconds = 20 }) {
   const world = await createWorld({ locations: others + 1 });
-  const keys = createWebhookKeys();
-  const port = await freePort();
-  const app = await startApp({
-    cwd: world.dir,
-    env: productionEnv({ port, databasePath: world.databasePath, webhookKeyPem: keys.publicKeyPem, encryptionKey: world.encryptionKey, apiUrl: world.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
-  });
+  const { app, keys } = await startAppForWorld(world);
   try {
     const [busy, ...quiet] = world.locationIds;
     const post = (signed) => ({ path: '/webhooks/highlevel', body: signed.body, headers: { 'content-type': 'application/json', 'x-ghl-signature': signed.signature } });

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST } from './children.js';
+import { DIST, freePort, productionEnv, startApp } from './children.js';
+import { createWebhookKeys } from './webhooks.js';
 
 const { createStandIn } = await import(join(DIST, 'sandbox', 'standin', 'index.js'));
 const { openDatabase } = await import(join(DIST, 'store', 'db.js'));
@@ -137,4 +138,16 @@ async function mapLimit(items, limit, fn) {
     }
   }));
   return results;
+}
+
+/** Starts the built app as a production child process against this world's stand-in, with fresh webhook keys. */
+export async function startAppForWorld(world, { cpuProfileDir } = {}) {
+  const keys = createWebhookKeys();
+  const port = await freePort();
+  const app = await startApp({
+    cwd: world.dir,
+    cpuProfileDir,
+    env: productionEnv({ port, databasePath: world.databasePath, webhookKeyPem: keys.publicKeyPem, encryptionKey: world.encryptionKey, apiUrl: world.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
+  });
+  return { app, keys };
 }
