@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Db } from '../store/db.js';
 import { createSuppressions } from '../store/suppressions.js';
 import { createAuditLog } from '../store/audit.js';
-import { createJobQueue } from '../scheduler/job-queue.js';
+import { createJobQueue } from '../store/job-queue.js';
 import { createWorkflowScheduler } from '../scheduler/workflow-scheduler.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 

@@ -1,5 +1,5 @@
 // HighLevel's record of recent calls (conversations → call messages), for the catch-up scan.
-import type { CallHistory, RecentCall } from '../workflow/ports.js';
+import type { CallHistory, RecentCall } from '../workflow/ports/services.js';
 import type { HighLevelApi } from './api-client.js';
 import { normalizeCallStatus } from '../workflow/call-status.js';
 

@@ -1,6 +1,6 @@
 // The workflow's ContactDirectory over HighLevel's contacts API.
 import { HighLevelApiError } from '../lib/errors.js';
-import type { Contact, ContactDirectory } from '../workflow/ports.js';
+import type { Contact, ContactDirectory } from '../workflow/ports/services.js';
 import type { HighLevelApi } from './api-client.js';
 import type { HighLevelContact } from './api-schemas.js';
 

@@ -1,7 +1,7 @@
 // Completes a marketplace install: trades the code for tokens and records the location or agency installation.
 import type { Clock } from '../lib/clock.js';
 import type { TokenStore } from '../store/tokens.js';
-import type { AuditLog } from '../workflow/stores.js';
+import type { AuditLog } from '../workflow/ports/storage.js';
 import { toTokenGrant, type OAuthClient } from './oauth-client.js';
 
 export interface InstallResult {

@@ -2,7 +2,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { HighLevelApiError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { LocationDirectory } from '../workflow/ports.js';
+import type { LocationDirectory } from '../workflow/ports/services.js';
 import type { HighLevelApi } from './api-client.js';
 
 type LocationsApi = Pick<HighLevelApi, 'getLocation' | 'listLocationNumbers'>;

@@ -4,7 +4,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../lib/clock.js';
 import { maskPhone } from '../lib/phone.js';
-import type { AuditLog } from '../workflow/stores.js';
+import type { AuditLog } from '../workflow/ports/storage.js';
 import type { DataRights } from '../store/data-rights.js';
 import { exportToCsv } from '../store/data-export-csv.js';
 import { requireAdmin, requireLocationSession } from './require-session.js';

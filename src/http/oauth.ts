@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Logger } from '../lib/logger.js';
 import { OAuthError } from '../highlevel/oauth-client.js';
 import type { Installer } from '../highlevel/installer.js';
-import { escapeHtml, renderPage } from './pages.js';
+import { escapeHtml, renderPage } from './html-pages.js';
 
 export interface OAuthRoutesDeps {
   installer: Installer;

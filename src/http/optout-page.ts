@@ -8,7 +8,7 @@ import { HOUR, MINUTE } from '../lib/clock.js';
 import { maskPhone } from '../lib/phone.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 import { describeOptOutPage, optOutByLink, optOutByWeb, readPhone } from '../workflow/web-opt-out.js';
-import { escapeHtml, renderPage } from './pages.js';
+import { escapeHtml, renderPage } from './html-pages.js';
 import { clientKey, type RateLimiter } from './rate-limit.js';
 import { OPT_OUT_LINK_PATH, type OptOutLinkSeal } from './opt-out-links.js';
 

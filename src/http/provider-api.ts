@@ -4,7 +4,7 @@ import type { Clock } from '../lib/clock.js';
 import type { LocationStore } from '../store/locations.js';
 import type { TwilioAccountStore } from '../store/twilio-accounts.js';
 import { TwilioUnavailableError, type TwilioVerifier } from '../messaging/twilio-verify.js';
-import type { AuditLog } from '../workflow/stores.js';
+import type { AuditLog } from '../workflow/ports/storage.js';
 import { mergeSettings, type LocationSettings } from '../workflow/settings.js';
 import { refuseUnlessAdmin, requireLocationSession } from './require-session.js';
 import type { SessionTokens } from './session-tokens.js';

@@ -18,7 +18,7 @@ import { sendTestMessage, TEST_TEMPLATES } from '../workflow/test-message.js';
 import { requireLocationSession } from './require-session.js';
 import type { SessionTokens } from './session-tokens.js';
 import { fieldIssues, parseOr422 } from './validation.js';
-import { describeLocation } from './location-summary.js';
+import { describeLocation } from '../workflow/location-summary.js';
 import { PhoneFieldSchema } from './phone-field.js';
 import type { RateLimiter } from './rate-limit.js';
 

@@ -9,7 +9,7 @@ import type { ProcessedTwilioMessages } from '../store/twilio-processed.js';
 import type { TwilioAccountStore } from '../store/twilio-accounts.js';
 import type { TwilioStatusRecorder } from '../messaging/twilio-status.js';
 import { TWILIO_INBOUND_JOB, type TwilioInboundJob } from '../messaging/twilio-inbound.js';
-import type { Scheduler } from '../workflow/stores.js';
+import type { Scheduler } from '../workflow/ports/storage.js';
 
 export const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
 export const TWILIO_INBOUND_PATH = '/webhooks/twilio/inbound';

@@ -6,7 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Inbox } from '../scheduler/inbox.js';
 import { HANDLED_EVENT_TYPES, WEBHOOK_JOB } from '../highlevel/events.js';
-import { webhookEventPriority } from '../scheduler/job-classes.js';
+import { webhookEventPriority } from '../jobs/priorities.js';
 
 export type WebhookVerifier = (rawBody: Buffer, headers: { 'x-ghl-signature'?: string; 'x-wh-signature'?: string }) =>
   { ok: true; scheme: string } | { ok: false; reason: string };

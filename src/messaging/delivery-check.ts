@@ -4,11 +4,11 @@ import { HighLevelApiError, RetryLaterError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { HighLevelApi } from '../highlevel/api-client.js';
 import { RateLimitedError } from '../highlevel/api-client.js';
-import type { Job } from '../scheduler/job-queue.js';
+import type { Job } from '../store/job-queue.js';
 import type { JobHandler } from '../scheduler/worker.js';
 import { isFinalStatus, type DeliveryLog, type DeliveryStatus } from '../store/delivery.js';
-import type { MessageSender } from '../workflow/ports.js';
-import type { Scheduler, Suppressions } from '../workflow/stores.js';
+import type { MessageSender } from '../workflow/ports/services.js';
+import type { Scheduler, Suppressions } from '../workflow/ports/storage.js';
 
 export const DELIVERY_CHECK_JOB = 'delivery-check';
 

@@ -2,7 +2,7 @@
 import { HighLevelApiError, NotInstalledError, ReconnectRequiredError, errorMessage } from '../lib/errors.js';
 import type { HighLevelApi } from '../highlevel/api-client.js';
 import { RateLimitedError } from '../highlevel/api-client.js';
-import { SendFailure, type MessageSender, type NumberVerdict } from '../workflow/ports.js';
+import { SendFailure, type MessageSender, type NumberVerdict } from '../workflow/ports/services.js';
 
 // HighLevel's own refusal: "Cannot send message as DND is active for SMS." It proves nothing about who asked.
 const DND_ACTIVE = /\bdnd\b|do[\s-]?not[\s-]?disturb/i;

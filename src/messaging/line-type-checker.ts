@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { LineType, LineTypeCache } from '../store/line-types.js';
 import type { TwilioCredentials } from '../store/twilio-accounts.js';
-import type { LineTypeChecker } from '../workflow/ports.js';
+import type { LineTypeChecker } from '../workflow/ports/services.js';
 import type { TwilioClients } from './twilio-client.js';
 
 export interface LineTypeCheckerDeps {

@@ -1,5 +1,5 @@
 // The one MessageSender the workflow sees: each text goes through the provider its location chose (and its plan allows).
-import type { MessageSender, OutgoingText } from '../workflow/ports.js';
+import type { MessageSender, OutgoingText } from '../workflow/ports/services.js';
 import type { LocationSettings } from '../workflow/settings.js';
 
 export type ProviderName = LocationSettings['provider'];

@@ -1,7 +1,7 @@
 // Twilio's error codes in the workflow's terms: what a failure means for the send, and what it teaches about the number.
 import { MINUTE } from '../lib/clock.js';
 import { errorMessage } from '../lib/errors.js';
-import { SendFailure, type NumberVerdict, type SendFailureKind } from '../workflow/ports.js';
+import { SendFailure, type NumberVerdict, type SendFailureKind } from '../workflow/ports/services.js';
 
 export interface TwilioErrorRule {
   kind: SendFailureKind;

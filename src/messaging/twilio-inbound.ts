@@ -1,6 +1,6 @@
 // A text that reached a location's Twilio number, handled by the same reply rules as one arriving through HighLevel.
 import type { Logger } from '../lib/logger.js';
-import type { Job } from '../scheduler/job-queue.js';
+import type { Job } from '../store/job-queue.js';
 import type { JobHandler } from '../scheduler/worker.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 import { handleInboundText } from '../workflow/replies.js';

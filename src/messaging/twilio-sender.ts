@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { LineTypeCache } from '../store/line-types.js';
 import type { ResolvedTwilioAccount } from '../store/twilio-accounts.js';
-import { SendFailure, type MessageSender, type OutgoingText } from '../workflow/ports.js';
+import { SendFailure, type MessageSender, type OutgoingText } from '../workflow/ports/services.js';
 import type { TwilioClients } from './twilio-client.js';
 import { toTwilioSendFailure } from './twilio-errors.js';
 

@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { DeliveryLog, DeliveryStatus, SentMessage } from '../store/delivery.js';
 import type { LineTypeCache } from '../store/line-types.js';
-import type { Suppressions } from '../workflow/stores.js';
+import type { Suppressions } from '../workflow/ports/storage.js';
 import { ruleForTwilioCode } from './twilio-errors.js';
 
 export interface TwilioStatusReport {

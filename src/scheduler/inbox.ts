@@ -1,7 +1,7 @@
 // Group commit for incoming events: every add() made in the same tick lands in ONE transaction, and each
 // caller's promise settles only after that transaction committed, so a 200 always means "stored durably".
 import type { Clock } from '../lib/clock.js';
-import type { JobQueue, NewJob } from './job-queue.js';
+import type { JobQueue, NewJob } from '../store/job-queue.js';
 import type { Db } from '../store/db.js';
 import type { WebhookReceipts } from '../store/webhook-receipts.js';
 

@@ -3,7 +3,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { RetryLaterError, errorMessage } from '../lib/errors.js';
-import type { Job, JobQueue } from './job-queue.js';
+import type { Job, JobQueue } from '../store/job-queue.js';
 
 /** A handler finishes the job, or asks for it to run again at a later time (not a failure). */
 export type JobHandler = (job: Job) => Promise<void | { runAgainAt: number }>;

@@ -1,7 +1,7 @@
 // The workflow's Scheduler port on the SQLite job queue.
 import type { Clock } from '../lib/clock.js';
-import type { ScheduledJob } from '../workflow/stores.js';
-import type { JobQueue } from './job-queue.js';
+import type { ScheduledJob } from '../workflow/ports/storage.js';
+import type { JobQueue } from '../store/job-queue.js';
 
 export function createWorkflowScheduler(queue: JobQueue, clock: Clock, onScheduled?: () => void) {
   return {

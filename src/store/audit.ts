@@ -1,6 +1,6 @@
 // The audit trail: who did what, when, to which location (no message bodies, no full phone numbers).
 import type { Db } from './db.js';
-import type { AuditLog } from '../workflow/stores.js';
+import type { AuditLog } from '../workflow/ports/storage.js';
 import { maskPhones } from '../lib/logger.js';
 
 export interface AuditEntry { id: number; locationId: string | null; actor: string; action: string; detail: Record<string, unknown> | null; at: number }

@@ -1,6 +1,6 @@
 // Calls the app saw and what it decided for each (the activity log and statistics read from here).
 import type { Db } from './db.js';
-import type { CallLog, CallRecord } from '../workflow/stores.js';
+import type { CallLog, CallRecord } from '../workflow/ports/storage.js';
 import { isFinalCallStatus, NON_FINAL_CALL_STATUSES } from '../workflow/call-status.js';
 
 /** Non-final statuses as stored, including spellings rows written before statuses were normalised may carry. */

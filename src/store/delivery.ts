@@ -1,6 +1,6 @@
 // Delivery status on the send ledger (messages table): found by the provider's message id, moved forward only.
 import type { Db } from './db.js';
-import type { LedgerStatus } from '../workflow/stores.js';
+import type { LedgerStatus } from '../workflow/ports/storage.js';
 
 export interface SentMessage {
   id: number;

@@ -1,7 +1,7 @@
 // The send ledger on the messages table: one row per intended text, reserved before the provider is called.
 import type { Db } from './db.js';
-import type { LedgerEntry, LedgerStatus, SendLedger } from '../workflow/stores.js';
-import type { MessageKind } from '../workflow/ports.js';
+import type { LedgerEntry, LedgerStatus, SendLedger } from '../workflow/ports/storage.js';
+import type { MessageKind } from '../workflow/ports/services.js';
 
 interface EntryRow { id: number; send_key: string; kind: MessageKind; status: LedgerStatus; phone: string; created_at: number; sent_at: number | null }
 

@@ -1,7 +1,7 @@
 // Installed locations (sub-accounts) and agencies: install state, HighLevel profile, own numbers, settings.
 import type { Db } from './db.js';
 import { LocationSettingsSchema, type LocationSettings } from '../workflow/settings.js';
-import type { InstalledLocation } from '../workflow/stores.js';
+import type { InstalledLocation } from '../workflow/ports/storage.js';
 
 /** What the workflow sees of an installation, plus the bookkeeping only the store and the API need. */
 export interface LocationRecord extends InstalledLocation {

@@ -1,6 +1,6 @@
 // Inbound texts from callers, kept as what they meant (opt-out, help, opt-in, reply), never their words.
 import type { Db } from './db.js';
-import type { ReplyAnswer, ReplyLog } from '../workflow/stores.js';
+import type { ReplyAnswer, ReplyLog } from '../workflow/ports/storage.js';
 
 export function createReplyLog(db: Db): ReplyLog {
   const insert = db.prepare(`

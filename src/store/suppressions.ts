@@ -1,7 +1,7 @@
 // Per-location suppression list (never text these numbers): every source holding a number, the history of every
 // change, the caller's last opt-in, and the SMS DND the app itself set in HighLevel.
 import type { Db } from './db.js';
-import type { SuppressionHold, Suppressions, SuppressionSource } from '../workflow/stores.js';
+import type { SuppressionHold, Suppressions, SuppressionSource } from '../workflow/ports/storage.js';
 
 export interface SuppressionEntry { phone: string; source: SuppressionSource; createdAt: number; sources: SuppressionHold[] }
 export interface SuppressionChange { phone: string; action: 'suppress' | 'lift'; source: string; reason: string | null; actor: string | null; at: number }

@@ -1,7 +1,7 @@
 // Everything the workflow rules are given to work with, and the few things they report back.
 import type { Clock } from '../lib/clock.js';
-import type { CallHistory, ContactDirectory, LineTypeChecker, LocationDirectory, MessageSender } from './ports.js';
-import type { AuditLog, CallLog, Installations, LocationFlags, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './stores.js';
+import type { CallHistory, ContactDirectory, LineTypeChecker, LocationDirectory, MessageSender } from './ports/services.js';
+import type { AuditLog, CallLog, Installations, LocationFlags, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './ports/storage.js';
 import type { PlansTable } from './plans.js';
 
 export interface Log {

@@ -1,7 +1,7 @@
 // Loads what every decision about a location needs: its install state, settings, name, time zone and numbers.
 import { DAY, MINUTE } from '../lib/clock.js';
 import type { WorkflowDeps } from './deps.js';
-import type { InstalledLocation } from './stores.js';
+import type { InstalledLocation } from './ports/storage.js';
 import { defaultSettings, mergeSettings, SettingsPatchSchema } from './settings.js';
 import { ensureCatchUp } from './catch-up.js';
 import { identifyBusiness, type IdentifiedBy } from './business-identity.js';

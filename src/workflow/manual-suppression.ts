@@ -4,7 +4,7 @@
 import { maskPhone } from '../lib/phone.js';
 import type { WorkflowDeps } from './deps.js';
 import { judgeLift, type LiftVerdict } from './opt-out-ownership.js';
-import type { SuppressionSource } from './stores.js';
+import type { SuppressionSource } from './ports/storage.js';
 
 /** `phone` is E.164 already. Returns whether the number was not suppressed before. */
 export async function suppressByHand(deps: WorkflowDeps, input: { locationId: string; phone: string; reason: string | null; actor: string }): Promise<boolean> {

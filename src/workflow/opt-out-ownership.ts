@@ -1,6 +1,6 @@
 // Whose opt-out it is: an opt-out the caller proved is lifted only by the caller; one that proves nothing about who
 // asked may be lifted by a location admin (with a reason) or follows HighLevel's DND; staff may lift what staff added.
-import type { SuppressionSource } from './stores.js';
+import type { SuppressionSource } from './ports/storage.js';
 
 /** Who asks to lift: the caller themself (START…), a location admin, any other signed-in user, or HighLevel's DND. */
 export type Lifter = 'caller' | 'admin' | 'staff' | 'highlevel-dnd';

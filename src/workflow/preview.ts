@@ -1,7 +1,7 @@
 // What a template becomes for one location: rendered with its name and phone, plus the lines the real text would
 // carry (the opt-out line on a first text, the web opt-out link on HELP and opt-out confirmations), and its cost.
 import type { WorkflowDeps } from './deps.js';
-import type { InstalledLocation } from './stores.js';
+import type { InstalledLocation } from './ports/storage.js';
 import { ensureOptOutLine, renderTemplate, type TemplateKey } from './templates.js';
 import { analyzeText, replaceLookalikes, type TextAnalysis } from './segments.js';
 import { appendOptOutLink, optOutLinkFor } from './web-opt-out.js';

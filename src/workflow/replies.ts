@@ -5,12 +5,12 @@ import { loadLocation, type LocationContext } from './location-context.js';
 import { sendReserved } from './send-reserved.js';
 import { renderTemplate } from './templates.js';
 import { analyzeText } from './segments.js';
-import type { MessageKind } from './ports.js';
+import type { MessageKind } from './ports/services.js';
 import { appendOptOutLink, optOutLinkFor } from './web-opt-out.js';
 import { featuresFor } from './plans.js';
 import { callerPhone } from './caller-phone.js';
 import { HighLevelApiError } from '../lib/errors.js';
-import type { ReplyAnswer } from './stores.js';
+import type { ReplyAnswer } from './ports/storage.js';
 
 export interface InboundText {
   locationId: string;

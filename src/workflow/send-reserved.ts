@@ -1,10 +1,10 @@
 // Reserve → send → record: the at-most-once core. A reservation left "sending" by a crash is never sent again.
 import type { WorkflowDeps } from './deps.js';
 import type { DeliveryOutcome } from './deliver.js';
-import { SendFailure, type MessageKind } from './ports.js';
+import { SendFailure, type MessageKind } from './ports/services.js';
 import type { LocationSettings } from './settings.js';
 import { RetryLaterError } from '../lib/errors.js';
-import type { LedgerEntry } from './stores.js';
+import type { LedgerEntry } from './ports/storage.js';
 
 export interface ReservedSend {
   locationId: string;

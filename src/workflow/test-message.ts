@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { maskPhone } from '../lib/phone.js';
 import { RetryLaterError } from '../lib/errors.js';
 import type { WorkflowDeps } from './deps.js';
-import type { Contact } from './ports.js';
+import type { Contact } from './ports/services.js';
 import { featuresFor } from './plans.js';
 import { renderForLocation } from './preview.js';
 import { sendReserved } from './send-reserved.js';

@@ -4,7 +4,7 @@
 import { maskPhone, toE164 } from '../lib/phone.js';
 import type { WorkflowDeps } from './deps.js';
 import type { LocationSettings } from './settings.js';
-import type { SuppressionSource } from './stores.js';
+import type { SuppressionSource } from './ports/storage.js';
 
 /**
  * - opted-out: the number is suppressed now (whether or not it was before, or was ever texted: the answer is the

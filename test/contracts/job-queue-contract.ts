@@ -1,7 +1,7 @@
 // The job queue's contract, for every engine (SQLite today, PostgreSQL next): priority, fairness across locations,
 // parking, and per-caller order. A suite calls describeJobQueueContract with a factory for a fresh, empty queue.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Job, JobStatus, NewJob } from '../../src/scheduler/job-queue.js';
+import type { Job, JobStatus, NewJob } from '../../src/store/job-queue.js';
 import { createWorker, type JobHandler } from '../../src/scheduler/worker.js';
 import { createManualClock, MINUTE, type ManualClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';

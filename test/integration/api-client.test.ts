@@ -19,7 +19,7 @@ import { createHighLevelSender } from '../../src/messaging/highlevel-sender.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { createLocationStore } from '../../src/store/locations.js';
 import { createTokenStore, type TokenStore } from '../../src/store/tokens.js';
-import { SendFailure, type OutgoingText } from '../../src/workflow/ports.js';
+import { SendFailure, type OutgoingText } from '../../src/workflow/ports/services.js';
 import { defaultSettings } from '../../src/workflow/settings.js';
 import { checkRequests, loadOpenApiChecker, recordNockRequests } from '../helpers/openapi.js';
 

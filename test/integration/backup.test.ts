@@ -9,8 +9,8 @@ import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
 import { HOUR } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { openDatabase } from '../../src/store/db.js';
-import { createJobQueue } from '../../src/scheduler/job-queue.js';
-import { createBackupJob, type BackupReport } from '../../src/scheduler/backup-job.js';
+import { createJobQueue } from '../../src/store/job-queue.js';
+import { createBackupJob, type BackupReport } from '../../src/jobs/backup.js';
 import { BackupError, backupFileName, listBackups, restoreBackup, takeBackup, verifyBackup } from '../../src/store/backup.js';
 
 let h: Harness | undefined;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/store/db.js';
-import { createJobQueue } from '../../src/scheduler/job-queue.js';
+import { createJobQueue } from '../../src/store/job-queue.js';
 import { describeJobQueueContract } from '../contracts/job-queue-contract.js';
 
 describeJobQueueContract('SQLite', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/db.js';
-import { createJobQueue, type JobQueue } from '../../src/scheduler/job-queue.js';
+import { createJobQueue, type JobQueue } from '../../src/store/job-queue.js';
 import { MINUTE } from '../../src/lib/clock.js';
 
 let dir: string;

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
 import { DAY } from '../../src/lib/clock.js';
-import { createJobQueue } from '../../src/scheduler/job-queue.js';
-import { ensureRetentionScheduled } from '../../src/scheduler/retention-job.js';
+import { createJobQueue } from '../../src/store/job-queue.js';
+import { ensureRetentionScheduled } from '../../src/jobs/retention.js';
 
 const LOC = 'loc-acme';
 const CALLER = '+12125550147';

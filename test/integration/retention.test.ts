@@ -3,10 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
 import { DAY, HOUR } from '../../src/lib/clock.js';
-import { createJobQueue } from '../../src/scheduler/job-queue.js';
+import { createJobQueue } from '../../src/store/job-queue.js';
 import { createAuditLog } from '../../src/store/audit.js';
 import { createRetention, monthsBefore } from '../../src/store/retention.js';
-import { ensureRetentionScheduled, nextRetentionRunAt, performRetention, RETENTION_JOB } from '../../src/scheduler/retention-job.js';
+import { ensureRetentionScheduled, nextRetentionRunAt, performRetention, RETENTION_JOB } from '../../src/jobs/retention.js';
 import { silentLogger } from '../../src/lib/logger.js';
 
 const LOC = 'loc-acme';

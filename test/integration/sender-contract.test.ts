@@ -2,7 +2,7 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.js';
-import { SendFailure, type OutgoingText, type SendFailureKind } from '../../src/workflow/ports.js';
+import { SendFailure, type OutgoingText, type SendFailureKind } from '../../src/workflow/ports/services.js';
 import { defaultSettings, mergeSettings, type LocationSettings } from '../../src/workflow/settings.js';
 import { TWILIO_API, messageResource, messagesPath, seedTwilioAccount, twilioError } from '../helpers/twilio.js';
 

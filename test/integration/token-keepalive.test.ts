@@ -1,8 +1,8 @@
 // Installs keep working for years: a token left idle for 30 days is refreshed by the daily keep-alive job.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.js';
-import { scheduleTokenKeepalive } from '../../src/highlevel/token-keepalive.js';
-import { createJobQueue } from '../../src/scheduler/job-queue.js';
+import { scheduleTokenKeepalive } from '../../src/jobs/token-keepalive.js';
+import { createJobQueue } from '../../src/store/job-queue.js';
 import { DAY } from '../../src/lib/clock.js';
 
 let h: Harness;

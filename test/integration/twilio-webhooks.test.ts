@@ -4,7 +4,7 @@ import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
 import { DAY } from '../../src/lib/clock.js';
 import { createRetention } from '../../src/store/retention.js';
-import { createJobQueue } from '../../src/scheduler/job-queue.js';
+import { createJobQueue } from '../../src/store/job-queue.js';
 import {
   APP_AUTH_TOKEN, APP_TWILIO_ENV, AUTH_TOKEN, FROM, SERVICE_SID, interceptSends, postTwilio, seedTwilioAccount,
 } from '../helpers/twilio.js';

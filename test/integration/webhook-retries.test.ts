@@ -4,10 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
 import { DAY, HOUR, MINUTE } from '../../src/lib/clock.js';
-import { createJobQueue } from '../../src/scheduler/job-queue.js';
+import { createJobQueue } from '../../src/store/job-queue.js';
 import { createAuditLog } from '../../src/store/audit.js';
 import { createRetention } from '../../src/store/retention.js';
-import { performRetention } from '../../src/scheduler/retention-job.js';
+import { performRetention } from '../../src/jobs/retention.js';
 import { silentLogger } from '../../src/lib/logger.js';
 
 const LOC = 'loc-acme';

@@ -1,13 +1,13 @@
 // Job kinds → priority and HighLevel cost: the literal kind names match the constants the app schedules with.
 import { describe, expect, it } from 'vitest';
-import { PRIORITY, highLevelRequestsOf, priorityOfKind, webhookEventPriority } from '../../src/scheduler/job-classes.js';
+import { PRIORITY, highLevelRequestsOf, priorityOfKind, webhookEventPriority } from '../../src/jobs/priorities.js';
 import { JOB } from '../../src/workflow/deps.js';
 import { WEBHOOK_JOB } from '../../src/highlevel/events.js';
 import { DELIVERY_CHECK_JOB } from '../../src/messaging/delivery-check.js';
 import { TWILIO_INBOUND_JOB } from '../../src/messaging/twilio-inbound.js';
-import { TOKEN_KEEPALIVE_JOB } from '../../src/highlevel/token-keepalive.js';
-import { RETENTION_JOB } from '../../src/scheduler/retention-job.js';
-import { BACKUP_JOB } from '../../src/scheduler/backup-job.js';
+import { TOKEN_KEEPALIVE_JOB } from '../../src/jobs/token-keepalive.js';
+import { RETENTION_JOB } from '../../src/jobs/retention.js';
+import { BACKUP_JOB } from '../../src/jobs/backup.js';
 
 describe('job classes', () => {
   it('when the app\'s job kinds are ranked, then text-backs and inbound events come first and backups last', () => {

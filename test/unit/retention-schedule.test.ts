@@ -1,7 +1,7 @@
 // The calendar arithmetic behind retention: cut-offs in calendar months, the daily run time.
 import { describe, expect, it } from 'vitest';
 import { monthsBefore, retentionCutoffs } from '../../src/store/retention.js';
-import { nextRetentionRunAt } from '../../src/scheduler/retention-job.js';
+import { nextRetentionRunAt } from '../../src/jobs/retention.js';
 
 const iso = (at: number) => new Date(at).toISOString();
 

@@ -1,7 +1,7 @@
 // The routing sender: each text goes through the provider its location chose, unless its plan withholds Twilio.
 import { describe, expect, it } from 'vitest';
 import { createRoutingSender } from '../../src/messaging/routing-sender.js';
-import type { MessageSender, OutgoingText } from '../../src/workflow/ports.js';
+import type { MessageSender, OutgoingText } from '../../src/workflow/ports/services.js';
 import { defaultSettings, mergeSettings } from '../../src/workflow/settings.js';
 
 const fake = (name: string, calls: string[]): MessageSender => ({

@@ -2,7 +2,7 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { ruleForTwilioCode, toTwilioSendFailure } from '../../src/messaging/twilio-errors.js';
-import { SendFailure } from '../../src/workflow/ports.js';
+import { SendFailure } from '../../src/workflow/ports/services.js';
 
 const rest = (statusCode: number, code?: number, message = 'twilio says no') =>
   new twilio.RestException({ statusCode, body: code === undefined ? null : { code, message, status: statusCode } });

@@ -3,8 +3,8 @@
 import { silentLogger } from '../../lib/logger.js';
 import { createAuditLog } from '../../store/audit.js';
 import { createRetention } from '../../store/retention.js';
-import { createJobQueue } from '../../scheduler/job-queue.js';
-import { performRetention } from '../../scheduler/retention-job.js';
+import { createJobQueue } from '../../store/job-queue.js';
+import { performRetention } from '../../jobs/retention.js';
 import { EXIT, parseOptions, withDatabase, type CliCommand } from '../context.js';
 
 export const command: CliCommand = {

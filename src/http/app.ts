@@ -3,8 +3,8 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from './lib/logger.js';
-import { InputError } from './lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { InputError } from '../lib/errors.js';
 
 export interface AppOptions {
   routers: Router[];

@@ -1,8 +1,8 @@
 // The durable job queue on SQLite: enqueue with dedupe, claim due jobs fairly under a lease, settle, park, cancel,
 // recover, prune. docs/decisions/0008-fair-queue.md says how a claim chooses; test/contracts/job-queue-contract.ts
 // is what any engine of this queue must do.
-import type { Db } from '../store/db.js';
-import { priorityOfKind } from './job-classes.js';
+import type { Db } from './db.js';
+import { priorityOfKind } from '../jobs/priorities.js';
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -17,7 +17,7 @@ export interface NewJob {
   /** For recurring jobs: a finished (done, failed, cancelled) job with the same key is brought back instead. */
   revive?: boolean;
   maxAttempts?: number;
-  /** Lower runs first; by default the kind's (src/scheduler/job-classes.ts). */
+  /** Lower runs first; by default the kind's (src/jobs/priorities.ts). */
   priority?: number;
 }
 

@@ -1,5 +1,5 @@
 // The workflow's view of the world: small interfaces that HighLevel, Twilio and SQLite adapters implement.
-import type { LocationSettings } from './settings.js';
+import type { LocationSettings } from '../settings.js';
 
 // ── HighLevel-side directories ────────────────────────────────────────────────────────────────────────────
 

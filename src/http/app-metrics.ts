@@ -1,14 +1,14 @@
 // The app's metrics: what each hook (webhook intake, workflow signals, HighLevel client, token renewals, the worker)
 // counts, and the job-queue gauges read at scrape time. Labels carry outcomes and kinds only, never ids or numbers.
-import { createMetricsRegistry, LATENCY_BUCKETS } from './lib/metrics.js';
-import type { Clock } from './lib/clock.js';
-import type { IntakeOutcome } from './http/webhook-intake.js';
-import type { WorkflowSignal } from './workflow/deps.js';
-import type { RequestInfo } from './highlevel/api-client.js';
-import type { RefreshOutcome } from './highlevel/access-tokens.js';
-import type { Job } from './scheduler/job-queue.js';
-import type { JobStats, JobStatsReader } from './scheduler/job-stats.js';
-import type { BackupReport } from './scheduler/backup-job.js';
+import { createMetricsRegistry, LATENCY_BUCKETS } from '../lib/metrics.js';
+import type { Clock } from '../lib/clock.js';
+import type { IntakeOutcome } from './webhook-intake.js';
+import type { WorkflowSignal } from '../workflow/deps.js';
+import type { RequestInfo } from '../highlevel/api-client.js';
+import type { RefreshOutcome } from '../highlevel/access-tokens.js';
+import type { Job } from '../store/job-queue.js';
+import type { JobStats, JobStatsReader } from '../store/job-stats.js';
+import type { BackupReport } from '../jobs/backup.js';
 
 export type AppMetrics = ReturnType<typeof createAppMetrics>;
 

@@ -1,6 +1,6 @@
 // What the workflow needs to remember, as interfaces; src/store/ implements them on SQLite (sync is fine).
-import type { LocationSettings } from './settings.js';
-import type { MessageKind } from './ports.js';
+import type { LocationSettings } from '../settings.js';
+import type { MessageKind } from './services.js';
 
 export type Awaitable<T> = T | Promise<T>;
 

@@ -3,9 +3,9 @@ import { DAY } from '../lib/clock.js';
 import type { LocationRecord } from '../store/locations.js';
 import type { Connection } from '../store/install-status.js';
 import type { FlagSighting } from '../store/location-flags.js';
-import { describePlan, type PlansTable } from '../workflow/plans.js';
-import { NATIVE_TEXTBACK_FLAG } from '../workflow/native-textback.js';
-import { identifyBusiness, templatesNamingNoBusiness, type IdentifyingTemplate } from '../workflow/business-identity.js';
+import { describePlan, type PlansTable } from './plans.js';
+import { NATIVE_TEXTBACK_FLAG } from './native-textback.js';
+import { identifyBusiness, templatesNamingNoBusiness, type IdentifyingTemplate } from './business-identity.js';
 
 export interface Warning {
   code: 'needs-reconnect' | 'native-textback' | 'not-installed' | 'business-name-unknown' | 'business-unidentified' | 'templates-name-no-business';

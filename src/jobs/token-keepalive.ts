@@ -3,10 +3,10 @@
 import { DAY } from '../lib/clock.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { JobQueue } from '../scheduler/job-queue.js';
+import type { JobQueue } from '../store/job-queue.js';
 import type { JobHandler } from '../scheduler/worker.js';
 import type { TokenStore } from '../store/tokens.js';
-import type { AccessTokens } from './access-tokens.js';
+import type { AccessTokens } from '../highlevel/access-tokens.js';
 
 export const TOKEN_KEEPALIVE_JOB = 'token-keepalive';
 const IDLE_AFTER_MS = 30 * DAY;

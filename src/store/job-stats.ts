@@ -1,6 +1,6 @@
 // Cheap job-queue figures for /metrics: every query is answered from one of the jobs table's partial indexes,
 // so a scrape costs the same with 1M finished jobs as with none.
-import type { Db } from '../store/db.js';
+import type { Db } from './db.js';
 
 export interface JobStats {
   pending: number;

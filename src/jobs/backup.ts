@@ -5,8 +5,8 @@ import type { Logger } from '../lib/logger.js';
 import { errorMessage } from '../lib/errors.js';
 import type { Db } from '../store/db.js';
 import { listBackups, takeBackup, type BackupResult } from '../store/backup.js';
-import type { JobQueue } from './job-queue.js';
-import type { JobHandler } from './worker.js';
+import type { JobQueue } from '../store/job-queue.js';
+import type { JobHandler } from '../scheduler/worker.js';
 
 export const BACKUP_JOB = 'backup';
 

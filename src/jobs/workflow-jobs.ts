@@ -9,7 +9,7 @@ import { runFollowUp } from '../workflow/follow-up.js';
 import { runCatchUp, type CatchUpJob } from '../workflow/catch-up.js';
 import type { FollowUpJob } from '../workflow/text-back.js';
 import type { TextBackJob } from '../workflow/missed-call.js';
-import type { JobHandler } from './worker.js';
+import type { JobHandler } from '../scheduler/worker.js';
 
 export function workflowJobHandlers(deps: WorkflowDeps, logger: Logger): Record<string, JobHandler> {
   return {

@@ -2,10 +2,10 @@
 // value) and reschedules itself for the next day. One row for ever (constant dedupe key), seeded at start-up.
 import { DAY, HOUR, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { AuditLog } from '../workflow/stores.js';
+import type { AuditLog } from '../workflow/ports/storage.js';
 import type { Retention, RetentionPolicy, RetentionReport } from '../store/retention.js';
-import type { JobQueue } from './job-queue.js';
-import type { JobHandler } from './worker.js';
+import type { JobQueue } from '../store/job-queue.js';
+import type { JobHandler } from '../scheduler/worker.js';
 
 export const RETENTION_JOB = 'retention';
 /** 08:00 UTC: 3–4 am on the US east coast, midnight on the west coast; the quietest hour for US businesses. */
