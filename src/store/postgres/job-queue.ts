@@ -1,0 +1,166 @@
+// The durable job queue on PostgreSQL, for any number of instances sharing one database: the same contract as the
+// SQLite queue (test/contracts/job-queue-contract.ts; docs/decisions/0008-fair-queue.md), claimed with
+// FOR UPDATE SKIP LOCKED (job-claim.ts), woken by LISTEN/NOTIFY (job-wakeups.ts). Leases are the only ownership: an
+// instance takes over a job only once its lease has expired, never one a live instance is running.
+import type { CancelFilter, Job, JobQueue, JobStatus, NewJob } from '../../scheduler/queue-port.js';
+import { CLAIM_SQL, LOOKAHEAD, createElsewhereMemo } from './job-claim.js';
+import { enqueueJobs } from './job-enqueue.js';
+import { createJobWakeups, type JobWakeups } from './job-wakeups.js';
+import type { Postgres } from './pool.js';
+
+interface JobRow {
+  id: number; kind: string; location_id: string | null; subject: string | null; dedupe_key: string | null;
+  payload: string; status: JobStatus; run_at: number; attempts: number; max_attempts: number;
+  last_error: string | null; created_at: number; priority: number; queued_at: number | null;
+}
+
+const toJob = (row: JobRow): Job => ({
+  id: row.id, kind: row.kind, locationId: row.location_id, subject: row.subject, dedupeKey: row.dedupe_key,
+  payload: JSON.parse(row.payload), status: row.status, runAt: row.run_at, attempts: row.attempts,
+  maxAttempts: row.max_attempts, lastError: row.last_error, createdAt: row.created_at, priority: row.priority,
+  queuedAt: row.queued_at ?? row.run_at,
+});
+
+/** A job enqueued without a priority, of a kind `priorityOf` does not know: the column's default (migration 008). */
+const DEFAULT_PRIORITY = 20;
+
+export interface PostgresJobQueueOptions {
+  /** Each kind's priority (the job registry's), for jobs enqueued without one. */
+  priorityOf?: (kind: string) => number;
+  /** LISTEN for other instances' enqueues (default true). Off behind PgBouncer in transaction mode: poll instead. */
+  listen?: boolean;
+  onError?: (error: Error) => void;
+}
+
+export type PostgresJobQueue = JobQueue & JobWakeups & {
+  /** Stores several jobs in one statement (see enqueueJobs); true for each one stored. */
+  enqueueMany(jobs: readonly NewJob[], now: number): Promise<boolean[]>;
+  complete(id: number, at: number, forgetPayload?: boolean): Promise<void>;
+};
+
+export function createPostgresJobQueue(pg: Pick<Postgres, 'pool' | 'newClient'>, options: PostgresJobQueueOptions = {}): PostgresJobQueue {
+  const db = pg.pool;
+  const priorityOf = options.priorityOf ?? (() => DEFAULT_PRIORITY);
+  const memo = createElsewhereMemo();
+  const wakeups = createJobWakeups({ db, newClient: pg.newClient, onError: options.onError });
+  // Another instance's enqueue may be a location a crowded claim skipped looking for: look again.
+  const unsubscribe = options.listen === false ? () => {} : wakeups.onNotify(() => memo.enqueued());
+
+  // Completions of one turn are written together (the worker settles the jobs it ran side by side): one statement and
+  // one commit for the lot, each caller's promise settling when that commit did. A crash before it leaves the job
+  // running until its lease expires; handlers tolerate the re-run, as after any crash.
+  type Completion = { id: number; at: number; forget: boolean; resolve: () => void; reject: (error: unknown) => void };
+  let completions: Completion[] = [];
+  let flushing: Promise<void> | null = null;
+  async function flushCompletions(): Promise<void> {
+    while (completions.length > 0) {
+      const batch = completions;
+      completions = [];
+      try {
+        await db.query(`
+          UPDATE jobs j SET status = 'done', lease_until = NULL, finished_at = c.at,
+            payload = CASE WHEN c.forget THEN 'null' ELSE j.payload END
+          FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS c (id, at, forget) WHERE j.id = c.id`,
+        [batch.map((c) => c.id), batch.map((c) => c.at), batch.map((c) => c.forget)]);
+        for (const c of batch) c.resolve();
+      } catch (error) {
+        for (const c of batch) c.reject(error);
+      }
+    }
+    flushing = null;
+  }
+
+  const count = async (text: string, values: unknown[]) => (await db.query(text, values)).rowCount ?? 0;
+  const recoverExpiredLeases = (now: number) => count(`
+    UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = $1,
+      last_error = 'lease expired (worker stopped or crashed while running it)'
+    WHERE status = 'running' AND lease_until < $1`, [now]);
+
+  return {
+    async enqueue(job, now) {
+      memo.enqueued();
+      return (await enqueueJobs(db, [job], now, priorityOf))[0];
+    },
+    async enqueueMany(jobs, now) {
+      memo.enqueued();
+      return enqueueJobs(db, jobs, now, priorityOf);
+    },
+    async claimDue(now, limit, leaseMs) {
+      const { rows } = await db.query<JobRow & { ord: number | null; crowded: number; elsewhere: number }>(CLAIM_SQL,
+        [now, limit, now + leaseMs, LOOKAHEAD, memo.shouldLook(now), limit * 2]);
+      memo.saw(now, rows[0]?.crowded ?? 0, rows[0]?.elsewhere ?? 0);
+      return rows.filter((row) => row.ord !== null).map(toJob);
+    },
+    async nextDueAt(after) {
+      const { rows } = after === undefined
+        ? await db.query<{ at: number | null }>(`SELECT MIN(run_at) AS at FROM jobs WHERE status = 'pending'`)
+        : await db.query<{ at: number | null }>(`SELECT MIN(run_at) AS at FROM jobs WHERE status = 'pending' AND run_at > $1`, [after]);
+      return rows[0].at;
+    },
+    complete(id, at, forgetPayload = false) {
+      return new Promise<void>((resolve, reject) => {
+        completions.push({ id, at, forget: forgetPayload, resolve, reject });
+        flushing ??= new Promise<void>((start) => queueMicrotask(start)).then(flushCompletions);
+      });
+    },
+    async retry(id, runAt, error) {
+      await db.query(`UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = $2, last_error = $3 WHERE id = $1`, [id, Math.round(runAt), error]);
+    },
+    async reschedule(id, runAt) {
+      await db.query(`
+        UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = $2, queued_at = $2, attempts = 0, last_error = NULL
+        WHERE id = $1`, [id, Math.round(runAt)]);
+    },
+    async park(id, runAt) {
+      await db.query(`
+        UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = $2, attempts = GREATEST(0, attempts - 1)
+        WHERE id = $1 AND status = 'running'`, [id, Math.round(runAt)]);
+    },
+    async fail(id, error, at) {
+      await db.query(`UPDATE jobs SET status = 'failed', lease_until = NULL, last_error = $2, finished_at = $3 WHERE id = $1`, [id, error, at]);
+    },
+    async cancel(filter: CancelFilter, at) {
+      const values: unknown[] = [filter.locationId, at];
+      const clauses = [`status = 'pending'`, 'location_id = $1'];
+      if (filter.subject !== undefined) clauses.push(`subject = $${values.push(filter.subject)}`);
+      if (filter.kinds?.length) clauses.push(`kind = ANY ($${values.push(filter.kinds)}::text[])`);
+      return count(`UPDATE jobs SET status = 'cancelled', finished_at = $2 WHERE ${clauses.join(' AND ')}`, values);
+    },
+    async hasPending(filter) {
+      const { rows } = await db.query(`SELECT 1 FROM jobs WHERE status = 'pending' AND location_id = $1 AND subject = $2 AND kind = $3 LIMIT 1`,
+        [filter.locationId, filter.subject, filter.kind]);
+      return rows.length > 0;
+    },
+    async nextRunOfKind(kind) {
+      const { rows } = await db.query<{ at: number | null }>(`
+        SELECT LEAST((SELECT MIN(run_at) FROM jobs WHERE status = 'pending' AND kind = $1),
+                     (SELECT MIN(run_at) FROM jobs WHERE status = 'running' AND kind = $1)) AS at`, [kind]);
+      return rows[0].at;
+    },
+    async bringForward(kind, runAt) {
+      return count(`UPDATE jobs SET run_at = $2 WHERE status = 'pending' AND kind = $1 AND run_at > $2`, [kind, Math.round(runAt)]);
+    },
+    recoverExpiredLeases,
+    /**
+     * With several instances, "whatever was running" may belong to a live one: only expired leases are taken back
+     * (a restarted instance's own jobs come back when their leases run out).
+     */
+    recoverAfterRestart: recoverExpiredLeases,
+    async prune(before) {
+      return count(`DELETE FROM jobs WHERE status IN ('done', 'failed', 'cancelled') AND finished_at < $1`, [before]);
+    },
+    async counts() {
+      const out: Record<JobStatus, number> = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
+      const { rows } = await db.query<{ status: JobStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM jobs GROUP BY status`);
+      for (const { status, n } of rows) out[status] = n;
+      return out;
+    },
+    notify: () => wakeups.notify(),
+    onNotify: (onWake) => wakeups.onNotify(onWake),
+    async close() {
+      unsubscribe();
+      await flushing;
+      await wakeups.close();
+    },
+  };
+}

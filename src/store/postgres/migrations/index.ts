@@ -1,0 +1,16 @@
+// The PostgreSQL schema's history: entry N is the twin of SQLite migration N (src/store/migrations/), so a version
+// means the same schema on both engines. Append only, never edit a shipped one, and only ADD (tables, columns with
+// defaults, indexes): during a rolling deploy the previous build runs against the new schema.
+import { sql as initial } from './001-initial.js';
+import { sql as locationFlags } from './002-location-flags.js';
+import { sql as twilio } from './003-twilio.js';
+import { sql as installEdges } from './004-install-edges.js';
+import { sql as dndAndOptOuts } from './005-dnd-and-opt-outs.js';
+import { sql as trust } from './006-trust.js';
+import { sql as businessIdentity } from './007-business-identity.js';
+import { sql as queueFairness } from './008-queue-fairness.js';
+import { sql as webhookDedupe } from './009-webhook-dedupe.js';
+
+export const POSTGRES_MIGRATIONS: readonly string[] = [
+  initial, locationFlags, twilio, installEdges, dndAndOptOuts, trust, businessIdentity, queueFairness, webhookDedupe,
+];

@@ -1,0 +1,105 @@
+// OAuth tokens per location or company on PostgreSQL, sealed at rest; a refresh is saved with a compare-and-swap that
+// lets exactly one instance write each rotation (docs/decisions/0003).
+import type { AsyncStore } from '../async-store.js';
+import type { OwnerType, SecretBox, StoredToken, TokenGrant, TokenStore } from '../tokens.js';
+import type { Postgres } from './pool.js';
+
+interface TokenRow {
+  owner_id: string; owner_type: OwnerType; company_id: string | null; access_token: string;
+  refresh_token: string | null; expires_at: number; scope: string | null; user_id: string | null;
+  needs_reconnect: number; reconnect_reason: string | null;
+}
+
+type Owner = { ownerId: string; ownerType: OwnerType };
+
+const UPSERT = /* sql */ `
+  INSERT INTO tokens (owner_id, owner_type, company_id, access_token, refresh_token, expires_at, scope, user_id, needs_reconnect, reconnect_reason, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9)
+  ON CONFLICT (owner_id) DO UPDATE SET owner_type = EXCLUDED.owner_type, company_id = EXCLUDED.company_id,
+    access_token = EXCLUDED.access_token, refresh_token = EXCLUDED.refresh_token, expires_at = EXCLUDED.expires_at,
+    scope = EXCLUDED.scope, user_id = EXCLUDED.user_id, needs_reconnect = 0, reconnect_reason = NULL, updated_at = EXCLUDED.updated_at`;
+
+// The CAS is one statement, so no explicit lock: the UPDATE locks the row, and a second instance's UPDATE of the same
+// row waits for the first to commit, then re-checks its WHERE against the committed row (READ COMMITTED's re-check).
+// The winner changed refresh_token, so the loser's revision no longer matches and it changes nothing.
+const SWAP = /* sql */ `
+  UPDATE tokens SET access_token = $3, refresh_token = $4, expires_at = $5, scope = COALESCE($6, scope), updated_at = $7
+  WHERE owner_id = $1 AND COALESCE(refresh_token, access_token) = $2`;
+
+export type PostgresTokenStore = AsyncStore<TokenStore>;
+
+export function createPostgresTokenStore(pg: Pick<Postgres, 'pool'>, box: SecretBox): PostgresTokenStore {
+  const db = pg.pool;
+  const sealGrant = (grant: TokenGrant) => ({
+    accessToken: box.seal(grant.accessToken, grant.ownerId),
+    refreshToken: grant.refreshToken === null ? null : box.seal(grant.refreshToken, grant.ownerId),
+  });
+
+  const toStored = (row: TokenRow): StoredToken => {
+    // The refresh token is opened only when asked for: every HighLevel request reads the row for its access token.
+    let refreshToken: string | null | undefined;
+    return {
+      ownerId: row.owner_id,
+      ownerType: row.owner_type,
+      companyId: row.company_id,
+      accessToken: box.open(row.access_token, row.owner_id),
+      get refreshToken(): string | null {
+        if (refreshToken === undefined) refreshToken = row.refresh_token === null ? null : box.open(row.refresh_token, row.owner_id);
+        return refreshToken;
+      },
+      expiresAt: row.expires_at,
+      scope: row.scope,
+      userId: row.user_id,
+      needsReconnect: row.needs_reconnect === 1,
+      reconnectReason: row.reconnect_reason,
+      revision: row.refresh_token ?? row.access_token,
+    };
+  };
+
+  return {
+    async get(ownerId) {
+      const { rows } = await db.query<TokenRow>('SELECT * FROM tokens WHERE owner_id = $1', [ownerId]);
+      return rows[0] ? toStored(rows[0]) : null;
+    },
+    async save(grant, now) {
+      const sealed = sealGrant(grant);
+      await db.query(UPSERT, [grant.ownerId, grant.ownerType, grant.companyId, sealed.accessToken, sealed.refreshToken,
+        grant.expiresAt, grant.scope ?? null, grant.userId ?? null, now]);
+    },
+    async swap(revision, grant, now) {
+      const sealed = sealGrant(grant);
+      const result = await db.query(SWAP, [grant.ownerId, revision, sealed.accessToken, sealed.refreshToken, grant.expiresAt, grant.scope ?? null, now]);
+      return result.rowCount === 1;
+    },
+    async markNeedsReconnect(ownerId, reason, now) {
+      await db.query('UPDATE tokens SET needs_reconnect = 1, reconnect_reason = $2, updated_at = $3 WHERE owner_id = $1', [ownerId, reason, now]);
+    },
+    async delete(ownerId) {
+      await db.query('DELETE FROM tokens WHERE owner_id = $1', [ownerId]);
+    },
+    async idleSince(before, limit) {
+      const { rows } = await db.query<Owner>(`
+        SELECT owner_id AS "ownerId", owner_type AS "ownerType" FROM tokens
+        WHERE refresh_token IS NOT NULL AND needs_reconnect = 0 AND updated_at < $1 ORDER BY updated_at LIMIT $2`, [before, limit]);
+      return rows;
+    },
+    async activeCompanyIds() {
+      const { rows } = await db.query<{ owner_id: string }>(
+        `SELECT owner_id FROM tokens WHERE owner_type = 'Company' AND needs_reconnect = 0 ORDER BY updated_at DESC`);
+      return rows.map((row) => row.owner_id);
+    },
+    async deleteMintedForCompany(companyId) {
+      await db.query(`DELETE FROM tokens WHERE company_id = $1 AND owner_type = 'Location' AND refresh_token IS NULL`, [companyId]);
+    },
+    async newestOwner() {
+      const { rows } = await db.query<Owner>('SELECT owner_id AS "ownerId", owner_type AS "ownerType" FROM tokens ORDER BY updated_at DESC LIMIT 1');
+      return rows[0] ?? null;
+    },
+    async needingReconnect() {
+      const { rows } = await db.query<Owner & { reason: string | null }>(`
+        SELECT owner_id AS "ownerId", owner_type AS "ownerType", reconnect_reason AS reason FROM tokens
+        WHERE needs_reconnect = 1 ORDER BY owner_id COLLATE "C"`);
+      return rows;
+    },
+  };
+}
