@@ -4,20 +4,14 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createSecretBox } from './lib/crypto.js';
 import { openDatabase, type Db } from './store/db.js';
-import { createTokenStore } from './store/tokens.js';
-import { createLocationStore } from './store/locations.js';
-import { createCallLog } from './store/calls.js';
-import { createSendLedger } from './store/ledger.js';
-import { createSuppressions } from './store/suppressions.js';
-import { createReplyLog } from './store/replies.js';
-import { createAuditLog } from './store/audit.js';
+import { createSqliteStorage, type Storage } from './store/sqlite-storage.js';
 import { createJobQueue } from './store/job-queue.js';
+import { createWebhookInbox } from './store/webhook-inbox.js';
 import { createInbox } from './scheduler/inbox.js';
-import { createWebhookReceipts } from './store/webhook-receipts.js';
 import { createWorker, type Worker } from './scheduler/worker.js';
-import { highLevelRequestsOf } from './jobs/priorities.js';
+import { createJobHandlers, forgetPayloadOf, highLevelRequestsOf, inboundEventKinds, priorityOf } from './jobs/registry.js';
+import { schedulePeriodicJobs } from './jobs/periodic.js';
 import { createWorkflowScheduler } from './scheduler/workflow-scheduler.js';
-import { workflowJobHandlers } from './jobs/workflow-jobs.js';
 import { createOAuthClient } from './highlevel/oauth-client.js';
 import { createAccessTokens } from './highlevel/access-tokens.js';
 import { createPacer } from './highlevel/pacer.js';
@@ -25,27 +19,18 @@ import { createHighLevelApi } from './highlevel/api-client.js';
 import { createContactDirectory } from './highlevel/contact-directory.js';
 import { createLocationDirectory } from './highlevel/location-directory.js';
 import { createAgencyFinder, type AgencyFinder } from './highlevel/agency-adoption.js';
-import { createAgencyLookups } from './store/agency-lookups.js';
-import { createFrameOrigins } from './store/frame-origins.js';
 import { createFrameAncestors } from './http/frame-ancestors.js';
 import { createCallHistory } from './highlevel/call-history.js';
-import { WEBHOOK_JOB } from './highlevel/events.js';
-import { createTokenKeepaliveHandler, scheduleTokenKeepalive, TOKEN_KEEPALIVE_JOB } from './jobs/token-keepalive.js';
-import { ensureCatchUp } from './workflow/catch-up.js';
 import { createInstaller } from './highlevel/installer.js';
 import { createWebhookVerifier, loadDefaultWebhookKeys, parsePublicKeys } from './highlevel/webhook-signature.js';
 import { createHighLevelSender } from './messaging/highlevel-sender.js';
-import { createTwilioAccounts } from './store/twilio-accounts.js';
-import { createLineTypeCache } from './store/line-types.js';
-import { createDeliveryLog } from './store/delivery.js';
 import { createTwilioClients } from './messaging/twilio-client.js';
 import { createTwilioSender } from './messaging/twilio-sender.js';
 import { createRoutingSender } from './messaging/routing-sender.js';
 import { createLineTypeChecker } from './messaging/line-type-checker.js';
 import { createTwilioStatusRecorder } from './messaging/twilio-status.js';
 import { createTwilioVerifier } from './messaging/twilio-verify.js';
-import { DELIVERY_CHECK_JOB, createDeliveryCheckHandler, withDeliveryCheck } from './messaging/delivery-check.js';
-import { TWILIO_INBOUND_JOB, createTwilioInboundHandler } from './messaging/twilio-inbound.js';
+import { withDeliveryCheck } from './messaging/delivery-check.js';
 import { TWILIO_STATUS_PATH, twilioWebhookRoutes } from './http/twilio-webhooks.js';
 import { providerRoutes } from './http/provider-api.js';
 import { featuresFor } from './workflow/plans.js';
@@ -59,23 +44,20 @@ import { pageRoutes } from './http/embedded-page.js';
 import manifest from '../app-manifest.json' with { type: 'json' };
 import { parsePlansTable } from './workflow/plans.js';
 import { OPT_OUT_CLIENT_LIMIT, OPT_OUT_LOCATION_LIMIT, optOutPageRoutes } from './http/optout-page.js';
-import { BACKUP_JOB, createBackupJob } from './jobs/backup.js';
+import { createBackupJob } from './jobs/backup.js';
 import { createAppMetrics } from './http/app-metrics.js';
 import { createJobStats } from './store/job-stats.js';
 import { metricsRoutes } from './http/metrics.js';
-import { createRetention } from './store/retention.js';
-import { ensureRetentionScheduled, retentionJobHandlers } from './jobs/retention.js';
-import { createDataRights } from './store/data-rights.js';
 import { dataRoutes } from './http/data-api.js';
-import { createLocationFlags } from './store/location-flags.js';
 import { createSessionTokens } from './http/session-tokens.js';
 import { apiRoutes } from './http/api-routes.js';
 import { createOptOutLinks } from './http/opt-out-links.js';
-import { createSharedRateLimiter } from './store/rate-counters.js';
-import { createUserContextUses } from './store/user-context-uses.js';
-import { createProcessedTwilioMessages } from './store/twilio-processed.js';
-import { createForeignInstallCheck } from './store/foreign-installs.js';
-import { createInstallStatus } from './store/install-status.js';
+import { createApiTransport } from './highlevel/api-transport.js';
+import { createConversationLog } from './highlevel/conversation-log.js';
+import { createConversationMessages } from './store/conversation-messages.js';
+import { createProviderReceipts } from './store/provider-receipts.js';
+import { createConversationChannel } from './jobs/conversation-channel.js';
+import { createProviderDelivery, withProviderDelivery } from './http/conversation-provider.js';
 
 export interface ComposeOptions {
   config: Config;
@@ -96,6 +78,8 @@ export interface ComposeOptions {
 
 export interface ComposedApp {
   db: Db;
+  /** Every store, over `db` (the CLI and the sandbox read through these, never through SQL of their own). */
+  storage: Storage;
   handler: ReturnType<typeof createRequestHandler>;
   worker: Worker;
   logger: Logger;
@@ -120,19 +104,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
 
   // ── storage ──
   const db = openDatabase(config.databasePath);
-  const box = createSecretBox(encryptionKey);
-  const tokens = createTokenStore(db, box);
-  const locations = createLocationStore(db);
-  const calls = createCallLog(db);
-  const ledger = createSendLedger(db);
-  const suppressions = createSuppressions(db);
-  const replies = createReplyLog(db);
-  const audit = createAuditLog(db);
-  const locationFlags = createLocationFlags(db);
-  const queue = createJobQueue(db);
-  const twilioAccounts = createTwilioAccounts(db, box, { appAccount: config.twilio });
-  const lineTypes = createLineTypeCache(db);
-  const delivery = createDeliveryLog(db);
+  const storage = createSqliteStorage(db, createSecretBox(encryptionKey), { clock, appTwilioAccount: config.twilio, inboundEventKinds });
+  const { tokens, locations, calls, ledger, suppressions, replies, audit, locationFlags, twilioAccounts, lineTypes, delivery, frameOrigins } = storage;
+  const queue = createJobQueue(db, { priorityOf });
   const metrics = createAppMetrics({ jobStats: createJobStats(db), clock });
 
   // ── HighLevel ──
@@ -147,19 +121,29 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   const pacer = createPacer({ clock, sleep });
   const api = createHighLevelApi({ apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest });
-  const agencyFinder = createAgencyFinder({ tokens, api, lookups: createAgencyLookups(db), appId: config.highLevel.appId, clock, logger });
+  const agencyFinder = createAgencyFinder({ tokens, api, lookups: storage.agencyLookups, appId: config.highLevel.appId, clock, logger });
   agencies = agencyFinder;
-  const frameOrigins = createFrameOrigins(db);
+  // The custom conversation channel's calls (Twilio texts in HighLevel's conversations), on the same tokens and pace.
+  const conversationProviderId = config.highLevel.conversationProviderId;
+  const conversationCalls = createConversationLog({
+    request: createApiTransport({ apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest }).request,
+    conversationProviderId,
+  });
+  const conversationMessages = createConversationMessages(db);
 
   // ── the workflow and its job worker ──
   let worker: Worker | undefined;
   const nudge = () => worker?.nudge();
   const scheduler = createWorkflowScheduler(queue, clock, nudge);
+  const conversationChannel = createConversationChannel({ queue, store: conversationMessages, clock, posting: conversationProviderId !== null, nudge });
   // Each text goes through the provider its location chose: HighLevel (delivery polled) or its Twilio account.
   const twilioClients = createTwilioClients();
   const sender = createRoutingSender({
     highlevel: withDeliveryCheck(createHighLevelSender({ api }), { scheduler, clock, logger }),
-    twilio: createTwilioSender({ accounts: twilioAccounts, clients: twilioClients, statusCallbackUrl: config.publicUrl + TWILIO_STATUS_PATH, lineTypes, clock, logger }),
+    twilio: createTwilioSender({
+      accounts: twilioAccounts, clients: twilioClients, statusCallbackUrl: config.publicUrl + TWILIO_STATUS_PATH, lineTypes, clock, logger,
+      conversationLog: conversationChannel.log,
+    }),
   });
   // The personalised one-click opt-out links that HELP answers and confirmations carry when a location asks for them.
   const optOutLinks = createOptOutLinks({ encryptionKey, publicUrl: config.publicUrl });
@@ -197,23 +181,21 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     optOutLinks,
     signal: metrics.onSignal,
     locationFlags,
+    conversationChannel: conversationProviderId !== null,
   };
   const backups = createBackupJob({ db, queue, clock, logger, databasePath: config.databasePath, backup: config.backup, onReport: metrics.onBackup });
-  backups.ensureScheduled();
-  const retention = { retention: createRetention(db, queue), policy: config.retention, audit, logger, clock };
-  const handlers = {
-    ...workflowJobHandlers(workflow, logger),
-    ...retentionJobHandlers(retention),
-    [BACKUP_JOB]: backups.handler,
-    [DELIVERY_CHECK_JOB]: createDeliveryCheckHandler({ api, delivery, suppressions, clock, logger }),
-    [TWILIO_INBOUND_JOB]: createTwilioInboundHandler(workflow, logger),
-    [TOKEN_KEEPALIVE_JOB]: createTokenKeepaliveHandler({ tokens, accessTokens, clock, logger }),
-  };
+  void backups.ensureScheduled().catch((error: unknown) => logger.error({ err: error }, 'database backups could not be scheduled'));
+  const retention = { retention: storage.retentionWith(queue), policy: config.retention, audit, logger, clock };
+  // Every job kind's handler, from the registry (src/jobs/registry.ts): a new kind is declared there, not here.
+  const handlers = createJobHandlers({
+    workflow, logger, api, delivery, suppressions, clock, tokens, accessTokens, retention, backups,
+    conversationChannel: { store: conversationMessages, calls: conversationCalls, queue },
+  });
   worker = createWorker({
     queue, handlers, clock, logger,
     onSettled: (job, outcome) => metrics.onJobSettled(job, outcome),
     // Raw inbound events carry callers' words: once handled, only the row (for dedupe) stays.
-    forgetPayloadOf: new Set([WEBHOOK_JOB, TWILIO_INBOUND_JOB]),
+    forgetPayloadOf,
     // A job whose location has no HighLevel slot yet is parked until its promised slot, not left waiting in a worker.
     admit: (job) => {
       const requests = highLevelRequestsOf(job, (locationId) => Boolean(locations.get(locationId)?.settings.replyTag));
@@ -226,8 +208,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
 
   // ── HTTP ──
   const verify = createWebhookVerifier(parsePublicKeys(options.webhookKeysPem ?? config.highLevel.webhookKeysPem ?? loadDefaultWebhookKeys()));
-  const inbox = createInbox({ db, queue, clock, receipts: createWebhookReceipts(db), onCommit: nudge });
-  const intake = createWebhookIntake({ verify, inbox, clock, logger, appId: config.highLevel.appId, onOutcome: metrics.onWebhookOutcome });
+  const inbox = createInbox({ store: createWebhookInbox(db, { queue, receipts: storage.webhookReceipts }), clock, onCommit: nudge });
+  const intake = createWebhookIntake({ verify, inbox, clock, logger, appId: config.highLevel.appId, conversationProviderId, onOutcome: metrics.onWebhookOutcome });
+  // The channel's delivery URL: same keys, its own receipts (messageIds, kept for good) committed with each job.
+  const providerDelivery = createProviderDelivery({
+    verify, clock, logger, inbox: createInbox({ store: createWebhookInbox(db, { queue, receipts: createProviderReceipts(db) }), clock, onCommit: nudge }),
+  });
   const installer = createInstaller({
     oauth, tokens, audit, clock,
     installLocation: (locationId, companyId, planId) => installLocation(workflow, locationId, companyId, planId, null),
@@ -238,7 +224,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   // The embedded page's session tokens (JWT, key derived from ENCRYPTION_KEY; the injected clock decides expiry).
   // A session ends with its install: the guard asks on every request, so an old token cannot act after an uninstall.
-  const installStatus = createInstallStatus(db);
+  const { installStatus } = storage;
   const sessionTokens = createSessionTokens(encryptionKey, {
     now: () => clock.now(),
     stillActive: (session) => session.scope === 'location'
@@ -246,7 +232,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       : installStatus.companyInstalled(session.companyId!),
   });
   // Sandbox mode's shared secret is public: no session at all on a database holding installs it did not create.
-  const foreignInstalls = config.mode === 'sandbox' ? createForeignInstallCheck(db, options.sandboxInstallIds ?? []) : null;
+  const foreignInstalls = config.mode === 'sandbox' ? storage.foreignInstallCheck(options.sandboxInstallIds ?? []) : null;
   const sessionsRefused = foreignInstalls && (() => foreignInstalls.hasForeignInstalls()
     ? 'Sandbox mode is running on a database that holds real installs; its public shared secret opens no session there.'
     : null);
@@ -259,38 +245,41 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     trustedProxies: config.trustedProxies,
     routers: [
       ...(options.extraRouters ?? []),
-      healthRoutes({ db, isShuttingDown: () => shuttingDown }),
+      healthRoutes({ ping: storage.health.ping, isShuttingDown: () => shuttingDown }),
       pageRoutes({ sandbox: config.mode === 'sandbox' }),
-      metricsRoutes({ render: metrics.render, token: config.metricsToken }),
+      metricsRoutes({ render: metrics.render, contentType: metrics.contentType, token: config.metricsToken }),
       optOutPageRoutes({
         workflow, sandbox: config.mode === 'sandbox', links: optOutLinks,
-        clientLimiter: createSharedRateLimiter(db, { name: 'optout-client', limit: OPT_OUT_CLIENT_LIMIT.max, windowMs: OPT_OUT_CLIENT_LIMIT.windowMs, clock }),
-        locationLimiter: createSharedRateLimiter(db, { name: 'optout-location', limit: OPT_OUT_LOCATION_LIMIT.max, windowMs: OPT_OUT_LOCATION_LIMIT.windowMs, clock }),
+        clientLimiter: storage.rateLimiter({ name: 'optout-client', limit: OPT_OUT_CLIENT_LIMIT.max, windowMs: OPT_OUT_CLIENT_LIMIT.windowMs }),
+        locationLimiter: storage.rateLimiter({ name: 'optout-location', limit: OPT_OUT_LOCATION_LIMIT.max, windowMs: OPT_OUT_LOCATION_LIMIT.windowMs }),
       }),
       oauthRoutes({
         installer, logger, marketplaceUrl: config.highLevel.marketplaceUrl, clientId: config.highLevel.clientId,
         redirectUri, scopes: manifest.oauth.scopes, sandbox: config.mode === 'sandbox',
       }),
       apiRoutes({
-        db, sessionTokens, sharedSecret: config.highLevel.sharedSecret, workflow, locations, suppressions, audit, locationFlags, clock, logger,
-        contextUses: createUserContextUses(db), sessionsRefused: sessionsRefused ?? undefined,
+        sessionTokens, sharedSecret: config.highLevel.sharedSecret, workflow, locations, suppressions, audit, locationFlags, clock, logger,
+        installStatus, activity: storage.activity, stats: storage.stats, sharedRateLimiter: storage.rateLimiter,
+        contextUses: storage.userContextUses, sessionsRefused: sessionsRefused ?? undefined,
       }),
-      dataRoutes({ sessionTokens, dataRights: createDataRights(db), audit, clock }),
+      dataRoutes({ sessionTokens, dataRights: storage.dataRights, audit, clock }),
       providerRoutes({
         sessionTokens, locations, accounts: twilioAccounts, verify: createTwilioVerifier(twilioClients), audit, clock, publicUrl: config.publicUrl,
         appAccount: config.twilio, twilioAllowed: (planId) => featuresFor(planId, workflow.plans).features.twilio,
       }),
       twilioWebhookRoutes({
         publicUrl: config.publicUrl, accounts: twilioAccounts, appAuthToken: config.twilio?.authToken ?? null, delivery,
-        processed: createProcessedTwilioMessages(db),
+        processed: storage.processedTwilioMessages,
         status: createTwilioStatusRecorder({ delivery, suppressions, lineTypes, clock, logger }), scheduler, clock, logger,
+        conversation: conversationChannel,
       }),
     ],
   });
 
   return {
     db,
-    handler: createRequestHandler(app, intake),
+    storage,
+    handler: withProviderDelivery(createRequestHandler(app, intake), providerDelivery),
     worker,
     logger,
     clock,
@@ -298,9 +287,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     start() {
       const interrupted = ledger.markInterruptedUnknown(clock.now());
       if (interrupted > 0) logger.warn({ interrupted }, 'texts interrupted by the last shutdown are marked unknown and will not be resent');
-      ensureRetentionScheduled(queue, clock.now());
-      scheduleTokenKeepalive(queue, clock.now());
-      for (const locationId of locations.installedIds()) void ensureCatchUp(workflow, locationId);
+      void schedulePeriodicJobs({ queue, workflow, installedLocationIds: locations.installedIds(), now: clock.now(), logger });
       // Installed by an INSTALL that named no agency, before the app could look one up: find it now, not at the next call.
       void agencyFinder.repairStranded();
       worker!.start();

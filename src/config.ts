@@ -36,6 +36,10 @@ const EnvSchema = z.object({
   HIGHLEVEL_SHARED_SECRET: optionalText,
   HIGHLEVEL_API_URL: z.url({ protocol: /^https?$/ }).default(DEFAULT_API_URL),
   HIGHLEVEL_MARKETPLACE_URL: z.url({ protocol: /^https?$/ }).default('https://marketplace.gohighlevel.com'),
+  // The app's custom conversation channel (marketplace app → Conversation Providers): Twilio texts shown in HighLevel.
+  HIGHLEVEL_CONVERSATION_PROVIDER_ID: optionalText.refine((id) => id === undefined || /^[A-Za-z0-9_-]{1,64}$/.test(id), {
+    message: 'must be the conversation provider id the developer portal shows (letters and digits)',
+  }),
   HIGHLEVEL_WEBHOOK_KEYS: optionalText.refine((pem) => pem === undefined || pem.includes('BEGIN PUBLIC KEY'), {
     message: 'must hold one or more PEM public keys (-----BEGIN PUBLIC KEY-----)',
   }),
@@ -85,6 +89,8 @@ export interface Config {
     marketplaceUrl: string;
     /** PEM bundle; undefined means HighLevel's published keys (marketplace/keys/). */
     webhookKeysPem: string | undefined;
+    /** The custom conversation channel Twilio texts are shown in; null: they are not shown in HighLevel. */
+    conversationProviderId: string | null;
   };
   /** 32-byte AES key, base64. Undefined only in sandbox mode, where main.ts provides one. */
   encryptionKey: string | undefined;
@@ -146,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       apiUrl: vars.HIGHLEVEL_API_URL.replace(/\/+$/, ''),
       marketplaceUrl: vars.HIGHLEVEL_MARKETPLACE_URL.replace(/\/+$/, ''),
       webhookKeysPem: vars.HIGHLEVEL_WEBHOOK_KEYS,
+      conversationProviderId: vars.HIGHLEVEL_CONVERSATION_PROVIDER_ID ?? null,
     },
     encryptionKey: vars.ENCRYPTION_KEY,
     twilio: vars.TWILIO_ACCOUNT_SID && vars.TWILIO_AUTH_TOKEN

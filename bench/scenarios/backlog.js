@@ -9,8 +9,8 @@ import { signEvent } from '../support/webhooks.js';
 import { callerNumber, createWorld, startAppForWorld } from '../support/world.js';
 
 const { openDatabase } = await import(join(DIST, 'store', 'db.js'));
-const { createJobQueue } = await import(join(DIST, 'scheduler', 'job-queue.js'));
-const { webhookEventPriority } = await import(join(DIST, 'scheduler', 'job-classes.js'));
+const { createJobQueue } = await import(join(DIST, 'store', 'job-queue.js'));
+const { webhookEventPriority } = await import(join(DIST, 'jobs', 'priorities.js'));
 
 export async function runBacklog({ report, messages = 20_000, locations = 10, cpuProfileDir }) {
   // Locations that tag no replies: each queued reply is handled without a HighLevel call.

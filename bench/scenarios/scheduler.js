@@ -7,7 +7,7 @@ import { DIST } from '../support/children.js';
 import { percentile } from '../support/load.js';
 
 const { openDatabase } = await import(join(DIST, 'store', 'db.js'));
-const { createJobQueue } = await import(join(DIST, 'scheduler', 'job-queue.js'));
+const { createJobQueue } = await import(join(DIST, 'store', 'job-queue.js'));
 
 /** Claims `batch` due jobs `rounds` times (each round first makes `batch` jobs due); returns sorted µs per claimDue. */
 function measureClaims(queue, { rounds, batch }) {

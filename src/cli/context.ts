@@ -1,10 +1,13 @@
 // What every CLI command is given (output streams, configuration, clock, fetch) and the helpers they share:
-// option parsing with usage errors, the database opened from the configuration, phone arguments.
+// option parsing with usage errors, the database opened from the configuration (and its stores), phone arguments.
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import type { Clock } from '../lib/clock.js';
 import { toE164 } from '../lib/phone.js';
+import { createSecretBox } from '../lib/crypto.js';
 import { openDatabase, type Db } from '../store/db.js';
+import { createSqliteStorage, type Storage } from '../store/sqlite-storage.js';
+import { inboundEventKinds } from '../jobs/registry.js';
 
 export interface CliContext {
   /** Standard output: the command's result (data, report). */
@@ -77,4 +80,16 @@ export async function withDatabase<T>(ctx: CliContext, work: (db: Db, config: Co
   } finally {
     db.close();
   }
+}
+
+/**
+ * Opens (and migrates) the configured database for the duration of `work` and hands it the app's stores, built by the
+ * same factory the app uses. `db` is for the pieces that factory does not build yet (the job queue).
+ * Without ENCRYPTION_KEY (sandbox mode keeps its own) sealed tokens and Twilio secrets cannot be read; nothing else needs it.
+ */
+export async function withStorage<T>(ctx: CliContext, work: (storage: Storage, config: Config, db: Db) => Promise<T> | T): Promise<T> {
+  return withDatabase(ctx, (db, config) => {
+    const box = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
+    return work(createSqliteStorage(db, box, { clock: ctx.clock, appTwilioAccount: config.twilio, inboundEventKinds }), config, db);
+  });
 }

@@ -1,19 +1,17 @@
 // The few workflow parts manual suppression needs (suppression list, job cancelling, audit, clock), on a CLI database.
 import type { Clock } from '../lib/clock.js';
 import type { Db } from '../store/db.js';
-import { createSuppressions } from '../store/suppressions.js';
-import { createAuditLog } from '../store/audit.js';
+import type { Storage } from '../store/sqlite-storage.js';
 import { createJobQueue } from '../store/job-queue.js';
 import { createWorkflowScheduler } from '../scheduler/workflow-scheduler.js';
-import type { WorkflowDeps } from '../workflow/deps.js';
+import type { ManualSuppressionDeps } from '../workflow/manual-suppression.js';
 
-export function suppressionDeps(db: Db, clock: Clock): WorkflowDeps {
-  const parts: Pick<WorkflowDeps, 'clock' | 'suppressions' | 'scheduler' | 'audit'> = {
+/** `db` builds the job queue, which the storage factory does not build yet. */
+export function suppressionDeps(storage: Pick<Storage, 'suppressions' | 'audit'>, db: Db, clock: Clock): ManualSuppressionDeps {
+  return {
     clock,
-    suppressions: createSuppressions(db),
+    suppressions: storage.suppressions,
     scheduler: createWorkflowScheduler(createJobQueue(db), clock),
-    audit: createAuditLog(db),
+    audit: storage.audit,
   };
-  // suppressByHand/liftByHand take WorkflowDeps but use only these parts.
-  return parts as WorkflowDeps;
 }

@@ -1,8 +1,7 @@
-// HighLevel webhook payload → a typed event the workflow understands (lenient parse, strict on what is used).
+// HighLevel webhook payload → one of the workflow's events (src/workflow/events.ts); lenient parse, strict on what is used.
 import { z } from 'zod';
 import { normalizeCallStatus } from '../workflow/call-status.js';
-
-export const WEBHOOK_JOB = 'highlevel-event';
+import type { WorkflowEvent } from '../workflow/events.js';
 
 /** Event types worth storing; anything else is acknowledged and dropped at the door. */
 export const HANDLED_EVENT_TYPES: ReadonlySet<string> = new Set([
@@ -71,23 +70,12 @@ const PlanChangeSchema = z.object({
   newPlanId: id.nullish(),
 });
 
-export type HighLevelEvent =
-  | { kind: 'install'; locationId: string | null; companyId: string | null; planId: string | null; trial: unknown; companyName: string | null; whiteLabelDomain: string | null }
-  | { kind: 'uninstall'; locationId: string | null; companyId: string | null }
-  | { kind: 'call'; locationId: string; contactId: string | null; callKey: string; direction: string; status: string; occurredAt: number; from: string | null; to: string | null }
-  | { kind: 'sms'; locationId: string; contactId: string | null; messageKey: string; direction: string; body: string; occurredAt: number; from: string | null; to: string | null }
-  /** smsDnd: null when the update says nothing about SMS (another channel changed). */
-  | { kind: 'dnd'; locationId: string; contactId: string; phone: string | null; smsDnd: boolean | null; occurredAt: number }
-  | { kind: 'location-update'; locationId: string }
-  | { kind: 'plan-change'; locationId: string | null; companyId: string | null; planId: string | null }
-  | { kind: 'ignored'; reason: string };
-
 /**
  * Reads one webhook payload. `receivedAt` stands in for a missing or unparseable dateAdded.
  * Calls arrive as messages with messageType CALL; some deliveries label an inbound call "OutboundMessage",
  * so `direction` decides, never `type`.
  */
-export function parseEvent(payload: unknown, receivedAt: number): HighLevelEvent {
+export function parseEvent(payload: unknown, receivedAt: number): WorkflowEvent {
   const type = (payload as { type?: unknown } | null)?.type;
   const invalid = (error: z.ZodError) => ({ kind: 'ignored' as const, reason: `invalid ${String(type)}: ${error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
   switch (type) {
@@ -127,7 +115,7 @@ export function parseEvent(payload: unknown, receivedAt: number): HighLevelEvent
   }
 }
 
-function readMessage(m: z.infer<typeof MessageSchema>, receivedAt: number): HighLevelEvent {
+function readMessage(m: z.infer<typeof MessageSchema>, receivedAt: number): WorkflowEvent {
   const channel = (m.messageType ?? '').toUpperCase().replace(/^TYPE_/, '');
   const direction = (m.direction ?? '').toLowerCase();
   const parsedAt = m.dateAdded ? Date.parse(m.dateAdded) : NaN;

@@ -2,18 +2,16 @@
 import { Router } from 'express';
 import { HOUR, MINUTE, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { Db } from '../store/db.js';
 import type { LocationStore } from '../store/locations.js';
 import type { SuppressionStore } from '../store/suppressions.js';
 import type { AuditStore } from '../store/audit.js';
 import type { LocationFlagStore } from '../store/location-flags.js';
-import { createInstallStatus } from '../store/install-status.js';
-import { createActivityLog } from '../store/activity.js';
-import { createStats } from '../store/stats.js';
+import type { InstallStatus } from '../store/install-status.js';
+import type { ActivityLog } from '../store/activity.js';
+import type { StatsStore } from '../store/stats.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 import type { SessionTokens } from './session-tokens.js';
-import { createRateLimiter } from './rate-limit.js';
-import { createSharedRateLimiter } from '../store/rate-counters.js';
+import { createRateLimiter, type RateLimiter } from './rate-limit.js';
 import type { UserContextUses } from '../store/user-context-uses.js';
 import { sessionRoutes } from './session-routes.js';
 import { settingsRoutes } from './settings-routes.js';
@@ -22,7 +20,6 @@ import { suppressionRoutes } from './suppression-routes.js';
 import { agencyRoutes } from './agency-routes.js';
 
 export interface ApiRoutesDeps {
-  db: Db;
   sessionTokens: SessionTokens;
   /** HIGHLEVEL_SHARED_SECRET: decrypts the page's user context. */
   sharedSecret: string;
@@ -31,6 +28,11 @@ export interface ApiRoutesDeps {
   suppressions: SuppressionStore;
   audit: AuditStore;
   locationFlags: LocationFlagStore;
+  installStatus: InstallStatus;
+  activity: ActivityLog;
+  stats: StatsStore;
+  /** A limiter counted where every instance sees it (the database's), for limits that must hold across instances. */
+  sharedRateLimiter(limit: { name: string; limit: number; windowMs: number }): RateLimiter;
   clock: Clock;
   logger: Logger;
   /** First uses of user contexts (12 h expiry, shared through the database). */
@@ -45,21 +47,19 @@ export const SESSION_ATTEMPTS_PER_MINUTE = 30;
 export const TEST_MESSAGES_PER_HOUR = 20;
 
 export function apiRoutes(deps: ApiRoutesDeps): Router {
-  const { db, clock, sessionTokens, workflow, locations } = deps;
-  const installStatus = createInstallStatus(db);
-  const stats = createStats(db);
+  const { clock, sessionTokens, workflow, locations, installStatus, stats } = deps;
   const router = Router();
   router.use(sessionRoutes({
     sessionTokens, sharedSecret: deps.sharedSecret, locations, installStatus, logger: deps.logger, clock,
     contextUses: deps.contextUses, sessionsRefused: deps.sessionsRefused,
     // Counted in the database: every instance enforces one limit per client.
-    limiter: createSharedRateLimiter(db, { name: 'session', limit: SESSION_ATTEMPTS_PER_MINUTE, windowMs: MINUTE, clock }),
+    limiter: deps.sharedRateLimiter({ name: 'session', limit: SESSION_ATTEMPTS_PER_MINUTE, windowMs: MINUTE }),
   }));
   router.use(settingsRoutes({
     sessionTokens, workflow, locations, installStatus, locationFlags: deps.locationFlags, audit: deps.audit, clock,
     testLimiter: createRateLimiter({ limit: TEST_MESSAGES_PER_HOUR, windowMs: HOUR, clock }),
   }));
-  router.use(activityRoutes({ sessionTokens, locations, activity: createActivityLog(db), stats, clock }));
+  router.use(activityRoutes({ sessionTokens, locations, activity: deps.activity, stats, clock }));
   router.use(suppressionRoutes({ sessionTokens, workflow, suppressions: deps.suppressions }));
   router.use(agencyRoutes({ sessionTokens, locations, installStatus, stats, audit: deps.audit, plans: workflow.plans, workflow, clock }));
   return router;

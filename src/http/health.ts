@@ -1,14 +1,13 @@
 // Liveness (/healthz: the process serves) and readiness (/readyz: the database answers too).
 import { Router } from 'express';
-import type { Db } from '../store/db.js';
 
-export function healthRoutes(deps: { db: Db; isShuttingDown(): boolean }): Router {
+export function healthRoutes(deps: { /** Throws when the database cannot answer. */ ping(): void; isShuttingDown(): boolean }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   router.get('/readyz', (_req, res) => {
     if (deps.isShuttingDown()) return void res.status(503).json({ status: 'shutting-down' });
     try {
-      deps.db.prepare('SELECT 1').get();
+      deps.ping();
       res.json({ status: 'ok', database: 'ok' });
     } catch {
       res.status(503).json({ status: 'unavailable', database: 'error' });

@@ -61,6 +61,7 @@ export function settingsRoutes(deps: SettingsRoutesDeps): Router {
       location, connection: deps.installStatus.connection(location.locationId, location.companyId),
       flags: deps.locationFlags.list(location.locationId), plans: deps.workflow.plans, now: deps.clock.now(),
       numbers: deps.locations.numbers(location.locationId),
+      conversationChannel: deps.workflow.conversationChannel ?? false,
     });
     res.json({ settings: location.settings, ...summary });
   });

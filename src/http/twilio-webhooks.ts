@@ -8,7 +8,8 @@ import type { DeliveryLog } from '../store/delivery.js';
 import type { ProcessedTwilioMessages } from '../store/twilio-processed.js';
 import type { TwilioAccountStore } from '../store/twilio-accounts.js';
 import type { TwilioStatusRecorder } from '../messaging/twilio-status.js';
-import { TWILIO_INBOUND_JOB, type TwilioInboundJob } from '../messaging/twilio-inbound.js';
+import { TWILIO_INBOUND_JOB } from '../jobs/kind-names.js';
+import type { TwilioInboundJob } from '../jobs/twilio-inbound.js';
 import type { Scheduler } from '../workflow/ports/storage.js';
 
 export const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
@@ -25,6 +26,11 @@ export interface TwilioWebhookDeps {
   processed: Pick<ProcessedTwilioMessages, 'seen' | 'remember'>;
   status: TwilioStatusRecorder;
   scheduler: Pick<Scheduler, 'schedule'>;
+  /** The custom conversation channel: callers' texts shown in HighLevel, statuses passed on. Absent: neither. */
+  conversation?: {
+    recordInbound(text: { locationId: string; messageSid: string; from: string; body: string; receivedAt: number }): Promise<void>;
+    noteTwilioStatus(sid: string, status: string): Promise<void>;
+  };
   clock: Clock;
   logger: Logger;
 }
@@ -66,6 +72,7 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
     }
     const status = params.MessageStatus ?? params.SmsStatus ?? '';
     const outcome = await deps.status.record(message, { status, errorCode: params.ErrorCode ?? null });
+    await deps.conversation?.noteTwilioStatus(sid!, status);
     deps.logger.info({ locationId: message.locationId, messageId: message.id, status, errorCode: params.ErrorCode, outcome }, 'twilio status callback');
     res.status(204).end();
   });
@@ -89,6 +96,8 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
         runAt: deps.clock.now(),
         payload: { locationId, messageSid: params.MessageSid, from, body: params.Body ?? '', receivedAt: deps.clock.now() } satisfies TwilioInboundJob,
       });
+      // Same line as the job above, so the text reaches HighLevel's conversation after its keywords were handled.
+      await deps.conversation?.recordInbound({ locationId, messageSid: params.MessageSid, from, body: params.Body ?? '', receivedAt: deps.clock.now() });
       // After the job is stored (its dedupe key covers a retry until then), so a failure here never loses the text.
       deps.processed.remember(params.MessageSid, deps.clock.now());
     } else {

@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Inbox } from '../scheduler/inbox.js';
-import { HANDLED_EVENT_TYPES, WEBHOOK_JOB } from '../highlevel/events.js';
+import { HANDLED_EVENT_TYPES } from '../highlevel/events.js';
+import { WEBHOOK_JOB } from '../jobs/kind-names.js';
 import { webhookEventPriority } from '../jobs/priorities.js';
 
 export type WebhookVerifier = (rawBody: Buffer, headers: { 'x-ghl-signature'?: string; 'x-wh-signature'?: string }) =>
@@ -20,6 +21,11 @@ export interface IntakeDeps {
   logger: Logger;
   /** This app's id: INSTALL, UNINSTALL and PLAN_CHANGE naming another app (or none) are someone else's. */
   appId: string;
+  /**
+   * HIGHLEVEL_CONVERSATION_PROVIDER_ID: messages in the app's own conversation channel were put there by the app (a
+   * Twilio text, handled when Twilio brought it) or typed by staff (a ProviderOutboundMessage): their echo is ignored.
+   */
+  conversationProviderId?: string | null;
   maxBodyBytes?: number;
   /** How old a signed event may be: HighLevel re-sends the same payload, timestamp included, for about an hour. */
   maxAgeMs?: number;
@@ -75,6 +81,7 @@ export function createWebhookIntake(deps: IntakeDeps) {
     if (typeof fields.type !== 'string' || !HANDLED_EVENT_TYPES.has(fields.type)) return 'ignored';
     // Every marketplace app's webhooks carry the same HighLevel signature: another app's lifecycle events change nothing.
     if (APP_LIFECYCLE_TYPES.has(fields.type) && fields.appId !== deps.appId) return 'ignored';
+    if (deps.conversationProviderId && fields.conversationProviderId === deps.conversationProviderId) return 'ignored';
 
     // Voicemail and recording URLs are never kept, not even in the queue.
     delete fields.attachments;

@@ -1,14 +1,16 @@
-// Scheduled backups as a durable job: one pending "backup" job at a time; each run takes, verifies and rotates a
-// backup, reports it, and reschedules itself an interval later (sooner after a failure), so a restart keeps the schedule.
+// The 'backup' kind, scheduled backups as a durable job: one pending "backup" job at a time; each run takes, verifies
+// and rotates a backup, reports it, and reschedules itself an interval later (sooner after a failure), so a restart
+// keeps the schedule.
 import { HOUR, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { errorMessage } from '../lib/errors.js';
 import type { Db } from '../store/db.js';
 import { listBackups, takeBackup, type BackupResult } from '../store/backup.js';
-import type { JobQueue } from '../store/job-queue.js';
+import type { JobQueue } from '../scheduler/queue-port.js';
 import type { JobHandler } from '../scheduler/worker.js';
-
-export const BACKUP_JOB = 'backup';
+import { defineJobKind, NoPayloadSchema } from './job-kind.js';
+import { BACKUP_JOB } from './kind-names.js';
+import { PRIORITY } from './priorities.js';
 
 export type BackupReport =
   | { ok: true; at: number; durationMs: number; bytes: number; path: string }
@@ -16,7 +18,7 @@ export type BackupReport =
 
 export interface BackupJobDeps {
   db: Db;
-  queue: JobQueue;
+  queue: Pick<JobQueue, 'enqueue' | 'nextRunOfKind' | 'bringForward'>;
   clock: Clock;
   logger: Logger;
   databasePath: string;
@@ -31,8 +33,6 @@ export type BackupJob = ReturnType<typeof createBackupJob>;
 
 export function createBackupJob(deps: BackupJobDeps) {
   const { clock, logger } = deps;
-  const nextRunAt = deps.db.prepare(`SELECT MIN(run_at) FROM jobs WHERE kind = ? AND status IN ('pending', 'running')`).pluck();
-  const pullIn = deps.db.prepare(`UPDATE jobs SET run_at = ? WHERE kind = ? AND status = 'pending' AND run_at > ?`);
   let inFlight: Promise<BackupResult> | null = null;
 
   /** Takes one backup now; a call while one is running shares it (a lease that ran out must not start a second). */
@@ -73,19 +73,27 @@ export function createBackupJob(deps: BackupJobDeps) {
      * Makes sure one backup job is pending: due at once when no backup is younger than the interval, else an interval
      * after the newest one. Idempotent; a pending job due later than that (the interval was shortened) is brought forward.
      */
-    ensureScheduled(): void {
+    async ensureScheduled(): Promise<void> {
       const config = deps.backup;
       if (!config) return;
       const now = clock.now();
       const newest = listBackups(config.dir, deps.databasePath)[0];
       const dueAt = newest ? Math.max(now, newest.takenAt + config.intervalHours * HOUR) : now;
-      const pending = nextRunAt.get(BACKUP_JOB) as number | null;
+      const pending = await deps.queue.nextRunOfKind(BACKUP_JOB);
       if (pending === null) {
-        deps.queue.enqueue({ kind: BACKUP_JOB, payload: {}, runAt: dueAt, dedupeKey: `${BACKUP_JOB}:${now}` }, now);
+        await deps.queue.enqueue({ kind: BACKUP_JOB, payload: {}, runAt: dueAt, dedupeKey: `${BACKUP_JOB}:${now}` }, now);
         logger.info({ dir: config.dir, dueAt: new Date(dueAt).toISOString(), everyHours: config.intervalHours, keep: config.keep }, 'database backups scheduled');
       } else if (pending > dueAt) {
-        pullIn.run(dueAt, BACKUP_JOB, dueAt);
+        await deps.queue.bringForward(BACKUP_JOB, dueAt);
       }
     },
   };
 }
+
+export const backupKind = defineJobKind({
+  name: BACKUP_JOB,
+  priority: PRIORITY.backup,
+  highLevelRequests: 0,
+  payload: NoPayloadSchema,
+  handler: ({ backups }: { backups: Pick<BackupJob, 'handler'> }) => (_payload, job) => backups.handler(job),
+});

@@ -1,6 +1,5 @@
-// What each job kind is to the scheduler: its priority (lower runs first) and the HighLevel requests it makes.
-// Kinds are spelled out rather than imported so the queue depends on nothing above it; a test pins them to the
-// constants their modules export.
+// The priority levels jobs run at (lower first), and the level of a stored HighLevel webhook. Each kind's own level
+// is declared with the kind (src/jobs/registry.ts); docs/decisions/0008-fair-queue.md says why this order.
 import { classifyReply } from '../workflow/keywords.js';
 
 /** Priority levels, lower first. A missed caller's text and an opt-out come before everything that can wait. */
@@ -17,51 +16,19 @@ export const PRIORITY = {
   backup: 70,
 } as const;
 
-/** Jobs of kinds not listed here, and rows written before priorities existed, run at the follow-up level. */
+/** Jobs of kinds the registry does not know, and rows written before priorities existed, run at the follow-up level. */
 export const DEFAULT_PRIORITY = PRIORITY.followUp;
 
-const PRIORITY_OF_KIND: Readonly<Record<string, number>> = {
-  'textback': PRIORITY.urgent,
-  'highlevel-event': PRIORITY.urgent,
-  'twilio-inbound': PRIORITY.urgent,
-  'followup': PRIORITY.followUp,
-  'delivery-check': PRIORITY.deliveryCheck,
-  'catch-up': PRIORITY.catchUp,
-  'token-keepalive': PRIORITY.keepAlive,
-  'retention': PRIORITY.retention,
-  'backup': PRIORITY.backup,
-};
-
-export function priorityOfKind(kind: string): number {
-  return PRIORITY_OF_KIND[kind] ?? DEFAULT_PRIORITY;
+/** A stored webhook's message channel: SMS, CALL, EMAIL… (`TYPE_SMS` and `SMS` alike). */
+export function messageChannelOf(event: Record<string, unknown>): string {
+  return typeof event.messageType === 'string' ? event.messageType.toUpperCase().replace(/^TYPE_/, '') : '';
 }
 
-/**
- * HighLevel requests a job of this kind makes for its location when it runs in full (contact read + send; one
- * status read; the first page of a catch-up). The worker admits a job only when the location's pacer has that many
- * slots now; otherwise the job is parked until it will, and its worker slot goes to someone else.
- */
-const HIGHLEVEL_REQUESTS_OF_KIND: Readonly<Record<string, number>> = {
-  'textback': 2,
-  'followup': 2,
-  'delivery-check': 1,
-  'catch-up': 1,
-};
-
-/**
- * What a job will ask of its location's HighLevel pace. A stored webhook is read from its payload: an inbound
- * keyword text costs one request (the HELP answer or the opt-out confirmation; a DND update after it waits its turn
- * in the pacer), a plain reply one when its location tags replies (`tagsReplies`), none otherwise; calls and the
- * other events cost none. An estimate: slots a job does not use are let go by the pacer.
- */
-export function highLevelRequestsOf(job: { kind: string; payload: unknown; locationId: string | null }, tagsReplies: (locationId: string) => boolean): number {
-  if (job.kind !== 'highlevel-event') return HIGHLEVEL_REQUESTS_OF_KIND[job.kind] ?? 0;
-  const event = job.payload as Record<string, unknown> | null;
-  if (!event || event.type !== 'InboundMessage' || typeof event.direction !== 'string' || event.direction.toLowerCase() !== 'inbound') return 0;
-  const channel = typeof event.messageType === 'string' ? event.messageType.toUpperCase().replace(/^TYPE_/, '') : '';
-  if (channel !== 'SMS') return 0;
-  if (typeof event.body === 'string' && classifyReply(event.body, { suppressed: false }) !== 'reply') return 1;
-  return job.locationId && typeof event.contactId === 'string' && tagsReplies(job.locationId) ? 1 : 0;
+/** An inbound SMS whose body is a keyword (STOP, HELP, START…) rather than a plain reply. */
+export function isInboundKeywordText(event: Record<string, unknown>): boolean {
+  const inbound = typeof event.direction === 'string' && event.direction.toLowerCase() === 'inbound';
+  return messageChannelOf(event) === 'SMS' && inbound && typeof event.body === 'string'
+    && classifyReply(event.body, { suppressed: false }) !== 'reply';
 }
 
 /**
@@ -72,11 +39,6 @@ export function highLevelRequestsOf(job: { kind: string; payload: unknown; locat
  */
 export function webhookEventPriority(event: Record<string, unknown>): number {
   if (event.type !== 'InboundMessage' && event.type !== 'OutboundMessage') return PRIORITY.urgent;
-  const channel = typeof event.messageType === 'string' ? event.messageType.toUpperCase().replace(/^TYPE_/, '') : '';
-  if (channel === 'CALL') return PRIORITY.urgent;
-  const inbound = typeof event.direction === 'string' && event.direction.toLowerCase() === 'inbound';
-  if (channel === 'SMS' && inbound && typeof event.body === 'string' && classifyReply(event.body, { suppressed: false }) !== 'reply') {
-    return PRIORITY.urgent;
-  }
-  return PRIORITY.messages;
+  if (messageChannelOf(event) === 'CALL') return PRIORITY.urgent;
+  return isInboundKeywordText(event) ? PRIORITY.urgent : PRIORITY.messages;
 }

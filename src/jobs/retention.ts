@@ -1,13 +1,14 @@
-// The daily 'retention' job: applies the retention rules, reports what it removed (log line, audit entry, return
+// The daily 'retention' kind: applies the retention rules, reports what it removed (log line, audit entry, return
 // value) and reschedules itself for the next day. One row for ever (constant dedupe key), seeded at start-up.
 import { DAY, HOUR, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { AuditLog } from '../workflow/ports/storage.js';
 import type { Retention, RetentionPolicy, RetentionReport } from '../store/retention.js';
-import type { JobQueue } from '../store/job-queue.js';
-import type { JobHandler } from '../scheduler/worker.js';
+import type { Awaitable, JobQueue } from '../scheduler/queue-port.js';
+import { defineJobKind, NoPayloadSchema } from './job-kind.js';
+import { RETENTION_JOB } from './kind-names.js';
+import { PRIORITY } from './priorities.js';
 
-export const RETENTION_JOB = 'retention';
 /** 08:00 UTC: 3–4 am on the US east coast, midnight on the west coast; the quietest hour for US businesses. */
 export const RETENTION_HOUR_UTC = 8;
 export const FINISHED_JOBS_KEEP_DAYS = 7;
@@ -31,7 +32,7 @@ export function nextRetentionRunAt(now: number): number {
  * At start-up: schedules the next run unless one is pending or running already (a finished or failed one is brought
  * back). Returns whether it scheduled.
  */
-export function ensureRetentionScheduled(queue: Pick<JobQueue, 'enqueue'>, now: number): boolean {
+export function ensureRetentionScheduled(queue: Pick<JobQueue, 'enqueue'>, now: number): Awaitable<boolean> {
   return queue.enqueue({ kind: RETENTION_JOB, payload: {}, runAt: nextRetentionRunAt(now), dedupeKey: RETENTION_JOB, revive: true }, now);
 }
 
@@ -63,19 +64,21 @@ function summarize(report: RetentionReport): Record<string, unknown> {
   };
 }
 
-export function retentionJobHandlers(deps: RetentionDeps): Record<string, JobHandler> {
-  return {
-    [RETENTION_JOB]: async () => {
-      const startedAt = deps.clock.now();
-      try {
-        await performRetention(deps, { actor: 'system' });
-        return { runAgainAt: nextRetentionRunAt(startedAt) };
-      } catch (error) {
-        // Never given up on: a failed run is tried again within the hour, and the daily cycle goes on.
-        const retryAt = Math.min(nextRetentionRunAt(startedAt), startedAt + HOUR);
-        deps.logger.error({ err: error, retryAt: new Date(retryAt).toISOString() }, 'retention purge failed; it will be tried again');
-        return { runAgainAt: retryAt };
-      }
-    },
-  };
-}
+export const retentionKind = defineJobKind({
+  name: RETENTION_JOB,
+  priority: PRIORITY.retention,
+  highLevelRequests: 0,
+  payload: NoPayloadSchema,
+  handler: ({ retention: deps }: { retention: RetentionDeps }) => async () => {
+    const startedAt = deps.clock.now();
+    try {
+      await performRetention(deps, { actor: 'system' });
+      return { runAgainAt: nextRetentionRunAt(startedAt) };
+    } catch (error) {
+      // Never given up on: a failed run is tried again within the hour, and the daily cycle goes on.
+      const retryAt = Math.min(nextRetentionRunAt(startedAt), startedAt + HOUR);
+      deps.logger.error({ err: error, retryAt: new Date(retryAt).toISOString() }, 'retention purge failed; it will be tried again');
+      return { runAgainAt: retryAt };
+    }
+  },
+});

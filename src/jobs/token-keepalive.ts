@@ -1,28 +1,35 @@
-// Keeps idle installations alive for years: HighLevel refresh tokens expire after a year unused, so any token not
-// refreshed for 30 days is refreshed by a daily job (through the same single-flight, compare-and-swap path).
-import { DAY } from '../lib/clock.js';
-import type { Clock } from '../lib/clock.js';
+// The daily 'token-keepalive' kind keeps idle installations alive for years: HighLevel refresh tokens expire after a
+// year unused, so any token not refreshed for 30 days is refreshed (through the same single-flight, CAS path).
+import { DAY, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { JobQueue } from '../store/job-queue.js';
-import type { JobHandler } from '../scheduler/worker.js';
+import type { Awaitable, JobQueue } from '../scheduler/queue-port.js';
 import type { TokenStore } from '../store/tokens.js';
 import type { AccessTokens } from '../highlevel/access-tokens.js';
+import { defineJobKind, NoPayloadSchema } from './job-kind.js';
+import { TOKEN_KEEPALIVE_JOB } from './kind-names.js';
+import { PRIORITY } from './priorities.js';
 
-export const TOKEN_KEEPALIVE_JOB = 'token-keepalive';
 const IDLE_AFTER_MS = 30 * DAY;
 const PER_RUN = 500;
 
-export function scheduleTokenKeepalive(queue: Pick<JobQueue, 'enqueue'>, now: number): void {
-  queue.enqueue({ kind: TOKEN_KEEPALIVE_JOB, payload: {}, runAt: now + DAY, dedupeKey: TOKEN_KEEPALIVE_JOB, revive: true }, now);
-}
-
-export function createTokenKeepaliveHandler(deps: {
+export interface TokenKeepaliveDeps {
   tokens: Pick<TokenStore, 'idleSince' | 'get'>;
   accessTokens: Pick<AccessTokens, 'afterUnauthorized'>;
   clock: Clock;
   logger: Logger;
-}): JobHandler {
-  return async () => {
+}
+
+/** At start-up: the next run a day from now, unless one is pending already (a finished one is brought back). */
+export function scheduleTokenKeepalive(queue: Pick<JobQueue, 'enqueue'>, now: number): Awaitable<boolean> {
+  return queue.enqueue({ kind: TOKEN_KEEPALIVE_JOB, payload: {}, runAt: now + DAY, dedupeKey: TOKEN_KEEPALIVE_JOB, revive: true }, now);
+}
+
+export const tokenKeepaliveKind = defineJobKind({
+  name: TOKEN_KEEPALIVE_JOB,
+  priority: PRIORITY.keepAlive,
+  highLevelRequests: 0,
+  payload: NoPayloadSchema,
+  handler: (deps: TokenKeepaliveDeps) => async () => {
     const now = deps.clock.now();
     let refreshed = 0;
     let failed = 0;
@@ -40,5 +47,5 @@ export function createTokenKeepaliveHandler(deps: {
     }
     deps.logger.info({ refreshed, failed }, 'token keep-alive done');
     return { runAgainAt: now + DAY };
-  };
-}
+  },
+});

@@ -13,7 +13,8 @@ const MIN_VALIDITY_S = 5;
 
 /** Records a text sent outside HighLevel in the contact's HighLevel conversation, so staff see it where they work. */
 export interface ConversationLog {
-  recordOutbound(input: { locationId: string; contactId: string; body: string; externalId: string; sentAt: number }): Promise<void>;
+  /** `externalId`: Twilio's SID; `to`: E.164. A contactId the text was sent for, else null (found by number later). */
+  recordOutbound(input: { locationId: string; contactId: string | null; to: string; body: string; externalId: string; sentAt: number }): Promise<void>;
 }
 
 export interface TwilioSenderDeps {
@@ -50,7 +51,8 @@ export function createTwilioSender(deps: TwilioSenderDeps): MessageSender {
         if (failure.verdict === 'landline') deps.lineTypes.remember(text.locationId, text.to, 'landline', `error:${failure.code}`, deps.clock.now());
         throw failure;
       }
-      if (text.contactId && deps.conversationLog) logInConversation(deps, deps.conversationLog, text, message.sid);
+      // A staff reply came from HighLevel's conversation: it is there already.
+      if (deps.conversationLog && text.kind !== 'staff-reply') logInConversation(deps, deps.conversationLog, text, message.sid);
       return { provider: 'twilio', providerMessageId: message.sid, status: message.status };
     },
   };
@@ -64,8 +66,9 @@ function validitySeconds(text: OutgoingText, now: number): number | undefined {
   return Math.min(seconds, MAX_VALIDITY_S);
 }
 
-// Not awaited: the ledger must record the send at once (a fast delivery callback looks the text up by its SID).
+// Not awaited: the ledger must record the send at once (a fast delivery callback looks the text up by its SID); a
+// failure to queue it costs the conversation its copy, never the text.
 function logInConversation(deps: TwilioSenderDeps, log: ConversationLog, text: OutgoingText, sid: string): void {
-  log.recordOutbound({ locationId: text.locationId, contactId: text.contactId!, body: text.body, externalId: sid, sentAt: deps.clock.now() })
+  log.recordOutbound({ locationId: text.locationId, contactId: text.contactId, to: text.to, body: text.body, externalId: sid, sentAt: deps.clock.now() })
     .catch((error: unknown) => deps.logger.warn({ locationId: text.locationId, err: error }, 'could not log the Twilio text in the HighLevel conversation'));
 }

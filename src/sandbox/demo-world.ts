@@ -2,7 +2,6 @@
 // through the real OAuth callback. Ids are fixed so a restart (the stand-in forgets everything) finds the same world.
 import type { Logger } from '../lib/logger.js';
 import type { ComposedApp } from '../compose.js';
-import { createLocationStore } from '../store/locations.js';
 import { mergeSettings } from '../workflow/settings.js';
 import type { StandIn } from './standin/index.js';
 import type { SandboxState } from './sandbox-files.js';
@@ -55,7 +54,7 @@ export async function installDemo(deps: {
   standIn: StandIn; app: ComposedApp; selfUrl: string; appId: string; post: PostWebhook; logger: Logger;
 }): Promise<void> {
   const { app } = deps;
-  const locations = createLocationStore(app.db);
+  const { locations } = app.storage;
   const firstInstall = locations.get(DEMO.locationId) === null;
   const code = deps.standIn.issueAuthCode({ userType: 'Location', companyId: DEMO.companyId, locationId: DEMO.locationId });
   const response = await fetch(`${deps.selfUrl}/oauth/callback?code=${encodeURIComponent(code)}`);

@@ -95,7 +95,7 @@ export async function prepareSandbox(config: Config, logger: Logger, options: Sa
     sandboxInstallIds: [DEMO.locationId, DEMO.companyId],
     async onListening(app) {
       await installDemo({ standIn, app, selfUrl, appId: config.highLevel.appId, post, logger });
-      ready = { app, observer: createObserver(app.db, DEMO.locationId) };
+      ready = { app, observer: createObserver(app.storage, DEMO.locationId) };
       persist();
       logger.info({ url: sandboxConfig.publicUrl, highLevelStandIn: listening.url },
         'sandbox mode: no HighLevel credentials, so a local stand-in plays HighLevel; open the URL to try TextBack');

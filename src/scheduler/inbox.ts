@@ -1,41 +1,30 @@
-// Group commit for incoming events: every add() made in the same tick lands in ONE transaction, and each
-// caller's promise settles only after that transaction committed, so a 200 always means "stored durably".
+// Group commit for incoming events: every add() made in the same tick goes to the store as ONE batch (one
+// transaction), and each caller's promise settles only after that batch committed, so a 200 always means "stored durably".
 import type { Clock } from '../lib/clock.js';
-import type { JobQueue, NewJob } from '../store/job-queue.js';
-import type { Db } from '../store/db.js';
-import type { WebhookReceipts } from '../store/webhook-receipts.js';
+import type { InboxItem, InboxResult, InboxStore, NewJob } from './queue-port.js';
 
-export type InboxResult = 'stored' | 'duplicate';
+export type { InboxResult } from './queue-port.js';
 
-interface Pending {
-  job: NewJob;
-  receiptKey: string | null;
+interface Pending extends InboxItem {
   resolve: (result: InboxResult) => void;
   reject: (error: unknown) => void;
 }
 
 export type Inbox = ReturnType<typeof createInbox>;
 
-export function createInbox(deps: { db: Db; queue: JobQueue; clock: Clock; receipts: Pick<WebhookReceipts, 'remember'>; maxBatch?: number; onCommit?: (stored: number) => void }) {
+export function createInbox(deps: { store: InboxStore; clock: Clock; maxBatch?: number; onCommit?: (stored: number) => void }) {
   const maxBatch = deps.maxBatch ?? 512;
   let batch: Pending[] = [];
   let scheduled = false;
 
-  // The receipt and the job commit together: a redelivery finds the receipt even after the job was pruned, and a
-  // failed commit leaves neither, so HighLevel's next try is stored.
-  const commit = deps.db.transaction((items: Pending[], now: number) =>
-    items.map((item): InboxResult => {
-      if (item.receiptKey && !deps.receipts.remember(item.receiptKey, now)) return 'duplicate';
-      return deps.queue.enqueue(item.job, now) ? 'stored' : 'duplicate';
-    }));
-
-  function flush(): void {
+  async function flush(): Promise<void> {
     scheduled = false;
     const items = batch;
     batch = [];
+    if (items.length === 0) return;
     let results: InboxResult[];
     try {
-      results = commit(items, deps.clock.now());
+      results = await deps.store.store(items, deps.clock.now());
     } catch (error) {
       for (const item of items) item.reject(error);
       return;
@@ -50,10 +39,10 @@ export function createInbox(deps: { db: Db; queue: JobQueue; clock: Clock; recei
     add(job: NewJob, receiptKey?: string): Promise<InboxResult> {
       return new Promise<InboxResult>((resolve, reject) => {
         batch.push({ job, receiptKey: receiptKey ?? null, resolve, reject });
-        if (batch.length >= maxBatch) flush();
+        if (batch.length >= maxBatch) void flush();
         else if (!scheduled) {
           scheduled = true;
-          setImmediate(flush);
+          setImmediate(() => void flush());
         }
       });
     },

@@ -3,7 +3,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { RetryLaterError, errorMessage } from '../lib/errors.js';
-import type { Job, JobQueue } from '../store/job-queue.js';
+import type { Job, JobQueue } from './queue-port.js';
 
 /** A handler finishes the job, or asks for it to run again at a later time (not a failure). */
 export type JobHandler = (job: Job) => Promise<void | { runAgainAt: number }>;
@@ -62,22 +62,22 @@ export function createWorker(options: WorkerOptions) {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       const result = await handler(job);
       if (result && typeof result.runAgainAt === 'number') {
-        queue.reschedule(job.id, result.runAgainAt);
+        await queue.reschedule(job.id, result.runAgainAt);
         options.onSettled?.(job, 'deferred');
         return;
       }
-      queue.complete(job.id, clock.now(), options.forgetPayloadOf?.has(job.kind) ?? false);
+      await queue.complete(job.id, clock.now(), options.forgetPayloadOf?.has(job.kind) ?? false);
       options.onSettled?.(job, 'done');
       logger.debug({ job: job.id, kind: job.kind, ms: Date.now() - started }, 'job done');
     } catch (error) {
       const permanent = error instanceof PermanentJobError;
       if (!permanent && job.attempts < job.maxAttempts) {
         const delay = error instanceof RetryLaterError ? error.delayMs : backoff(job.attempts);
-        queue.retry(job.id, clock.now() + delay, errorMessage(error));
+        await queue.retry(job.id, clock.now() + delay, errorMessage(error));
         options.onSettled?.(job, 'retry', error);
         logger.warn({ job: job.id, kind: job.kind, attempt: job.attempts, delayMs: Math.round(delay), err: error }, 'job will be retried');
       } else {
-        queue.fail(job.id, errorMessage(error), clock.now());
+        await queue.fail(job.id, errorMessage(error), clock.now());
         options.onSettled?.(job, 'failed', error);
         logger.error({ job: job.id, kind: job.kind, attempt: job.attempts, err: error }, 'job failed for good');
       }
@@ -108,12 +108,12 @@ export function createWorker(options: WorkerOptions) {
         continue;
       }
       const now = clock.now();
-      const jobs = queue.claimDue(now, free, leaseMs);
+      const jobs = await queue.claimDue(now, free, leaseMs);
       if (jobs.length === 0) break;
       for (const job of jobs) {
         const parkUntil = options.admit?.(job, now) ?? null;
         if (parkUntil !== null && parkUntil > now) {
-          queue.park(job.id, parkUntil);
+          await queue.park(job.id, parkUntil);
           options.onSettled?.(job, 'parked');
           continue;
         }
@@ -134,12 +134,18 @@ export function createWorker(options: WorkerOptions) {
     return draining;
   }
 
-  function arm(ranNothing: boolean): void {
+  async function arm(ranNothing: boolean): Promise<void> {
     if (!started) return;
-    clearTimeout(timer);
     // After a look that found due jobs but could run none (each waits behind its caller's earlier job), the next
     // chance is when something else falls due: waking for those again at once would spin.
-    const next = ranNothing ? queue.nextDueAt(clock.now()) : queue.nextDueAt();
+    let next: number | null = null;
+    try {
+      next = await (ranNothing ? queue.nextDueAt(clock.now()) : queue.nextDueAt());
+    } catch (error) {
+      logger.error({ err: error }, 'worker could not read the next due time');
+    }
+    if (!started) return;
+    clearTimeout(timer);
     const wait = next === null ? idlePollMs : Math.max(0, Math.min(idlePollMs, next - clock.now()));
     timer = setTimeout(tick, wait);
     timer.unref();
@@ -148,20 +154,23 @@ export function createWorker(options: WorkerOptions) {
   async function tick(): Promise<void> {
     let ran = 0;
     try {
-      queue.recoverExpiredLeases(clock.now());
+      await queue.recoverExpiredLeases(clock.now());
       ran = await runDue();
     } catch (error) {
       logger.error({ err: error }, 'worker tick failed');
     }
-    arm(ran === 0);
+    await arm(ran === 0);
   }
 
   return {
     start(): void {
       if (started) return;
       started = true;
-      queue.recoverAfterRestart(clock.now());
-      void tick();
+      // A synchronous engine that cannot recover throws here, at start-up; an asynchronous one logs and goes on
+      // (the jobs come back when their leases run out).
+      void Promise.resolve(queue.recoverAfterRestart(clock.now()))
+        .catch((error: unknown) => logger.error({ err: error }, 'jobs interrupted by the last shutdown could not be recovered'))
+        .then(tick);
     },
     /** Wakes the worker now (e.g. right after a webhook was stored) instead of at its next poll. */
     nudge(): void {

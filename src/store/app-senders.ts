@@ -2,7 +2,12 @@
 // location's only when the operator assigned it (CLI) or HighLevel lists the number as that location's own; saving it
 // first proves nothing, so one sub-account can never take over another's number by claiming it.
 import type { Db } from './db.js';
-import type { TwilioSenderId } from './twilio-accounts.js';
+
+/** What a Twilio text is sent from: exactly one of the two is set. */
+export interface TwilioSenderId {
+  messagingServiceSid: string | null;
+  fromNumber: string | null;
+}
 
 export interface AppSenderAssignment { sender: string; locationId: string; assignedBy: string; assignedAt: number }
 
@@ -19,6 +24,8 @@ export function createAppSenders(db: Db) {
   const insert = db.prepare('INSERT INTO app_senders (sender, location_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?)');
   const remove = db.prepare('DELETE FROM app_senders WHERE sender = ? AND location_id = ?');
   const listed = db.prepare('SELECT 1 FROM location_numbers WHERE location_id = ? AND phone = ?').pluck();
+  const savedElsewhere = db.prepare(`
+    SELECT location_id FROM twilio_accounts WHERE use_app_account = 1 AND location_id <> ? AND (from_number = ? OR messaging_service_sid = ?)`).pluck();
 
   const assignment = (sender: string) => (select.get(sender) as AppSenderAssignment | undefined) ?? null;
 
@@ -32,6 +39,10 @@ export function createAppSenders(db: Db) {
         insert.run(sender, locationId, actor, now);
         return { outcome: 'assigned' };
       }).immediate();
+    },
+    /** Other locations that chose the app-wide account with this sender saved: without the assignment they cannot use it. */
+    savedByOthers(sender: string, locationId: string): string[] {
+      return savedElsewhere.all(locationId, sender, sender) as string[];
     },
     /** False when the sender was not assigned to this location. */
     unassign(sender: string, locationId: string): boolean {

@@ -36,40 +36,53 @@ export function listBackups(dir: string, databasePath: string): BackupFile[] {
 }
 
 /**
- * Copies the live database into `dir` while the app keeps serving: SQLite's online backup copies a few pages per
- * event-loop turn, and writes made meanwhile through the same connection are carried into the copy. The copy is
- * made self-contained (rollback journal, no -wal), verified, renamed into place, and old backups are rotated.
+ * Copies the live database into `dir` while the app keeps serving (see writeBackup), named by the time taken, and
+ * rotates old backups out. Partial files an interrupted run left are removed first.
  */
 export async function takeBackup(db: Db, options: { dir: string; databasePath: string; keep: number; now: number; pagesPerStep?: number }): Promise<BackupResult> {
   const started = performance.now();
   mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-  const finalPath = join(options.dir, backupFileName(options.databasePath, options.now));
-  const partial = `${finalPath}.partial`;
   for (const name of readdirSync(options.dir)) {
     if (name.startsWith(`${prefixOf(options.databasePath)}-`) && name.endsWith('.partial')) rmSync(join(options.dir, name), { force: true });
   }
+  const finalPath = join(options.dir, backupFileName(options.databasePath, options.now));
+  await writeBackup(db, finalPath, { pagesPerStep: options.pagesPerStep });
+  const removed = rotateBackups(options.dir, options.databasePath, options.keep);
+  return { path: finalPath, takenAt: options.now, bytes: statSync(finalPath).size, durationMs: performance.now() - started, removed };
+}
+
+/**
+ * Writes a copy of the live database to `path`, the one routine behind scheduled and CLI backups: SQLite's online
+ * backup copies a few pages per event-loop turn (writes made meanwhile through the same connection are carried into
+ * the copy) into `<path>.partial`, created readable by its owner only before a byte is written; the copy is made
+ * self-contained (rollback journal, no -wal), verified, fsync'ed, renamed into place, and the rename fsync'ed. A
+ * failure leaves no file behind. `path` is replaced if it exists (callers that must not overwrite check first).
+ */
+export async function writeBackup(db: Db, path: string, options: { pagesPerStep?: number } = {}): Promise<{ path: string; bytes: number; schemaVersion: number }> {
+  const partial = `${path}.partial`;
+  let schemaVersion: number;
   try {
-    // Readable by the owner only, like the CLI's backups: it holds every token (sealed) and every caller's records.
-    // Created empty with that mode before SQLite writes a byte, so no other user ever sees it readable.
+    // Readable by the owner only: it holds every token (sealed) and every caller's records.
+    rmSync(partial, { force: true });
     closeSync(openSync(partial, 'wx', 0o600));
     chmodSync(partial, 0o600);
     await db.backup(partial, { progress: () => options.pagesPerStep ?? 100 });
     const copy = new Database(partial, { fileMustExist: true });
     try {
+      // The live database is in WAL mode; the copy must stand alone as one file.
       copy.pragma('journal_mode = DELETE');
     } finally {
       copy.close();
     }
-    verifyBackup(partial);
+    ({ schemaVersion } = verifyBackup(partial));
     syncFile(partial);
-    renameSync(partial, finalPath);
-    syncDirectory(options.dir);
+    renameSync(partial, path);
+    syncDirectory(dirname(path));
   } catch (error) {
     for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`, `${partial}-journal`]) rmSync(leftover, { force: true });
     throw error;
   }
-  const removed = rotateBackups(options.dir, options.databasePath, options.keep);
-  return { path: finalPath, takenAt: options.now, bytes: statSync(finalPath).size, durationMs: performance.now() - started, removed };
+  return { path, bytes: statSync(path).size, schemaVersion };
 }
 
 /** Throws a BackupError unless the file is a readable SQLite database that passes `PRAGMA integrity_check`. */

@@ -1,8 +1,6 @@
 // A person's data rights at one location: a copy of everything held about their number, and its erasure.
 // Erasure keeps the suppression entry and its history, so an erased number is still never texted again.
 import type { Db } from './db.js';
-import { WEBHOOK_JOB } from '../highlevel/events.js';
-import { TWILIO_INBOUND_JOB } from '../messaging/twilio-inbound.js';
 
 export interface CallExport { id: number; contactId: string | null; occurredAt: number; callStatus: string; missed: boolean; decision: string; decisionAt: number }
 export interface MessageExport {
@@ -39,12 +37,18 @@ export interface ErasureCounts { calls: number; messages: number; replies: numbe
  */
 const LOOKUP_TABLES = ['location_line_types'];
 
-// Job kinds that are inbound events: one not yet processed may be the person's own STOP, so erasure lets it run.
-const INBOUND_EVENT_KINDS = [WEBHOOK_JOB, TWILIO_INBOUND_JOB];
-
 export type DataRights = ReturnType<typeof createDataRights>;
 
-export function createDataRights(db: Db) {
+export interface DataRightsOptions {
+  /**
+   * Job kinds that are inbound events (the job registry's `inboundEventKinds`): one not yet processed may be the
+   * person's own STOP, so erasure lets it run.
+   */
+  inboundEventKinds: readonly string[];
+}
+
+export function createDataRights(db: Db, options: DataRightsOptions) {
+  const inboundKinds = options.inboundEventKinds;
   const suppression = db.prepare('SELECT source, created_at AS since FROM suppressions WHERE location_id = ? AND phone = ?');
   const history = db.prepare('SELECT action, source, reason, actor, at FROM suppression_history WHERE location_id = ? AND phone = ? ORDER BY at, id');
   const calls = db.prepare(`
@@ -67,14 +71,14 @@ export function createDataRights(db: Db) {
     AND (subject = @phone OR instr(payload, '"' || @phone || '"') > 0 OR subject IN (SELECT value FROM json_each(@contacts)))`;
   const jobs = db.prepare(`
     SELECT id, kind, status, run_at AS runAt, created_at AS createdAt, finished_at AS finishedAt FROM jobs WHERE ${aboutNumber} ORDER BY created_at, id`);
-  const inbound = INBOUND_EVENT_KINDS.map((_, i) => `@kind${i}`).join(', ');
+  const inbound = inboundKinds.map((_, i) => `@kind${i}`).join(', ');
   const deleteJobs = db.prepare(`
-    DELETE FROM jobs WHERE ${aboutNumber} AND NOT (status IN ('pending', 'running') AND kind IN (${inbound}))`);
+    DELETE FROM jobs WHERE ${aboutNumber}${inboundKinds.length ? ` AND NOT (status IN ('pending', 'running') AND kind IN (${inbound}))` : ''}`);
   const deleteMessages = db.prepare('DELETE FROM messages WHERE location_id = ? AND phone = ?');
   const deleteCalls = db.prepare('DELETE FROM calls WHERE location_id = ? AND phone = ?');
   const deleteReplies = db.prepare('DELETE FROM replies WHERE location_id = ? AND phone = ?');
   const lookupTables = existingLookupTables(db);
-  const kindParams = Object.fromEntries(INBOUND_EVENT_KINDS.map((kind, i) => [`kind${i}`, kind]));
+  const kindParams = Object.fromEntries(inboundKinds.map((kind, i) => [`kind${i}`, kind]));
 
   const jobParams = (locationId: string, phone: string) => ({
     locationId, phone, contacts: JSON.stringify(contactIds.all({ locationId, phone })),

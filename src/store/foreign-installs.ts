@@ -2,6 +2,8 @@
 // only on a database whose every install is the sandbox's own (its stand-in's sub-account and agency).
 import type { Db } from './db.js';
 
+export type ForeignInstallCheck = ReturnType<typeof createForeignInstallCheck>;
+
 export function createForeignInstallCheck(db: Db, ownIds: readonly string[]) {
   const foreign = db.prepare(`
     SELECT EXISTS (SELECT 1 FROM locations WHERE location_id NOT IN (SELECT value FROM json_each(@own)))

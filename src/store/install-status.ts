@@ -1,11 +1,7 @@
 // Whether an installation can act: a location's connection to HighLevel (its own token, else its agency's) and
 // whether an agency has the app installed. Reads token rows without opening the sealed tokens.
 import type { Db } from './db.js';
-
-export interface Connection {
-  needsReconnect: boolean;
-  reconnectReason: string | null;
-}
+import type { Connection } from '../workflow/ports/storage.js';
 
 export function createInstallStatus(db: Db) {
   const token = db.prepare(`SELECT owner_type AS ownerType, needs_reconnect AS needsReconnect, reconnect_reason AS reason FROM tokens WHERE owner_id = ?`);

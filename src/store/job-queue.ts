@@ -1,43 +1,13 @@
 // The durable job queue on SQLite: enqueue with dedupe, claim due jobs fairly under a lease, settle, park, cancel,
-// recover, prune. docs/decisions/0008-fair-queue.md says how a claim chooses; test/contracts/job-queue-contract.ts
-// is what any engine of this queue must do.
+// recover, prune. It implements the queue port (src/scheduler/queue-port.ts), synchronously: docs/decisions/
+// 0008-fair-queue.md says how a claim chooses; test/contracts/job-queue-contract.ts is what any engine must do.
 import type { Db } from './db.js';
-import { priorityOfKind } from '../jobs/priorities.js';
+import type { CancelFilter, Job, JobQueue, JobStatus, NewJob } from '../scheduler/queue-port.js';
 
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
+export type { Job, JobStatus, NewJob } from '../scheduler/queue-port.js';
 
-export interface NewJob {
-  kind: string;
-  payload: unknown;
-  runAt: number;
-  locationId?: string | null;
-  subject?: string | null;
-  /** A second enqueue with the same key is ignored: that is how webhook redeliveries and double schedules collapse. */
-  dedupeKey?: string | null;
-  /** For recurring jobs: a finished (done, failed, cancelled) job with the same key is brought back instead. */
-  revive?: boolean;
-  maxAttempts?: number;
-  /** Lower runs first; by default the kind's (src/jobs/priorities.ts). */
-  priority?: number;
-}
-
-export interface Job {
-  id: number;
-  kind: string;
-  locationId: string | null;
-  subject: string | null;
-  dedupeKey: string | null;
-  payload: unknown;
-  status: JobStatus;
-  runAt: number;
-  attempts: number;
-  maxAttempts: number;
-  lastError: string | null;
-  createdAt: number;
-  priority: number;
-  /** The job's place in its (location, subject) line: its first due time (a retry or a park keeps it). */
-  queuedAt: number;
-}
+/** A job enqueued without a priority, of a kind `priorityOf` does not know: the column's default (migration 008). */
+const DEFAULT_PRIORITY = 20;
 
 interface JobRow {
   id: number; kind: string; location_id: string | null; subject: string | null; dedupe_key: string | null;
@@ -58,10 +28,11 @@ interface Candidate { id: number; priority: number; run_at: number; location_id:
 /** Due jobs a claim looks at in one go; past this many, it reads level by level and location by location. */
 const LOOKAHEAD = 64;
 
-export type JobQueue = ReturnType<typeof createJobQueue>;
+export type SqliteJobQueue = ReturnType<typeof createJobQueue>;
 
+/** `priorityOf`: each kind's priority (the job registry's), for jobs enqueued without one. */
 export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) => number } = {}) {
-  const priorityOf = options.priorityOf ?? priorityOfKind;
+  const priorityOf = options.priorityOf ?? (() => DEFAULT_PRIORITY);
   const insert = db.prepare(`
     INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at, priority, queued_at)
     VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'pending', @runAt, @maxAttempts, @createdAt, @priority, @runAt)
@@ -192,6 +163,8 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
   const prune = db.prepare(`DELETE FROM jobs WHERE status IN ('done', 'failed', 'cancelled') AND finished_at < @before`);
   const hasPending = db.prepare(`SELECT 1 FROM jobs WHERE status = 'pending' AND location_id = ? AND subject = ? AND kind = ? LIMIT 1`).pluck();
   const counts = db.prepare(`SELECT status, COUNT(*) AS n FROM jobs GROUP BY status`);
+  const nextRunOfKind = db.prepare(`SELECT MIN(run_at) FROM jobs WHERE kind = ? AND status IN ('pending', 'running')`).pluck();
+  const bringForward = db.prepare(`UPDATE jobs SET run_at = @runAt WHERE kind = @kind AND status = 'pending' AND run_at > @runAt`);
 
   const row = (job: NewJob, now: number) => ({
     kind: job.kind,
@@ -282,7 +255,7 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
       giveUp.run({ id, error, at });
     },
     /** Cancels pending jobs of a location, optionally only those about one subject and of some kinds. */
-    cancel(filter: { locationId: string; subject?: string; kinds?: string[] }, at: number): number {
+    cancel(filter: CancelFilter, at: number): number {
       flushCompleted();
       const clauses = [`status = 'pending'`, 'location_id = @locationId'];
       if (filter.subject !== undefined) clauses.push('subject = @subject');
@@ -295,6 +268,14 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     hasPending(filter: { locationId: string; subject: string; kind: string }): boolean {
       flushCompleted();
       return hasPending.get(filter.locationId, filter.subject, filter.kind) === 1;
+    },
+    nextRunOfKind(kind: string): number | null {
+      flushCompleted();
+      return (nextRunOfKind.get(kind) as number | null) ?? null;
+    },
+    bringForward(kind: string, runAt: number): number {
+      flushCompleted();
+      return bringForward.run({ kind, runAt: Math.round(runAt) }).changes;
     },
     /** Jobs whose worker died mid-run go back to pending; their attempt was already counted. */
     recoverExpiredLeases(now: number): number {
@@ -316,7 +297,7 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
       for (const { status, n } of counts.all() as { status: JobStatus; n: number }[]) out[status] = n;
       return out;
     },
-  };
+  } satisfies JobQueue;
 }
 
 /**

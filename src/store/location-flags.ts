@@ -1,9 +1,7 @@
 // Facts the app notices about a location by itself (HighLevel's native text-back answering too), with the look-ups
 // that noticing needs: a recent missed call from the contact, and whether an outbound text was the app's own.
 import type { Db } from './db.js';
-import type { LocationFlags } from '../workflow/ports/storage.js';
-
-export interface FlagSighting { flag: string; firstSeenAt: number; lastSeenAt: number; hits: number }
+import type { FlagSighting, LocationFlags } from '../workflow/ports/storage.js';
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 

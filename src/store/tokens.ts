@@ -57,6 +57,9 @@ export function createTokenStore(db: Db, box: SecretBox) {
     WHERE refresh_token IS NOT NULL AND needs_reconnect = 0 AND updated_at < ? ORDER BY updated_at LIMIT ?`);
   const companies = db.prepare(`SELECT owner_id FROM tokens WHERE owner_type = 'Company' AND needs_reconnect = 0 ORDER BY updated_at DESC`).pluck();
   const removeMinted = db.prepare(`DELETE FROM tokens WHERE company_id = ? AND owner_type = 'Location' AND refresh_token IS NULL`);
+  const newest = db.prepare('SELECT owner_id AS ownerId, owner_type AS ownerType FROM tokens ORDER BY updated_at DESC LIMIT 1');
+  const reconnecting = db.prepare(`
+    SELECT owner_id AS ownerId, owner_type AS ownerType, reconnect_reason AS reason FROM tokens WHERE needs_reconnect = 1 ORDER BY owner_id`);
 
   const sealGrant = (grant: TokenGrant) => ({
     accessToken: box.seal(grant.accessToken, grant.ownerId),
@@ -111,6 +114,14 @@ export function createTokenStore(db: Db, box: SecretBox) {
     /** Forgets every location token minted from a company's token (the company uninstalled). */
     deleteMintedForCompany(companyId: string): void {
       removeMinted.run(companyId);
+    },
+    /** The owner of the token saved most recently (to try a key on), without opening it; null when none is stored. */
+    newestOwner(): { ownerId: string; ownerType: OwnerType } | null {
+      return (newest.get() as { ownerId: string; ownerType: OwnerType } | undefined) ?? null;
+    },
+    /** Installations HighLevel no longer accepts the app's authorisation for, by owner id. */
+    needingReconnect(): { ownerId: string; ownerType: OwnerType; reason: string | null }[] {
+      return reconnecting.all() as { ownerId: string; ownerType: OwnerType; reason: string | null }[];
     },
   };
 }

@@ -1,7 +1,9 @@
 // Each location's Twilio account: credentials sealed with the SecretBox (bound to the location id), sender in clear.
 import type { Db } from './db.js';
 import type { SecretBox } from '../lib/crypto.js';
-import { createAppSenders } from './app-senders.js';
+import { createAppSenders, type TwilioSenderId } from './app-senders.js';
+
+export type { TwilioSenderId };
 
 /** What authenticates REST calls. Webhook signatures can only be checked with the account's auth token. */
 export interface TwilioCredentials {
@@ -9,12 +11,6 @@ export interface TwilioCredentials {
   authToken?: string;
   apiKeySid?: string;
   apiKeySecret?: string;
-}
-
-/** Exactly one of the two is set. */
-export interface TwilioSenderId {
-  messagingServiceSid: string | null;
-  fromNumber: string | null;
 }
 
 /** A location's account as the app uses it: the app-wide account stands in when the location chose it. */

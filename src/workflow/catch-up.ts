@@ -1,18 +1,15 @@
 // Catch-up for lost webhooks: HighLevel redelivers only after a 429, so each location's recent calls are re-read
 // periodically and fed through the same path (dedupe on the call makes double-processing harmless).
-import { MINUTE } from '../lib/clock.js';
-import { JOB, type WorkflowDeps } from './deps.js';
+import type { WorkflowDeps } from './deps.js';
 import { loadLocation } from './location-context.js';
 import { handleCall, MAX_CALL_AGE_MS } from './missed-call.js';
 import type { JobResult } from './text-back.js';
+import { CATCH_UP_EVERY_MS, type CatchUpJob } from './catch-up-schedule.js';
 
-export const CATCH_UP_EVERY_MS = 10 * MINUTE;
+export { CATCH_UP_EVERY_MS, ensureCatchUp, type CatchUpJob } from './catch-up-schedule.js';
+
 /** Each scan looks back a little further than the interval, so a scan delayed by a busy queue misses nothing. */
 const LOOK_BACK_MS = 3 * CATCH_UP_EVERY_MS;
-
-export interface CatchUpJob {
-  locationId: string;
-}
 
 export async function runCatchUp(deps: WorkflowDeps, job: CatchUpJob): Promise<JobResult> {
   if (!deps.callHistory) return;
@@ -27,18 +24,4 @@ export async function runCatchUp(deps: WorkflowDeps, job: CatchUpJob): Promise<J
   }
   if (found > 0) deps.log.warn({ locationId: job.locationId, found }, 'catch-up found missed calls whose webhook never arrived');
   return { runAgainAt: now + CATCH_UP_EVERY_MS };
-}
-
-/** One catch-up job per location, rescheduling itself; called on install and at start-up. */
-export async function ensureCatchUp(deps: WorkflowDeps, locationId: string): Promise<void> {
-  if (!deps.callHistory) return;
-  await deps.scheduler.schedule({
-    kind: JOB.catchUp,
-    locationId,
-    subject: 'catch-up',
-    dedupeKey: `${JOB.catchUp}:${locationId}`,
-    runAt: deps.clock.now() + CATCH_UP_EVERY_MS,
-    payload: { locationId } satisfies CatchUpJob,
-    revive: true,
-  });
 }

@@ -10,13 +10,9 @@ import { ensureOptOutLine, renderTemplate } from './templates.js';
 import { analyzeText } from './segments.js';
 import { sendReserved, settleExisting } from './send-reserved.js';
 import { featuresFor } from './plans.js';
+import type { DeliveryOutcome } from './delivery-outcome.js';
 
-export type DeliveryOutcome =
-  | { result: 'sent' }
-  | { result: 'deferred'; until: number }
-  | { result: 'skipped'; reason: string }
-  | { result: 'failed'; reason: string }
-  | { result: 'unknown'; reason: string };
+export type { DeliveryOutcome } from './delivery-outcome.js';
 
 export interface DeliveryRequest {
   kind: 'textback' | 'followup';

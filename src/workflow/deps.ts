@@ -74,6 +74,8 @@ export interface WorkflowDeps {
   publicUrl?: string;
   /** Seals a number into its personalised one-click opt-out link; absent: texts offer the typed form's page. */
   optOutLinks?: OptOutLinks;
+  /** Twilio texts (and callers' replies) are shown in HighLevel's conversations: the app's conversation channel is set up. */
+  conversationChannel?: boolean;
 }
 
 /** Job kinds the workflow schedules and handles. */

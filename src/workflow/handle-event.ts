@@ -1,12 +1,12 @@
-// Routes one HighLevel event to the rule that handles it; returns a short outcome for the log line.
-import type { HighLevelEvent } from '../highlevel/events.js';
+// Routes one event to the rule that handles it; returns a short outcome for the log line.
+import type { WorkflowEvent } from './events.js';
 import type { WorkflowDeps } from './deps.js';
 import { handleCall } from './missed-call.js';
 import { handleInboundText } from './replies.js';
 import { noticeOutboundText } from './native-textback.js';
 import { handleDnd, handleInstall, handleLocationUpdate, handlePlanChange, handleUninstall } from './lifecycle.js';
 
-export async function handleEvent(deps: WorkflowDeps, event: HighLevelEvent): Promise<string> {
+export async function handleEvent(deps: WorkflowDeps, event: WorkflowEvent): Promise<string> {
   switch (event.kind) {
     case 'call':
       return handleCall(deps, event);

@@ -3,7 +3,7 @@ import { DAY, MINUTE } from '../lib/clock.js';
 import type { WorkflowDeps } from './deps.js';
 import type { InstalledLocation } from './ports/storage.js';
 import { defaultSettings, mergeSettings, SettingsPatchSchema } from './settings.js';
-import { ensureCatchUp } from './catch-up.js';
+import { ensureCatchUp } from './catch-up-schedule.js';
 import { identifyBusiness, type IdentifiedBy } from './business-identity.js';
 
 export interface LocationContext {

@@ -1,14 +1,13 @@
 // What the settings page shows about its location beside the settings: profile, connection, plan, and warnings.
 import { DAY } from '../lib/clock.js';
-import type { LocationRecord } from '../store/locations.js';
-import type { Connection } from '../store/install-status.js';
-import type { FlagSighting } from '../store/location-flags.js';
+import type { Connection, FlagSighting, InstalledLocation } from './ports/storage.js';
 import { describePlan, type PlansTable } from './plans.js';
 import { NATIVE_TEXTBACK_FLAG } from './native-textback.js';
 import { identifyBusiness, templatesNamingNoBusiness, type IdentifyingTemplate } from './business-identity.js';
 
 export interface Warning {
-  code: 'needs-reconnect' | 'native-textback' | 'not-installed' | 'business-name-unknown' | 'business-unidentified' | 'templates-name-no-business';
+  code: 'needs-reconnect' | 'native-textback' | 'not-installed' | 'business-name-unknown' | 'business-unidentified' | 'templates-name-no-business'
+    | 'twilio-not-in-highlevel';
   message: string;
 }
 
@@ -30,11 +29,15 @@ export const WARNING_MESSAGES: Record<Warning['code'], string> = {
     + 'Add the name in HighLevel → Settings → Business Profile.',
   'business-unidentified': 'HighLevel has neither a business name nor a phone number for this sub-account: missed callers are not '
     + 'texted, because a text must say who sends it. Add them in HighLevel → Settings → Business Profile.',
+  'twilio-not-in-highlevel': "Texts go out through your Twilio account, so callers' replies do not show in HighLevel's Conversations "
+    + "(nor do the texts): read them in TextBack's activity log. TextBack's operator can show them in HighLevel by setting up its conversation channel.",
   'templates-name-no-business': 'Some texts do not name the business. They are still sent, but carriers expect every text to say who '
     + 'sends it: add {{business_name}} to them.',
 };
 
-export function describeLocation(input: { location: LocationRecord; connection: Connection; flags: FlagSighting[]; plans: PlansTable | undefined; now: number; numbers?: string[] }) {
+export function describeLocation(input: { location: InstalledLocation; connection: Connection; flags: FlagSighting[]; plans: PlansTable | undefined; now: number; numbers?: string[];
+  /** Whether Twilio texts are shown in HighLevel's conversations (the app's conversation channel is configured). */
+  conversationChannel?: boolean }) {
   const { location, connection } = input;
   const plan = describePlan(location.planId, input.plans);
   const warnings: Warning[] = [];
@@ -49,6 +52,7 @@ export function describeLocation(input: { location: LocationRecord; connection: 
     warnings.push({ code: 'business-name-unknown', message: WARNING_MESSAGES['business-name-unknown'].replace('its phone number', `its phone number, ${identity.text},`) });
   }
   if (location.profileSyncedAt !== null && identity.by === 'none') warn('business-unidentified');
+  if (location.settings.provider === 'twilio' && input.conversationChannel === false) warn('twilio-not-in-highlevel');
   const unnamed = templatesNamingNoBusiness(location.settings.templates, location.name);
   if (unnamed.length > 0) {
     const which = unnamed.map((key) => TEMPLATE_LABELS[key]).join(', ');

@@ -6,8 +6,11 @@ import type { WorkflowDeps } from './deps.js';
 import { judgeLift, type LiftVerdict } from './opt-out-ownership.js';
 import type { SuppressionSource } from './ports/storage.js';
 
+/** What a suppression by hand touches: the list, the pending jobs to the number, the audit trail, the time. */
+export type ManualSuppressionDeps = Pick<WorkflowDeps, 'clock' | 'suppressions' | 'scheduler' | 'audit'>;
+
 /** `phone` is E.164 already. Returns whether the number was not suppressed before. */
-export async function suppressByHand(deps: WorkflowDeps, input: { locationId: string; phone: string; reason: string | null; actor: string }): Promise<boolean> {
+export async function suppressByHand(deps: ManualSuppressionDeps, input: { locationId: string; phone: string; reason: string | null; actor: string }): Promise<boolean> {
   const { locationId, phone } = input;
   const now = deps.clock.now();
   // Suppress first: from this line on nothing can text the number.
@@ -28,7 +31,7 @@ export type LiftByHandResult =
  * refuses the whole lift. `force` (an operator's explicit override, with a reason) lifts anyway and is audited as such.
  */
 export async function liftByHand(
-  deps: WorkflowDeps,
+  deps: ManualSuppressionDeps,
   input: { locationId: string; phone: string; reason: string; actor: string; lifter: 'admin' | 'staff'; force?: boolean },
 ): Promise<LiftByHandResult> {
   const { locationId, phone } = input;

@@ -1,6 +1,6 @@
 // Reserve → send → record: the at-most-once core. A reservation left "sending" by a crash is never sent again.
 import type { WorkflowDeps } from './deps.js';
-import type { DeliveryOutcome } from './deliver.js';
+import type { DeliveryOutcome } from './delivery-outcome.js';
 import { SendFailure, type MessageKind } from './ports/services.js';
 import type { LocationSettings } from './settings.js';
 import { RetryLaterError } from '../lib/errors.js';

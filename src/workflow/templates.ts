@@ -52,7 +52,9 @@ export function renderTemplate(template: string, vars: TemplateVars, opts: { fir
     isKnown(name) ? values[name.toLowerCase() as TemplateVariable] || EMPTY : whole,
   );
   return substituted
+    // eslint-disable-next-line no-control-regex -- NUL marks an emptied variable
     .replace(/[ \t]*\u0000[ \t]*(?=[.,!?;:])/g, '') // "Hi {{first_name}}," with no name → "Hi,"
+    // eslint-disable-next-line no-control-regex -- NUL marks an emptied variable
     .replace(/\u0000/g, '')
     .replace(/[ \t]{2,}/g, ' ')
     .replace(/[ \t]+$/gm, '')

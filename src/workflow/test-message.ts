@@ -1,6 +1,6 @@
 // A test text a signed-in user sends to a number they typed in: the location's real template, through the same
 // reserve → send → record path as every text, never to a suppressed number.
-import { randomUUID } from 'node:crypto';
+import { randomId } from '../lib/ids.js';
 import { maskPhone } from '../lib/phone.js';
 import { RetryLaterError } from '../lib/errors.js';
 import type { WorkflowDeps } from './deps.js';
@@ -53,7 +53,7 @@ export async function sendTestMessage(
   async function send(contactId: string): Promise<TestMessageResult> {
     try {
       const outcome = await sendReserved(deps, settings, {
-        locationId, sendKey: `test:${locationId}:${randomUUID()}`, kind: 'test', callId: null, contactId, phone,
+        locationId, sendKey: `test:${locationId}:${randomId()}`, kind: 'test', callId: null, contactId, phone,
         body: text, segments: analyzeText(text).segments, checkSuppression: true,
         twilioAllowed,
       });

@@ -1,41 +1,34 @@
 // The job queue's contract, for every engine (SQLite today, PostgreSQL next): priority, fairness across locations,
-// parking, and per-caller order. A suite calls describeJobQueueContract with a factory for a fresh, empty queue.
+// parking, per-caller order, and the recurring jobs' look-ups. A suite calls describeJobQueueContract with a factory
+// for a fresh, empty queue; every call is awaited, so an engine may answer synchronously or with promises.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Job, JobStatus, NewJob } from '../../src/store/job-queue.js';
+import type { Awaitable, Job, JobQueue, NewJob } from '../../src/scheduler/queue-port.js';
 import { createWorker, type JobHandler } from '../../src/scheduler/worker.js';
+import { priorityOf } from '../../src/jobs/registry.js';
 import { createManualClock, MINUTE, type ManualClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 
-type Awaitable<T> = T | Promise<T>;
-
-/** What the contract drives; an engine's methods may answer synchronously or with promises. */
-export interface QueueUnderTest {
-  enqueue(job: NewJob, now: number): Awaitable<boolean>;
-  claimDue(now: number, limit: number, leaseMs: number): Awaitable<Job[]>;
-  nextDueAt(after?: number): Awaitable<number | null>;
-  complete(id: number, at: number): Awaitable<void>;
-  retry(id: number, runAt: number, error: string): Awaitable<void>;
-  reschedule(id: number, runAt: number): Awaitable<void>;
-  park(id: number, runAt: number): Awaitable<void>;
-  counts(): Awaitable<Record<JobStatus, number>>;
+export interface QueueFixture {
+  queue: JobQueue;
+  close(): Awaitable<void>;
 }
 
-export interface QueueFixture {
-  queue: QueueUnderTest;
-  close(): Awaitable<void>;
+/** What the factory gives the engine: each kind's priority, for jobs enqueued without one (the job registry's). */
+export interface QueueOptions {
+  priorityOf(kind: string): number;
 }
 
 const LEASE = 5 * MINUTE;
 
-export function describeJobQueueContract(name: string, makeQueue: () => Awaitable<QueueFixture>): void {
+export function describeJobQueueContract(name: string, makeQueue: (options: QueueOptions) => Awaitable<QueueFixture>): void {
   describe(`job queue contract: ${name}`, () => {
     let fixture: QueueFixture;
-    let queue: QueueUnderTest;
+    let queue: JobQueue;
     let clock: ManualClock;
     let counter = 0;
 
     beforeEach(async () => {
-      fixture = await makeQueue();
+      fixture = await makeQueue({ priorityOf });
       queue = fixture.queue;
       clock = createManualClock();
     });
@@ -108,7 +101,7 @@ export function describeJobQueueContract(name: string, makeQueue: () => Awaitabl
         const slotAt = clock.now() + 4_000;
         const handler: JobHandler = async (job) => { ran.push(`${(job.payload as { label: string }).label}@${clock.now()}`); };
         const worker = createWorker({
-          queue: queue as never, clock, logger: silentLogger, concurrency: 1, handlers: { k: handler },
+          queue, clock, logger: silentLogger, concurrency: 1, handlers: { k: handler },
           admit: (job, now) => (job.locationId === 'paced' && now < slotAt ? slotAt : null),
         });
         await add({ label: 'paced', locationId: 'paced', subject: '+15550005000', dueInMs: -1_000 });
@@ -179,6 +172,22 @@ export function describeJobQueueContract(name: string, makeQueue: () => Awaitabl
       it('when a caller\'s jobs are all due at once, then a batch takes only the first of them', async () => {
         for (let i = 0; i < 3; i += 1) { await add({ label: `msg-${i}`, locationId: 'loc', subject: '+15550012000' }); clock.advance(1); }
         expect(labels(await claim())).toEqual(['msg-0']);
+      });
+    });
+
+    describe('recurring jobs', () => {
+      it('when a kind has a pending job due later, then its next run is known and can be brought forward, and a finished one does not count', async () => {
+        expect(await queue.nextRunOfKind('backup')).toBeNull();
+        await add({ label: 'backup-1', kind: 'backup', dueInMs: 60 * MINUTE });
+        expect(await queue.nextRunOfKind('backup')).toBe(clock.now() + 60 * MINUTE);
+        expect(await queue.bringForward('backup', clock.now() + 90 * MINUTE)).toBe(0);
+        expect(await queue.bringForward('backup', clock.now() + 10 * MINUTE)).toBe(1);
+        expect(await queue.nextRunOfKind('backup')).toBe(clock.now() + 10 * MINUTE);
+        clock.advance(10 * MINUTE);
+        const [job] = await claim();
+        expect(await queue.nextRunOfKind('backup')).toBe(clock.now());
+        await queue.complete(job.id, clock.now());
+        expect(await queue.nextRunOfKind('backup')).toBeNull();
       });
     });
   });

@@ -25,6 +25,8 @@ export interface OpenApiCheckerOptions {
   specDir?: string;
   /** "METHOD /template" → top-level body fields whose `required` the checker ignores. */
   relaxRequired?: Record<string, string[]>;
+  /** "METHOD /template" → top-level body field → the values the spec means but mistypes (checked instead of its type). */
+  errata?: Record<string, Record<string, readonly string[]>>;
 }
 
 /**
@@ -33,6 +35,14 @@ export interface OpenApiCheckerOptions {
  */
 export const DEFAULT_RELAXED_REQUIRED: Record<string, string[]> = {
   'POST /conversations/messages': ['subType', 'status'],
+};
+
+/**
+ * "Add a message" types `direction` as an object while its own default ("outbound") and example (["outbound",
+ * "inbound"]) are strings; HighLevel's SDK types it `any` and the API takes the string. Checked as one of the two.
+ */
+export const DEFAULT_SPEC_ERRATA: Record<string, Record<string, readonly string[]>> = {
+  'POST /conversations/messages/inbound': { direction: ['inbound', 'outbound'] },
 };
 
 /** Spec JSON is untyped; the checker reads it defensively. */
@@ -45,6 +55,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 export function loadOpenApiChecker(options: OpenApiCheckerOptions = {}): OpenApiChecker {
   const specDir = options.specDir ?? join(findProjectRoot(), 'test', 'fixtures', 'highlevel', 'openapi');
   const relaxRequired = options.relaxRequired ?? DEFAULT_RELAXED_REQUIRED;
+  const errata = options.errata ?? DEFAULT_SPEC_ERRATA;
   const docs = new Map<string, Node>();
   const loadDoc = (file: string): Node => {
     let doc = docs.get(file);
@@ -204,7 +215,7 @@ export function loadOpenApiChecker(options: OpenApiCheckerOptions = {}): OpenApi
       const value = typeof body === 'string' ? formToObject(body) : body;
       validate(schema, value, operation.file, 'body', { problems, form: true, relaxed });
     } else if (sentType.endsWith('json')) {
-      const value = parseJsonBody(body);
+      const value = withErrata(parseJsonBody(body), errata[`${operation.method} ${operation.template}`], problems);
       if (value === undefined) problems.push('body is not valid JSON');
       else validate(schema, value, operation.file, 'body', { problems, form: false, relaxed });
     }
@@ -263,6 +274,18 @@ export function recordNockRequests(...scopes: nock.Scope[]): { requests: Recorde
 /** Every problem of every recorded request, for `expect(checkRequests(checker, requests)).toEqual([])`. */
 export function checkRequests(checker: OpenApiChecker, requests: OutgoingRequest[]): string[] {
   return requests.flatMap((r) => checker.check(r));
+}
+
+/** The body without the fields an erratum covers, each checked against the erratum's values instead. */
+function withErrata(value: unknown, fields: Record<string, readonly string[]> | undefined, problems: string[]): unknown {
+  if (!fields || !isPlainObject(value)) return value;
+  const rest: Record<string, unknown> = { ...value };
+  for (const [name, allowed] of Object.entries(fields)) {
+    if (rest[name] === undefined) continue;
+    if (!allowed.includes(rest[name] as string)) problems.push(`body.${name} is ${describeValue(rest[name])}, not one of ${JSON.stringify(allowed)}`);
+    delete rest[name];
+  }
+  return rest;
 }
 
 function splitPath(path: string): string[] {

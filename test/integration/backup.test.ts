@@ -102,7 +102,7 @@ describe('scheduled backups', () => {
     expect((statSync(backup.path).mode & 0o777).toString(8)).toBe('600');
   });
 
-  it('when the app starts again, then the pending backup job is kept, and with none pending the next is due an interval after the newest backup', () => {
+  it('when the app starts again, then the pending backup job is kept, and with none pending the next is due an interval after the newest backup', async () => {
     const dir = tempDir();
     const backupDir = join(dir, 'backups');
     const databasePath = join(dir, 'textback.sqlite');
@@ -115,9 +115,9 @@ describe('scheduled backups', () => {
       const job = createBackupJob({ db, queue, clock, logger: silent, databasePath, backup });
       const pending = () => db.prepare(`SELECT run_at FROM jobs WHERE kind = 'backup' AND status IN ('pending', 'running')`).pluck().all();
 
-      job.ensureScheduled();
+      await job.ensureScheduled();
       now += HOUR;
-      job.ensureScheduled(); // a restart: the job already pending stays the only one
+      await job.ensureScheduled(); // a restart: the job already pending stays the only one
       expect(pending()).toEqual([Date.UTC(2026, 0, 6, 12)]);
 
       db.prepare(`DELETE FROM jobs`).run();
@@ -125,7 +125,7 @@ describe('scheduled backups', () => {
       mkdirSync(backupDir, { recursive: true });
       writeFileSync(join(backupDir, backupFileName(databasePath, takenAt)), '');
       writeFileSync(join(backupDir, 'notes.txt'), ''); // files not named like a backup are ignored
-      job.ensureScheduled();
+      await job.ensureScheduled();
       expect(pending()).toEqual([takenAt + 24 * HOUR]);
     } finally {
       db.close();

@@ -6,11 +6,11 @@ import { openDatabase } from '../../src/store/db.js';
 import { createJobQueue } from '../../src/store/job-queue.js';
 import { describeJobQueueContract } from '../contracts/job-queue-contract.js';
 
-describeJobQueueContract('SQLite', () => {
+describeJobQueueContract('SQLite', ({ priorityOf }) => {
   const dir = mkdtempSync(join(tmpdir(), 'textback-contract-'));
   const db = openDatabase(join(dir, 'jobs.sqlite'));
   return {
-    queue: createJobQueue(db),
+    queue: createJobQueue(db, { priorityOf }),
     close() { db.close(); rmSync(dir, { recursive: true, force: true }); },
   };
 });

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/db.js';
-import { createJobQueue, type JobQueue } from '../../src/store/job-queue.js';
+import { createJobQueue, type SqliteJobQueue } from '../../src/store/job-queue.js';
 import { MINUTE } from '../../src/lib/clock.js';
 
 let dir: string;
 let db: Db;
-let queue: JobQueue;
+let queue: SqliteJobQueue;
 const NOW = Date.UTC(2026, 0, 6, 16, 0, 0);
 
 beforeEach(() => {

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/store/db.js';
-import { createJobQueue, type JobQueue } from '../../src/store/job-queue.js';
+import { createJobQueue, type SqliteJobQueue } from '../../src/store/job-queue.js';
 import { createWorker, PermanentJobError } from '../../src/scheduler/worker.js';
 import { createManualClock, DAY, MINUTE, type ManualClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 
 let dir: string;
 let db: Db;
-let queue: JobQueue;
+let queue: SqliteJobQueue;
 let clock: ManualClock;
 
 beforeEach(() => {

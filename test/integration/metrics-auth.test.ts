@@ -2,7 +2,6 @@
 // host) proves nothing. Unset: there is no /metrics at all.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.js';
-import { PROMETHEUS_CONTENT_TYPE } from '../../src/lib/metrics.js';
 import { loadConfig } from '../../src/config.js';
 
 const TOKEN = 'scraper-token-0123456789abcdef';
@@ -32,7 +31,7 @@ describe('GET /metrics', () => {
     h = await createHarness({ env: { METRICS_TOKEN: TOKEN } });
     const res = await h.http.get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
     expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe(PROMETHEUS_CONTENT_TYPE);
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(res.text).toContain('textback_jobs');
   });
 

@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
-import { PROMETHEUS_CONTENT_TYPE } from '../../src/lib/metrics.js';
 
 /** METRICS_TOKEN: the scraper's bearer token. */
 const SCRAPER_TOKEN = 'scraper-token-0123456789abcdef';
@@ -86,7 +85,7 @@ beforeAll(async () => {
 
   const res = await h.http.get('/metrics').set('Authorization', `Bearer ${SCRAPER_TOKEN}`);
   expect(res.status).toBe(200);
-  expect(res.headers['content-type']).toBe(PROMETHEUS_CONTENT_TYPE);
+  expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
   metrics = res.text;
 });
 afterAll(async () => { await h.close(); });
@@ -153,7 +152,7 @@ describe('GET /metrics', () => {
   it('when HighLevel was called, then latency is a histogram by endpoint family, and the 429 and the token refresh are counted', () => {
     expect(metrics).toContain('# TYPE textback_highlevel_request_duration_seconds histogram');
     expect(value('textback_highlevel_request_duration_seconds_count{family="conversations",status="2xx"}')).toBe(1);
-    expect(value('textback_highlevel_request_duration_seconds_bucket{family="conversations",status="429",le="+Inf"}')).toBe(1);
+    expect(value('textback_highlevel_request_duration_seconds_bucket{le="+Inf",family="conversations",status="429"}')).toBe(1);
     expect(value('textback_highlevel_rate_limited_total{family="conversations"}')).toBe(1);
     expect(value('textback_token_refreshes_total{owner_type="Location",result="refreshed"}')).toBe(1);
   });
@@ -170,5 +169,26 @@ describe('GET /metrics', () => {
   it('when scraped, then no label carries a location id or a phone number', () => {
     expect(metrics).not.toContain(LOC);
     expect(metrics).not.toMatch(/0147|0188/);
+  });
+
+  it('when missed calls were handled, then no label value looks like a phone number or an id, and app labels are outcomes and kinds', () => {
+    const labels = metrics.split('\n').filter((line) => line && !line.startsWith('#'))
+      .flatMap((line) => [...line.matchAll(/([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g)].map(([, name, text]) => ({ metric: line.split('{')[0], name, text })));
+    expect(labels.length).toBeGreaterThan(20);
+    const ids = [LOC, 'contact-1', 'contact-2', 'contact-3', 'comp-1', 'user-1', 'conv-1', 'msg-1', 'app123'];
+    for (const { metric, name, text } of labels) {
+      // A phone number has 7+ digits however it is written; no outcome, kind, bucket bound or Node version does.
+      expect(text.replace(/\D/g, '').length, `${metric} ${name}="${text}"`).toBeLessThan(7);
+      expect(text, `${metric} ${name}`).not.toMatch(/^[A-Za-z0-9]{20,}$/); // HighLevel's ids
+      for (const id of ids) expect(text, `${metric} ${name}`).not.toContain(id);
+      if (metric.startsWith('textback_')) expect(['outcome', 'decision', 'kind', 'family', 'status', 'owner_type', 'result', 'le']).toContain(name);
+    }
+  });
+
+  it('when scraped, then Node\'s process metrics (CPU, memory, event loop) are exposed too', () => {
+    expect(value('process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(value('process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(value('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(metrics).toContain('# TYPE nodejs_eventloop_lag_seconds gauge');
   });
 });

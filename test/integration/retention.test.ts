@@ -6,7 +6,8 @@ import { DAY, HOUR } from '../../src/lib/clock.js';
 import { createJobQueue } from '../../src/store/job-queue.js';
 import { createAuditLog } from '../../src/store/audit.js';
 import { createRetention, monthsBefore } from '../../src/store/retention.js';
-import { ensureRetentionScheduled, nextRetentionRunAt, performRetention, RETENTION_JOB } from '../../src/jobs/retention.js';
+import { ensureRetentionScheduled, nextRetentionRunAt, performRetention } from '../../src/jobs/retention.js';
+import { RETENTION_JOB } from '../../src/jobs/registry.js';
 import { silentLogger } from '../../src/lib/logger.js';
 
 const LOC = 'loc-acme';

@@ -1,13 +1,11 @@
-// Job kinds → priority and HighLevel cost: the literal kind names match the constants the app schedules with.
+// Job kinds → priority and HighLevel cost, as the registry declares them: the order docs/decisions/0008 sets.
 import { describe, expect, it } from 'vitest';
-import { PRIORITY, highLevelRequestsOf, priorityOfKind, webhookEventPriority } from '../../src/jobs/priorities.js';
+import { PRIORITY, webhookEventPriority } from '../../src/jobs/priorities.js';
+import {
+  BACKUP_JOB, DELIVERY_CHECK_JOB, RETENTION_JOB, TOKEN_KEEPALIVE_JOB, TWILIO_INBOUND_JOB, WEBHOOK_JOB,
+  highLevelRequestsOf, priorityOf as priorityOfKind,
+} from '../../src/jobs/registry.js';
 import { JOB } from '../../src/workflow/deps.js';
-import { WEBHOOK_JOB } from '../../src/highlevel/events.js';
-import { DELIVERY_CHECK_JOB } from '../../src/messaging/delivery-check.js';
-import { TWILIO_INBOUND_JOB } from '../../src/messaging/twilio-inbound.js';
-import { TOKEN_KEEPALIVE_JOB } from '../../src/jobs/token-keepalive.js';
-import { RETENTION_JOB } from '../../src/jobs/retention.js';
-import { BACKUP_JOB } from '../../src/jobs/backup.js';
 
 describe('job classes', () => {
   it('when the app\'s job kinds are ranked, then text-backs and inbound events come first and backups last', () => {

@@ -194,6 +194,22 @@ describe('loadOpenApiChecker: form-encoded oauth', () => {
   });
 });
 
+describe('spec errata', () => {
+  const add = { type: 'SMS', conversationId: 'c1', contactId: 'k1', conversationProviderId: 'p1', message: 'hi' };
+  const addMessage = (body: unknown) => checker.check({ method: 'POST', path: '/conversations/messages/inbound', headers: conv, body });
+
+  it('when a message is added with direction inbound or outbound (the spec mistypes it as an object), then it passes; any other value fails', () => {
+    expect(addMessage({ ...add, direction: 'inbound' })).toEqual([]);
+    expect(addMessage({ ...add, direction: 'outbound' })).toEqual([]);
+    expect(addMessage({ ...add, direction: 'sideways' })).toEqual([
+      'POST /conversations/messages/inbound: body.direction is string "sideways", not one of ["inbound","outbound"]',
+    ]);
+    expect(addMessage({ ...add, conversationProviderId: undefined, direction: 'inbound' })).toEqual([
+      'POST /conversations/messages/inbound: body.conversationProviderId is required',
+    ]);
+  });
+});
+
 describe('recordNockRequests', () => {
   const base = 'https://services.leadconnectorhq.com';
   beforeAll(() => nock.disableNetConnect());

@@ -1,6 +1,17 @@
 // Turns activity items from the API into one plain-language line each ("Missed call from … · texted back 11:02 · …").
+// @ts-check
 import { dayKey, formatPhone, formatTime, humanize } from './format.js';
 
+/**
+ * @typedef {import('./api-types.js').ActivityItem} ActivityItem
+ * @typedef {import('./api-types.js').CallItem} CallItem
+ * @typedef {{ label: string, tone: string }} Status
+ * @typedef {{ kind: 'call' | 'reply' | 'optout', tone: string, title: [string, string, string], details: string[],
+ *   status: Status | null }} ActivityLine
+ * @typedef {string | null | undefined} TimeZone
+ */
+
+/** @type {Record<string, string>} */
 const NOT_TEXTED = {
   suppressed: 'not texted: they opted out',
   cooldown: 'not texted: already texted recently',
@@ -14,6 +25,7 @@ const NOT_TEXTED = {
   'business-unidentified': 'not texted: HighLevel gives neither a name nor a phone number for your business',
 };
 
+/** @type {Record<string, string>} */
 const FOLLOW_UP_CANCELLED = {
   replied: 'follow-up cancelled: they replied',
   'answered-call-back': 'follow-up cancelled: you called them back',
@@ -23,6 +35,7 @@ const FOLLOW_UP_CANCELLED = {
   dnd: 'follow-up cancelled: Do Not Disturb is on',
 };
 
+/** @type {Record<string, Status>} */
 const DELIVERY = {
   delivered: { label: 'Delivered', tone: 'good' },
   sent: { label: 'Sent', tone: 'neutral' },
@@ -34,6 +47,10 @@ const DELIVERY = {
   unknown: { label: 'Unconfirmed', tone: 'warn' },
 };
 
+/**
+ * "skipped:cooldown" → ["skipped", "cooldown"]; no colon → [code, ""].
+ * @param {unknown} code
+ */
 function split(code) {
   const text = String(code ?? '');
   const at = text.indexOf(':');
@@ -42,24 +59,38 @@ function split(code) {
 
 const WAIT_NOTE_MS = 30 * 60_000;
 
-/** "9:10 AM", or "Sat 9:10 AM" when it fell on another day than `since`. */
+/**
+ * "9:10 AM", or "Sat 9:10 AM" when it fell on another day than `since`.
+ * @param {number} at
+ * @param {number} since
+ * @param {TimeZone} tz
+ */
 function timeSince(at, since, tz) {
   if (dayKey(at, tz) === dayKey(since, tz)) return formatTime(at, tz);
   const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: tz || undefined }).format(new Date(at));
   return `${weekday} ${formatTime(at, tz)}`;
 }
 
+/**
+ * @param {string} iso
+ * @param {number} since
+ * @param {TimeZone} tz
+ */
 function whenLater(iso, since, tz) {
   const at = Date.parse(iso);
   return Number.isNaN(at) ? '' : ` (${timeSince(at, since, tz)})`;
 }
 
-/** Provider error codes a business can act on, in words. */
+/**
+ * Provider error codes a business can act on, in words.
+ * @type {Record<string, string>}
+ */
 const ERRORS = {
   21211: 'not a valid number', 21610: 'they blocked texts from you at their carrier', 21614: 'a landline, it can’t get texts',
   30003: 'phone unreachable', 30005: 'unknown number', 30006: 'a landline, it can’t get texts', 30007: 'blocked by the carrier as spam',
   30034: 'your sending number isn’t registered for texting (A2P 10DLC)',
 };
+/** @param {unknown} code */
 export function describeError(code) {
   const text = String(code ?? '');
   const number = /\d{5}/.exec(text)?.[0];
@@ -67,10 +98,14 @@ export function describeError(code) {
   return humanize(text.replace(/^http_(\d+)$/, 'HighLevel answered $1'));
 }
 
+/**
+ * @param {CallItem} item
+ * @param {TimeZone} tz
+ */
 function describeTextBack(item, tz) {
   const [kind, reason] = split(item.decision);
   const sentAt = item.textBack?.at;
-  if (sentAt && (kind === 'texted' || ['sent', 'delivered', 'queued', 'accepted', 'sending', 'undelivered'].includes(item.textBack.status))) {
+  if (sentAt && item.textBack && (kind === 'texted' || ['sent', 'delivered', 'queued', 'accepted', 'sending', 'undelivered'].includes(item.textBack.status))) {
     const waited = sentAt - item.at >= WAIT_NOTE_MS ? ' (waited for texting hours)' : '';
     return `texted back ${timeSince(sentAt, item.at, tz)}${waited}`;
   }
@@ -84,6 +119,12 @@ function describeTextBack(item, tz) {
   return humanize(item.decision);
 }
 
+/**
+ * @param {CallItem['followUp']} followUp
+ * @param {number} calledAt
+ * @param {TimeZone} tz
+ * @param {() => string | null | undefined} [replyAfter] the meaning of a reply after the call, if the feed shows one
+ */
 function describeFollowUp(followUp, calledAt, tz, replyAfter) {
   if (!followUp) return null;
   let [kind, reason] = split(followUp.state);
@@ -100,6 +141,7 @@ function describeFollowUp(followUp, calledAt, tz, replyAfter) {
   return `follow-up ${humanize(followUp.state)}`;
 }
 
+/** @param {unknown} meaning */
 function describeReply(meaning) {
   const text = String(meaning ?? '').toLowerCase();
   if (text.includes('out') || text === 'stop') return { title: 'opted out by text', tone: 'warn' };
@@ -108,11 +150,16 @@ function describeReply(meaning) {
   return { title: 'replied', tone: 'good' };
 }
 
+/** @type {Record<string, string>} */
 const SOURCES = { keyword: 'texted STOP', manual: 'added by your team', staff: 'added by your team', provider: 'blocked by the carrier', dnd: 'Do Not Disturb in HighLevel' };
 
 /**
  * `{ kind, tone, title: [before, phone, after], details[], status }` for one item; every string is plain text for
  * textContent (the phone is apart so it never breaks across lines).
+ * @param {ActivityItem} item
+ * @param {TimeZone} tz
+ * @param {{ replyAfter?: (phone: string, at: number) => string | null }} [options]
+ * @returns {ActivityLine}
  */
 export function describeActivity(item, tz, { replyAfter } = {}) {
   const phone = item.phone ? formatPhone(item.phone) : 'an unknown number';

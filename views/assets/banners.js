@@ -1,10 +1,20 @@
 // Warning banners: what needs the user's attention (reconnect, HighLevel's own text-back also on, unknown plan).
+// @ts-check
 import { h, icon } from './dom.js';
 
+/**
+ * @typedef {import('./api-types.js').Warning} Warning
+ * @typedef {import('./api-types.js').LocationInfo} LocationInfo
+ */
+
+/** @type {Record<string, string>} */
 const ADVICE = {
   'needs-reconnect': 'Reconnect TextBack from the HighLevel Marketplace (Settings → Integrations) so texts can go out again.',
 };
-/** Short headlines for the codes the server knows; its message (with what to do) goes underneath. */
+/**
+ * Short headlines for the codes the server knows; its message (with what to do) goes underneath.
+ * @type {Record<string, string>}
+ */
 const HEADLINES = {
   'needs-reconnect': 'TextBack needs reconnecting',
   'native-textback': 'Callers may get two texts',
@@ -12,15 +22,24 @@ const HEADLINES = {
   'business-name-unknown': 'Texts name you by your phone number',
   'business-unidentified': 'Missed callers aren’t being texted',
   'templates-name-no-business': 'Some texts don’t say who you are',
+  'twilio-not-in-highlevel': 'Replies won’t show in HighLevel',
 };
 
+/**
+ * @param {'warn' | 'info'} tone
+ * @param {string} title
+ * @param {string | null} text
+ */
 function banner(tone, title, text) {
   return h('div', { class: `banner banner-${tone}`, role: tone === 'warn' ? 'alert' : 'note' },
     icon(tone === 'warn' ? 'alert' : 'info', 20),
     h('div', null, h('strong', null, title), text ? h('p', null, text) : null));
 }
 
-/** `warnings: [{ code, message }]` from the settings API, plus what `location` itself says. */
+/**
+ * `warnings: [{ code, message }]` from the settings API, plus what `location` itself says.
+ * @param {{ warnings?: Warning[], location?: LocationInfo }} state
+ */
 export function banners({ warnings = [], location = {} }) {
   const list = [];
   const codes = new Set(warnings.map((warning) => warning.code));

@@ -1,13 +1,21 @@
 // An inline SVG bar chart per day: missed calls, texted back and replied as nested bars, sized to its container.
+// @ts-check
 import { h, s, replaceChildren } from './dom.js';
 import { formatDate } from './format.js';
 
+/** @typedef {import('./api-types.js').DayCounts} DayCounts */
+
+/** @type {Array<{ key: 'missedCalls' | 'texted' | 'replied', label: string, className: string, share: number }>} */
 export const SERIES = [
   { key: 'missedCalls', label: 'Missed calls', className: 'bar-missed', share: 1 },
   { key: 'texted', label: 'Texted back', className: 'bar-texted', share: 0.62 },
   { key: 'replied', label: 'Replied', className: 'bar-replied', share: 0.3 },
 ];
 
+/**
+ * The axis top: 4 at least, else the next 1, 2, 2.5 or 5 × 10ⁿ at or above `value`.
+ * @param {number} value
+ */
 function niceMax(value) {
   if (value <= 4) return 4;
   const magnitude = 10 ** Math.floor(Math.log10(value));
@@ -15,6 +23,10 @@ function niceMax(value) {
   return 10 * magnitude;
 }
 
+/**
+ * @param {DayCounts[]} days
+ * @param {number} width
+ */
 function drawChart(days, width) {
   const height = 190;
   const pad = { top: 10, right: 6, bottom: 24, left: 30 };
@@ -23,6 +35,7 @@ function drawChart(days, width) {
   const max = niceMax(Math.max(0, ...days.map((day) => Math.max(day.missedCalls ?? 0, day.texted ?? 0, day.replied ?? 0))));
   const slot = plotW / Math.max(1, days.length);
   const barW = Math.max(2, Math.min(28, slot * 0.78));
+  /** @param {number} value */
   const y = (value) => pad.top + plotH - (value / max) * plotH;
   const labelEvery = Math.max(1, Math.ceil(days.length / Math.max(2, Math.floor(plotW / 62))));
 
@@ -50,7 +63,10 @@ function drawChart(days, width) {
   return s('svg', { class: 'chart-svg', width, height, viewBox: `0 0 ${width} ${height}`, 'aria-hidden': 'true', focusable: 'false' }, grid, groups);
 }
 
-/** Returns an element that redraws itself on resize; a hidden table carries the same numbers for screen readers. */
+/**
+ * Returns an element that redraws itself on resize; a hidden table carries the same numbers for screen readers.
+ * @param {DayCounts[]} days
+ */
 export function createDayChart(days) {
   const canvas = h('div', { class: 'chart-canvas' });
   const table = h('table', { class: 'sr-only' },

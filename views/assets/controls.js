@@ -1,13 +1,27 @@
 // Small shared controls: an accessible on/off switch, a section card, field errors keyed by the API's field paths.
+// @ts-check
 import { h, uid } from './dom.js';
 
-/** A button with role="switch"; `onToggle(next)` may return a promise (the switch is busy meanwhile). */
+/**
+ * @typedef {import('./dom.js').Child} Child
+ * @typedef {import('./api-types.js').FieldIssue} FieldIssue
+ * @typedef {(message: string | null) => void} ErrorSetter
+ * @typedef {ReturnType<typeof createFieldErrors>} FieldErrors
+ */
+
+/**
+ * A button with role="switch"; `onToggle(next)` may return a promise (the switch is busy meanwhile), and a rejected
+ * one flips the switch back.
+ * @param {{ label?: string, checked: boolean | undefined, onToggle?: (next: boolean) => unknown, large?: boolean,
+ *   labelledBy?: string }} options
+ */
 export function createSwitch({ label, checked, onToggle, large = false, labelledBy }) {
   const button = h('button', {
     type: 'button', role: 'switch', class: ['switch', large && 'switch-large'], 'aria-checked': String(Boolean(checked)),
     'aria-label': labelledBy ? undefined : label, 'aria-labelledby': labelledBy,
   }, h('span', { class: 'switch-track', 'aria-hidden': 'true' }, h('span', { class: 'switch-thumb' })));
   let state = Boolean(checked);
+  /** @param {boolean} next */
   const set = (next) => { state = next; button.setAttribute('aria-checked', String(next)); };
   button.addEventListener('click', async () => {
     if (button.getAttribute('aria-busy') === 'true') return;
@@ -22,10 +36,14 @@ export function createSwitch({ label, checked, onToggle, large = false, labelled
       button.removeAttribute('aria-busy');
     }
   });
-  return { element: button, get: () => state, set, setDisabled: (disabled) => { button.disabled = disabled; } };
+  return { element: button, get: () => state, set, setDisabled: (/** @type {boolean} */ disabled) => { button.disabled = disabled; } };
 }
 
-/** A titled card; `badge` is an optional short label shown next to the title. */
+/**
+ * A titled card; `badge` is an optional short label shown next to the title.
+ * @param {{ title: string, intro?: string, badge?: string | null, id?: string }} heading
+ * @param {...Child} children
+ */
 export function section({ title, intro, badge, id }, ...children) {
   const headingId = id ?? uid('sec');
   return h('section', { class: 'card', 'aria-labelledby': headingId },
@@ -41,8 +59,13 @@ export function section({ title, intro, badge, id }, ...children) {
  * matching path prefix. `show()` returns the issues no control claimed, for the summary.
  */
 export function createFieldErrors() {
+  /** @type {Map<string, ErrorSetter[]>} */
   const setters = new Map();
   return {
+    /**
+     * @param {string} path
+     * @param {ErrorSetter} setError
+     */
     register(path, setError) {
       if (!path) return;
       const list = setters.get(path) ?? [];
@@ -52,9 +75,15 @@ export function createFieldErrors() {
     clear() {
       for (const list of setters.values()) for (const set of list) set(null);
     },
+    /**
+     * @param {FieldIssue[]} issues
+     * @returns {FieldIssue[]}
+     */
     show(issues) {
       this.clear();
+      /** @type {FieldIssue[]} */
       const unclaimed = [];
+      /** @type {Map<string, string[]>} */
       const messages = new Map();
       for (const issue of issues) {
         const parts = String(issue.field ?? '').split('.');
@@ -66,7 +95,7 @@ export function createFieldErrors() {
         if (!matched) { unclaimed.push(issue); continue; }
         messages.set(matched, [...(messages.get(matched) ?? []), issue.message]);
       }
-      for (const [path, list] of messages) for (const set of setters.get(path)) set(list.join(' · '));
+      for (const [path, list] of messages) for (const set of setters.get(path) ?? []) set(list.join(' · '));
       return unclaimed;
     },
   };

@@ -1,11 +1,18 @@
 // The follow-up section: on/off, delay (15 minutes to 7 days, in minutes or hours) and its text; locked when not in the plan.
+// @ts-check
 import { h, uid } from './dom.js';
 import { createSwitch, section } from './controls.js';
 import { formatDuration } from './format.js';
 
+/**
+ * @typedef {import('./controls.js').FieldErrors} FieldErrors
+ * @typedef {NonNullable<import('./api-types.js').SettingsPatch['followUp']>} FollowUp
+ */
+
 const MIN_MINUTES = 15;
 const MAX_MINUTES = 7 * 24 * 60;
 
+/** @param {{ errors: FieldErrors, onChange: () => void, available: boolean, templateEditor: Node }} options */
 export function createFollowUpEditor({ errors, onChange, available, templateEditor }) {
   const labelId = uid('fu-label');
   const toggle = createSwitch({ labelledBy: labelId, checked: true, onToggle: () => { sync(); onChange(); } });
@@ -15,6 +22,7 @@ export function createFollowUpEditor({ errors, onChange, available, templateEdit
   const summary = h('span', { class: 'hint' });
   const error = h('p', { class: 'field-error', id: `${amount.id}-error`, hidden: true });
   amount.setAttribute('aria-describedby', error.id);
+  /** @param {string | null} message */
   const showError = (message) => { error.hidden = !message; error.textContent = message ?? ''; amount.toggleAttribute('aria-invalid', Boolean(message)); };
   errors.register('followUp.delayMinutes', showError);
   errors.register('followUp', showError);
@@ -48,12 +56,15 @@ export function createFollowUpEditor({ errors, onChange, available, templateEdit
   const element = section({ title: 'Follow-up', badge: available ? null : 'Not in your plan' }, lockNote, h('div', { class: ['follow-up-body', !available && 'is-locked'] }, head, details));
   if (!available) {
     element.setAttribute('aria-disabled', 'true');
-    for (const control of element.querySelectorAll('input, select, textarea, button')) control.disabled = true;
+    for (const control of element.querySelectorAll('input, select, textarea, button')) {
+      /** @type {HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement | HTMLButtonElement} */ (control).disabled = true;
+    }
   }
 
   let loaded = { enabled: true, delayMinutes: 120 };
   return {
     element,
+    /** @param {FollowUp} followUp */
     load(followUp) {
       loaded = { enabled: followUp.enabled !== false, delayMinutes: Number(followUp.delayMinutes ?? 120) };
       // Outside the plan the switch shows what callers get (nothing), while the stored choice is kept as it is.

@@ -1,4 +1,5 @@
 // Asks the HighLevel parent window for the encrypted user context (REQUEST_USER_DATA → REQUEST_USER_DATA_RESPONSE).
+// @ts-check
 
 export class NotEmbeddedError extends Error {
   constructor() {
@@ -11,6 +12,8 @@ export class NotEmbeddedError extends Error {
  * Resolves with the encrypted payload string. Rejects with NotEmbeddedError when there is no parent window or the
  * parent does not answer within `timeoutMs`. Only an answer from the parent window itself is accepted; its origin
  * can't be pinned (agencies use white-label domains), and the payload is useless without the server's secret.
+ * @param {{ timeoutMs?: number }} [options]
+ * @returns {Promise<string>}
  */
 export function requestUserData({ timeoutMs = 5000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -22,6 +25,7 @@ export function requestUserData({ timeoutMs = 5000 } = {}) {
       window.removeEventListener('message', onMessage);
       reject(new NotEmbeddedError());
     }, timeoutMs);
+    /** @param {MessageEvent} event */
     function onMessage(event) {
       if (event.source !== window.parent) return;
       const data = event.data;

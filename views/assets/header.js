@@ -1,4 +1,5 @@
 // The page header: product mark, the business (or agency) name, and who is signed in.
+// @ts-check
 import { h, s } from './dom.js';
 
 function mark() {
@@ -8,6 +9,7 @@ function mark() {
     s('path', { d: 'M12 16h8M17 13l3 3-3 3', class: 'mark-arrow' }));
 }
 
+/** @param {{ title: string, subtitle: string | null }} text */
 export function header({ title, subtitle }) {
   return h('header', { class: 'top' },
     h('div', { class: 'brand' }, mark(), h('span', { class: 'brand-name' }, 'TextBack')),

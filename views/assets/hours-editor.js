@@ -1,12 +1,27 @@
 // Business hours per weekday (open/close or closed) and holiday dates, the way the settings API stores them.
+// @ts-check
 import { h, icon, replaceChildren, uid } from './dom.js';
 import { formatDate } from './format.js';
 
+/**
+ * @typedef {import('./controls.js').FieldErrors} FieldErrors
+ * @typedef {import('./api-types.js').DayHours} DayHours
+ * @typedef {import('./api-types.js').DayKey} DayKey
+ * @typedef {NonNullable<import('./api-types.js').SettingsPatch['businessHours']>} BusinessHours
+ */
+
+/** @type {Array<[key: DayKey, name: string]>} */
 const DAYS = [
   ['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'],
   ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday'],
 ];
 
+/**
+ * @param {string} key
+ * @param {string} name
+ * @param {FieldErrors | undefined} errors
+ * @param {() => void} onChange
+ */
 function dayRow(key, name, errors, onChange) {
   const id = uid(`day-${key}`);
   const open = h('input', { type: 'time', id: `${id}-open`, value: '09:00', required: true, 'aria-label': `${name} opens at` });
@@ -37,19 +52,25 @@ function dayRow(key, name, errors, onChange) {
 
   return {
     row,
+    /** @param {DayHours | undefined} day */
     load(day) {
       isOpen.checked = day !== null && day !== undefined;
       if (day) { open.value = day.open; close.value = day.close; }
       sync();
     },
     read: () => (isOpen.checked ? { open: open.value, close: close.value } : null),
+    /** @param {boolean} disabled */
     setDisabled(disabled) { for (const input of [isOpen, open, close]) input.disabled = disabled; },
   };
 }
 
-/** Returns `{ element, load(businessHours), read(), setDisabled }`. */
+/**
+ * Returns `{ element, load(businessHours), read(), setDisabled }`.
+ * @param {{ errors?: FieldErrors, onChange: () => void, timeZone?: string }} options
+ */
 export function createHoursEditor({ errors, onChange, timeZone }) {
-  const rows = DAYS.map(([key, name]) => [key, dayRow(key, name, errors, onChange)]);
+  const rows = DAYS.map(([key, name]) => /** @type {const} */ ([key, dayRow(key, name, errors, onChange)]));
+  /** @type {string[]} */
   let holidays = [];
   const hintId = uid('holiday-hint');
   const holidayInput = h('input', { type: 'date', id: uid('holiday'), 'aria-describedby': hintId });
@@ -94,12 +115,14 @@ export function createHoursEditor({ errors, onChange, timeZone }) {
 
   return {
     element,
+    /** @param {BusinessHours} businessHours */
     load(businessHours) {
       for (const [key, day] of rows) day.load(businessHours?.days?.[key] ?? null);
       holidays = [...(businessHours?.holidays ?? [])].sort();
       renderHolidays();
     },
     read: () => ({ days: Object.fromEntries(rows.map(([key, day]) => [key, day.read()])), holidays: [...holidays] }),
+    /** @param {boolean} disabled */
     setDisabled(disabled) {
       for (const [, day] of rows) day.setDisabled(disabled);
       holidayInput.disabled = disabled;

@@ -1,4 +1,5 @@
 // A sub-account's page: the big on/off switch, warnings, and the Settings / Activity / Opt-outs tabs.
+// @ts-check
 import { h, replaceChildren } from './dom.js';
 import { createSwitch } from './controls.js';
 import { createTabs } from './tabs.js';
@@ -10,6 +11,19 @@ import { createOptOutsView } from './optouts-view.js';
 import { header } from './header.js';
 import { formatNumber } from './format.js';
 
+/**
+ * @typedef {import('./api.js').Api} Api
+ * @typedef {import('./api-types.js').LocationSession} LocationSession
+ * @typedef {import('./api-types.js').SettingsAnswer} SettingsAnswer
+ * @typedef {import('./api-types.js').Settings} Settings
+ * @typedef {import('./api-types.js').StatsAnswer} StatsAnswer
+ * @typedef {import('./api-types.js').PreviewAnswer} PreviewAnswer
+ */
+
+/**
+ * @param {boolean} enabled
+ * @param {boolean} blocked
+ */
 function heroText(enabled, blocked) {
   if (enabled && blocked) return { title: 'Text-back is on, but paused', text: 'No texts can go out until TextBack is reconnected (see above).' };
   return enabled
@@ -17,11 +31,21 @@ function heroText(enabled, blocked) {
     : { title: 'Text-back is off', text: 'Missed callers get no text. Turn it on to start texting them back.' };
 }
 
-/** The last 30 days in three numbers under the switch; the page works without them. */
+/**
+ * The last 30 days in three numbers under the switch; the page works without them.
+ * @param {Api} api
+ * @param {string} base
+ * @param {HTMLElement} target
+ */
 async function showGlance(api, base, target) {
   try {
-    const { totals } = await api.get(`${base}/stats`);
+    const { totals } = /** @type {StatsAnswer} */ (await api.get(`${base}/stats`));
     if (!totals?.missedCalls) return;
+    /**
+     * @param {string} className
+     * @param {number | undefined} value
+     * @param {string} label
+     */
     const item = (className, value, label) => h('span', null, h('span', { class: `glance-dot ${className}`, 'aria-hidden': 'true' }), h('strong', null, formatNumber(value)), ` ${label}`);
     replaceChildren(target,
       h('span', { class: 'muted' }, 'Last 30 days:'),
@@ -33,9 +57,13 @@ async function showGlance(api, base, target) {
   }
 }
 
+/**
+ * @param {HTMLElement} root
+ * @param {{ api: Api, session: LocationSession }} context
+ */
 export async function renderLocationView(root, { api, session }) {
   const base = `/api/locations/${encodeURIComponent(session.locationId)}`;
-  const { settings, location = {}, warnings = [] } = await api.get(`${base}/settings`);
+  const { settings, location = {}, warnings = [] } = /** @type {SettingsAnswer} */ (await api.get(`${base}/settings`));
   const timeZone = settings.timeZone || location.timeZone || undefined;
   const features = location.features ?? {};
 
@@ -44,6 +72,7 @@ export async function renderLocationView(root, { api, session }) {
   const heroResult = h('p', { class: 'hero-result', role: 'status', 'aria-live': 'polite' });
   const glance = h('p', { class: 'hero-glance' });
   const hero = h('section', { class: 'hero', 'aria-labelledby': 'hero-title' });
+  /** @param {boolean} enabled */
   const paint = (enabled) => {
     const blocked = Boolean(location.needsReconnect) || location.status === 'uninstalled';
     const copy = heroText(enabled, blocked);
@@ -58,12 +87,12 @@ export async function renderLocationView(root, { api, session }) {
       paint(next);
       heroResult.textContent = '';
       try {
-        const saved = await api.put(`${base}/settings`, { enabled: next });
+        const saved = /** @type {{ settings?: Settings }} */ (await api.put(`${base}/settings`, { enabled: next }));
         paint(saved.settings?.enabled ?? next);
         heroResult.textContent = next ? 'Turned on. The next missed call gets a text.' : 'Turned off. No texts will be sent.';
       } catch (error) {
         paint(!next);
-        heroResult.textContent = `Couldn’t change it: ${error.message}`;
+        heroResult.textContent = `Couldn’t change it: ${/** @type {Error} */ (error).message}`;
         throw error;
       }
     },
@@ -74,8 +103,8 @@ export async function renderLocationView(root, { api, session }) {
 
   const form = createSettingsForm({
     settings, features, timeZone,
-    preview: (template, kind) => api.post(`${base}/preview`, { template, kind }),
-    save: async (patch) => (await api.put(`${base}/settings`, patch)).settings,
+    preview: (template, kind) => /** @type {Promise<PreviewAnswer>} */ (api.post(`${base}/preview`, { template, kind })),
+    save: async (patch) => /** @type {{ settings: Settings }} */ (await api.put(`${base}/settings`, patch)).settings,
   });
   const activity = createActivityView({ api, base, timeZone });
   const optOuts = createOptOutsView({ api, base, timeZone });

@@ -1,23 +1,31 @@
 // Boots the embedded page: sandbox banner, HighLevel handshake, session, then the sub-account or agency view.
+// @ts-check
 import { h, icon, replaceChildren } from './dom.js';
 import { createApi, ApiError } from './api.js';
 import { NotEmbeddedError, requestUserData } from './handshake.js';
 import { renderLocationView } from './location-view.js';
 import { renderAgencyView } from './agency-view.js';
 
-const root = document.getElementById('app');
+// index.html has both elements.
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 
 function isSandbox() {
   const meta = document.querySelector('meta[name="textback-mode"]');
   return meta?.getAttribute('content') === 'sandbox' || new URLSearchParams(location.search).get('sandbox') === '1';
 }
 
+/**
+ * @param {string} title
+ * @param {string} text
+ * @param {'info' | 'bad'} [tone]
+ */
 function notice(title, text, tone = 'info') {
   root.setAttribute('aria-busy', 'false');
   replaceChildren(root, h('div', { class: `empty-state empty-${tone}`, role: tone === 'bad' ? 'alert' : 'status' },
     icon(tone === 'bad' ? 'alert' : 'info', 28), h('h1', null, title), h('p', null, text)));
 }
 
+/** @param {unknown} error */
 function explain(error) {
   if (error instanceof NotEmbeddedError) {
     return notice('Open TextBack inside HighLevel', 'This page is TextBack’s settings screen. It works when you open TextBack from the menu of your HighLevel account, not on its own.');
@@ -34,7 +42,7 @@ function explain(error) {
 }
 
 async function boot() {
-  if (isSandbox()) document.getElementById('sandbox-banner').hidden = false;
+  if (isSandbox()) /** @type {HTMLElement} */ (document.getElementById('sandbox-banner')).hidden = false;
   const api = createApi({ getPayload: () => requestUserData({ timeoutMs: 5000 }) });
   try {
     const session = await api.connect();

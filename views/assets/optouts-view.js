@@ -1,14 +1,24 @@
 // The Opt-outs tab: search the suppression list, add a number by hand, lift an opt-out with a recorded reason.
+// @ts-check
 import { debounce, h, icon, replaceChildren, uid } from './dom.js';
 import { formatPhone, humanize } from './format.js';
 import { askReason } from './reason-dialog.js';
 
+/**
+ * @typedef {import('./api.js').Api} Api
+ * @typedef {import('./api.js').ApiError} ApiError
+ * @typedef {import('./api-types.js').OptOut} OptOut
+ * @typedef {import('./api-types.js').OptOutPage} OptOutPage
+ */
+
 const PAGE_SIZE = 25;
+/** @type {Record<string, string>} */
 const SOURCES = {
   keyword: 'Texted STOP', link: 'Personal opt-out link', provider: 'Carrier report', web: 'Web opt-out form',
   dnd: 'HighLevel Do Not Disturb', manual: 'Added by your team', staff: 'Added by your team',
 };
 
+/** @param {{ api: Api, base: string, timeZone?: string }} options */
 export function createOptOutsView({ api, base, timeZone }) {
   let offset = 0;
   const status = h('p', { class: 'muted', role: 'status' });
@@ -19,8 +29,10 @@ export function createOptOutsView({ api, base, timeZone }) {
   const phone = h('input', { type: 'tel', id: uid('add-phone'), autocomplete: 'off', placeholder: '(212) 555-0147', required: true });
   const reason = h('input', { type: 'text', id: uid('add-reason'), maxlength: 200, placeholder: 'e.g. asked by phone not to be texted' });
   const addError = h('p', { class: 'field-error', hidden: true });
+  /** @param {number} at */
   const date = (at) => new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric', timeZone: timeZone || undefined }).format(new Date(at));
 
+  /** @param {OptOut} item */
   function row(item) {
     const formatted = formatPhone(item.phone);
     const lift = h('button', { type: 'button', class: 'btn btn-ghost btn-small' }, 'Remove');
@@ -37,7 +49,7 @@ export function createOptOutsView({ api, base, timeZone }) {
         result.textContent = `${formatted} was removed from the opt-out list.`;
         load(true);
       } catch (error) {
-        result.textContent = `Couldn’t remove ${formatted}: ${error.message}`;
+        result.textContent = `Couldn’t remove ${formatted}: ${/** @type {ApiError} */ (error).message}`;
       }
     });
     // Every source holding the number, and why it is locked (only the caller, or an admin, may lift some of them).
@@ -51,12 +63,13 @@ export function createOptOutsView({ api, base, timeZone }) {
       allowed ? lift : h('span', { class: 'optout-locked muted' }, icon('shield', 14), 'Locked'));
   }
 
+  /** @param {boolean} reset */
   async function load(reset) {
     if (reset) offset = 0;
     status.textContent = 'Loading…';
     const query = `search=${encodeURIComponent(search.value.trim())}&limit=${PAGE_SIZE}&offset=${offset}`;
     try {
-      const page = await api.get(`${base}/suppressions?${query}`);
+      const page = /** @type {OptOutPage} */ (await api.get(`${base}/suppressions?${query}`));
       const rows = (page.items ?? []).map(row);
       if (reset) replaceChildren(list, rows); else list.append(...rows);
       offset += rows.length;
@@ -66,10 +79,11 @@ export function createOptOutsView({ api, base, timeZone }) {
         ? (search.value.trim() ? 'No opted-out number matches that search.' : 'Nobody has opted out yet.')
         : `${total} ${total === 1 ? 'number' : 'numbers'} opted out.`;
     } catch (error) {
-      status.textContent = `Couldn’t load the list: ${error.message}`;
+      status.textContent = `Couldn’t load the list: ${/** @type {ApiError} */ (error).message}`;
     }
   }
 
+  /** @param {Event} event */
   async function add(event) {
     event.preventDefault();
     addError.hidden = true;
@@ -86,7 +100,8 @@ export function createOptOutsView({ api, base, timeZone }) {
       phone.value = '';
       reason.value = '';
       load(true);
-    } catch (error) {
+    } catch (caught) {
+      const error = /** @type {ApiError} */ (caught);
       addError.hidden = false;
       addError.textContent = error.issues?.length ? error.issues.map((issue) => issue.message).join(' ') : error.message;
       phone.focus();

@@ -1,6 +1,11 @@
 // A modal that asks for a required reason (lifting an opt-out); resolves with the text, or null when cancelled.
+// @ts-check
 import { h, uid } from './dom.js';
 
+/**
+ * @param {{ title: string, text: string, confirm: string }} copy
+ * @returns {Promise<string | null>}
+ */
 export function askReason({ title, text, confirm }) {
   return new Promise((resolve) => {
     const titleId = uid('dlg-title');
@@ -15,6 +20,7 @@ export function askReason({ title, text, confirm }) {
       h('div', { class: 'field' }, h('label', { for: input.id }, 'Reason'), input, error),
       h('div', { class: 'dialog-actions' }, cancel, ok));
     const dialog = h('dialog', { class: 'dialog', 'aria-labelledby': titleId }, form);
+    /** @type {string | null} */
     let answer = null;
 
     form.addEventListener('submit', (event) => {

@@ -1,12 +1,19 @@
 // Sending rules: whether the first text waits for the quiet-hours window, and the per-caller cooldown.
+// @ts-check
 import { h, uid } from './dom.js';
 import { section } from './controls.js';
+
+/**
+ * @typedef {import('./controls.js').FieldErrors} FieldErrors
+ * @typedef {import('./api-types.js').SettingsPatch} SettingsPatch
+ */
 
 const POLICIES = [
   { value: 'respect-quiet-hours', title: 'Wait until morning (recommended)', text: 'A call at 10 PM gets its text when texting hours open again: 9 AM–8 PM in the caller’s time zone, Sundays from noon.' },
   { value: 'send-immediately', title: 'Text back right away, any hour', text: 'The first text goes out at once, even at night. Follow-ups still wait for texting hours.' },
 ];
 
+/** @param {{ errors: FieldErrors, onChange: () => void }} options */
 export function createRulesEditor({ errors, onChange }) {
   const name = uid('policy');
   const radios = POLICIES.map((policy) => {
@@ -41,6 +48,7 @@ export function createRulesEditor({ errors, onChange }) {
 
   return {
     element,
+    /** @param {SettingsPatch} values */
     load(values) {
       for (const radio of radios) radio.input.checked = radio.input.value === (values.textBackPolicy ?? 'respect-quiet-hours');
       cooldown.value = String(values.cooldownHours ?? 24);

@@ -1,7 +1,11 @@
 // The sticky Save bar: unsaved-changes state, Save / Discard, and the save result announced through aria-live.
+// @ts-check
 import { h, icon, replaceChildren } from './dom.js';
 
-/** `onSave()` resolves `{ ok, message? }`; `onDiscard()` restores the saved values. */
+/**
+ * `onSave()` resolves `{ ok, message? }`; `onDiscard()` restores the saved values.
+ * @param {{ onSave: () => Promise<{ ok: boolean, message?: string }>, onDiscard: () => void }} actions
+ */
 export function createSaveBar({ onSave, onDiscard }) {
   let dirty = false;
   let busy = false;
@@ -10,6 +14,10 @@ export function createSaveBar({ onSave, onDiscard }) {
   const saveButton = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save changes');
   const element = h('div', { class: 'save-bar' }, status, h('div', { class: 'save-actions' }, discard, saveButton));
 
+  /**
+   * @param {'neutral' | 'good' | 'bad'} tone
+   * @param {string} text
+   */
   function show(tone, text) {
     element.dataset.tone = tone;
     replaceChildren(status, tone === 'good' ? icon('check', 16) : tone === 'bad' ? icon('alert', 16) : null, text);
@@ -49,6 +57,7 @@ export function createSaveBar({ onSave, onDiscard }) {
     element,
     save,
     isDirty: () => dirty,
+    /** @param {boolean} next */
     setDirty(next) {
       if (next === dirty) return;
       dirty = next;

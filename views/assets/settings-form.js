@@ -1,4 +1,5 @@
 // The settings editor shared by a sub-account and the agency defaults: messages, follow-up, hours, sending rules, Save.
+// @ts-check
 import { h } from './dom.js';
 import { createFieldErrors, section } from './controls.js';
 import { createTemplateEditor } from './template-editor.js';
@@ -7,17 +8,34 @@ import { createFollowUpEditor } from './follow-up-editor.js';
 import { createRulesEditor } from './rules-editor.js';
 import { createSaveBar } from './save-bar.js';
 
+/**
+ * @typedef {import('./api.js').ApiError} ApiError
+ * @typedef {import('./api-types.js').SettingsPatch} SettingsPatch
+ * @typedef {import('./api-types.js').Features} Features
+ * @typedef {import('./api-types.js').PreviewAnswer} PreviewAnswer
+ * @typedef {ReturnType<typeof createTemplateEditor>} TemplateEditor
+ * @typedef {{ key: string, label: string, description: string }} MessageSpec
+ */
+
+/** @type {MessageSpec[]} */
 const MESSAGES = [
   { key: 'textBackInHours', label: 'When you’re open', description: 'Sent within seconds of a missed call during business hours.' },
   { key: 'textBackAfterHours', label: 'When you’re closed', description: 'Sent for calls missed outside business hours and on closed days.' },
 ];
+/** @type {MessageSpec[]} */
 const REPLIES = [
   { key: 'help', label: 'Answer to HELP', description: 'Sent when someone texts HELP or INFO. Keep your name, a way to reach you and “Reply STOP to opt out”.' },
   { key: 'optOutConfirmation', label: 'Opt-out confirmation', description: 'Sent once when someone texts STOP. After it, they get nothing more.' },
 ];
 
-/** Only the fields whose values differ, nested like the settings; arrays are compared and sent whole. */
+/**
+ * Only the fields whose values differ, nested like the settings; arrays are compared and sent whole.
+ * @param {Record<string, any> | undefined} before
+ * @param {Record<string, any>} after
+ * @returns {Record<string, unknown>}
+ */
 export function diffPatch(before, after) {
+  /** @type {Record<string, unknown>} */
   const patch = {};
   for (const [key, value] of Object.entries(after)) {
     const old = before?.[key];
@@ -35,6 +53,9 @@ export function diffPatch(before, after) {
 /**
  * `save(patch)` resolves with the saved settings (or rejects with an ApiError, 422 issues shown next to fields).
  * `features.followUp === false` locks the follow-up section. Returns `{ element, isDirty }`.
+ * @param {{ settings: SettingsPatch, preview: (template: string, kind: string) => Promise<PreviewAnswer | null>,
+ *   save: (patch: SettingsPatch) => Promise<SettingsPatch | undefined>, features?: Features, timeZone?: string,
+ *   extraTop?: Node | null }} options
  */
 export function createSettingsForm({ settings, preview, save, features = {}, timeZone, extraTop = null }) {
   const errors = createFieldErrors();
@@ -42,7 +63,12 @@ export function createSettingsForm({ settings, preview, save, features = {}, tim
   const saveBar = createSaveBar({ onSave: submit, onDiscard: () => load(saved) });
   const changed = () => saveBar.setDirty(JSON.stringify(read()) !== JSON.stringify(pick(saved)));
 
+  /** @type {Record<string, TemplateEditor>} */
   const editors = {};
+  /**
+   * @param {MessageSpec} spec
+   * @param {number} [rows]
+   */
   const makeEditor = (spec, rows) => {
     const editor = createTemplateEditor({ ...spec, kind: spec.key, value: settings.templates?.[spec.key] ?? '', preview, onChange: changed, rows });
     errors.register(`templates.${spec.key}`, editor.setError);
@@ -54,6 +80,7 @@ export function createSettingsForm({ settings, preview, save, features = {}, tim
   const hours = createHoursEditor({ errors, onChange: changed, timeZone });
   const rules = createRulesEditor({ errors, onChange: changed });
 
+  /** @param {SettingsPatch} values */
   function pick(values) {
     return {
       templates: Object.fromEntries(Object.keys(editors).map((key) => [key, values.templates?.[key] ?? ''])),
@@ -73,6 +100,7 @@ export function createSettingsForm({ settings, preview, save, features = {}, tim
     };
   }
 
+  /** @param {SettingsPatch} values */
   function load(values) {
     for (const [key, editor] of Object.entries(editors)) editor.setValue(values.templates?.[key] ?? '');
     followUp.load(values.followUp ?? {});
@@ -86,13 +114,14 @@ export function createSettingsForm({ settings, preview, save, features = {}, tim
     errors.clear();
     const local = followUp.validate();
     if (local) return { ok: false, message: local };
-    const patch = diffPatch(pick(saved), read());
+    const patch = /** @type {SettingsPatch} */ (diffPatch(pick(saved), read()));
     if (Object.keys(patch).length === 0) return { ok: true };
     try {
       saved = { ...saved, ...(await save(patch)) };
       load(saved);
       return { ok: true };
-    } catch (error) {
+    } catch (caught) {
+      const error = /** @type {ApiError | undefined} */ (caught);
       if (error?.status === 422 && error.issues.length) {
         const unclaimed = errors.show(error.issues);
         const count = error.issues.length - unclaimed.length;

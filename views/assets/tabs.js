@@ -1,7 +1,13 @@
 // Accessible tabs (WAI-ARIA tabs pattern): arrow keys, Home and End move between tabs; panels load on first view.
+// @ts-check
 import { h } from './dom.js';
 
-/** `tabs: [{ id, label, panel, onFirstShow? }]`; returns `{ element, show(id) }`. */
+/** @typedef {{ id: string, label: string, panel: Node, onFirstShow?: () => unknown }} Tab */
+
+/**
+ * `tabs: [{ id, label, panel, onFirstShow? }]`; returns `{ element, show(id) }`.
+ * @param {Tab[]} tabs
+ */
 export function createTabs(tabs) {
   const shown = new Set();
   const buttons = tabs.map((tab) => h('button', {
@@ -10,6 +16,10 @@ export function createTabs(tabs) {
   }, tab.label));
   const panels = tabs.map((tab) => h('div', { role: 'tabpanel', id: `panel-${tab.id}`, class: 'tab-panel', 'aria-labelledby': `tab-${tab.id}`, hidden: true }, tab.panel));
 
+  /**
+   * @param {string} id
+   * @param {{ focus?: boolean }} [options]
+   */
   function show(id, { focus = false } = {}) {
     tabs.forEach((tab, i) => {
       const selected = tab.id === id;
@@ -26,8 +36,9 @@ export function createTabs(tabs) {
 
   const list = h('div', { role: 'tablist', class: 'tabs', 'aria-label': 'Sections' }, buttons);
   list.addEventListener('keydown', (event) => {
-    const current = buttons.indexOf(document.activeElement);
+    const current = buttons.indexOf(/** @type {HTMLButtonElement} */ (document.activeElement));
     if (current < 0) return;
+    /** @type {Record<string, number>} */
     const moves = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 0, End: buttons.length - 1 };
     if (!(event.key in moves)) return;
     event.preventDefault();

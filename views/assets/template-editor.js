@@ -1,5 +1,13 @@
 // One message editor: textarea, insert-variable buttons, live preview with encoding and segment counter, look-alike fix.
+// @ts-check
 import { debounce, h, icon, replaceChildren, uid } from './dom.js';
+
+/**
+ * @typedef {import('./api.js').ApiError} ApiError
+ * @typedef {import('./api-types.js').Offender} Offender
+ * @typedef {import('./api-types.js').PreviewAnswer} PreviewAnswer
+ * @typedef {import('./api-types.js').TextAnalysis} TextAnalysis
+ */
 
 const VARIABLES = [
   { token: '{{first_name}}', label: 'First name' },
@@ -10,9 +18,15 @@ const VARIABLES = [
 const LINK_KINDS = new Set(['help', 'optOutConfirmation']);
 const OPT_OUT_LINK = { token: '{{optout_link}}', label: 'Opt-out link' };
 
+/** @param {string} char */
 const visibleChar = (char) => (char === '\u00A0' ? 'non-breaking space' : char === '\t' ? 'tab' : /^\s$/.test(char) ? 'space' : char);
 
+/**
+ * @param {string} text
+ * @param {Offender[]} offending
+ */
 function highlighted(text, offending) {
+  /** @type {Array<string | HTMLElement>} */
   const parts = [];
   let cursor = 0;
   for (const { char, index } of [...offending].sort((a, b) => a.index - b.index)) {
@@ -24,6 +38,7 @@ function highlighted(text, offending) {
   return parts;
 }
 
+/** @param {TextAnalysis} analysis */
 function meterText(analysis) {
   const texts = `${analysis.segments} text ${analysis.segments === 1 ? 'message' : 'messages'}`;
   const limit = analysis.segments > 1 ? `${analysis.perSegment} per message` : `${analysis.perSegment} max`;
@@ -33,6 +48,9 @@ function meterText(analysis) {
 /**
  * `preview(template, kind)` resolves with the API's preview answer, or null when no preview is available here.
  * Returns `{ element, getValue, setValue, setError, setDisabled, focus }`.
+ * @param {{ label: string, description: string, value: string, kind: string,
+ *   preview: (template: string, kind: string) => Promise<PreviewAnswer | null>, onChange?: () => void,
+ *   rows?: number }} options
  */
 export function createTemplateEditor({ label, description, value, kind, preview, onChange, rows = 3 }) {
   const id = uid('tpl');
@@ -53,8 +71,10 @@ export function createTemplateEditor({ label, description, value, kind, preview,
   const fix = h('div', { class: 'fix', hidden: true },
     h('p', { class: 'fix-head' }, icon('alert', 16), 'These characters turn it into a Unicode text, which holds fewer characters:'),
     fixList, fixButton);
+  /** @type {string | null} */
   let replaced = null;
 
+  /** @param {PreviewAnswer | null} result */
   function showPreview(result) {
     if (!result) {
       replaceChildren(bubble, h('span', { class: 'muted' }, 'The preview with a sample contact appears inside each sub-account.'));
@@ -94,8 +114,9 @@ export function createTemplateEditor({ label, description, value, kind, preview,
     try {
       const result = await preview(template, kind);
       if (mine === sequence) showPreview(result);
-    } catch (problem) {
+    } catch (caught) {
       if (mine !== sequence) return;
+      const problem = /** @type {ApiError | undefined} */ (caught);
       replaceChildren(bubble, h('span', { class: 'muted' }, problem?.status === 422 ? problem.issues?.[0]?.message ?? 'This text has a problem.' : 'Preview unavailable right now.'));
     } finally {
       if (mine === sequence) bubble.classList.remove('is-loading');
@@ -108,6 +129,7 @@ export function createTemplateEditor({ label, description, value, kind, preview,
     refresh();
   }
 
+  /** @param {string} token */
   function insert(token) {
     const start = textarea.selectionStart ?? textarea.value.length;
     const end = textarea.selectionEnd ?? start;
@@ -116,6 +138,7 @@ export function createTemplateEditor({ label, description, value, kind, preview,
     changed();
   }
 
+  /** @param {string | null} message */
   function setError(message) {
     error.hidden = !message;
     error.textContent = message ?? '';
@@ -148,8 +171,10 @@ export function createTemplateEditor({ label, description, value, kind, preview,
   return {
     element,
     getValue: () => textarea.value,
+    /** @param {string} next */
     setValue(next) { textarea.value = next; refresh(); },
     setError,
+    /** @param {boolean} disabled */
     setDisabled(disabled) {
       textarea.disabled = disabled;
       for (const button of variableButtons) button.disabled = disabled;

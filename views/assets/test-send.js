@@ -1,7 +1,14 @@
 // "Send a test": texts one of the saved messages to a number the user types in (their own phone).
+// @ts-check
 import { h, icon, replaceChildren, uid } from './dom.js';
 import { section } from './controls.js';
 import { humanize } from './format.js';
+
+/**
+ * @typedef {import('./api.js').Api} Api
+ * @typedef {import('./api.js').ApiError} ApiError
+ * @typedef {import('./api-types.js').TestMessageAnswer} TestMessageAnswer
+ */
 
 const CHOICES = [
   ['textBackInHours', 'When you’re open'],
@@ -9,6 +16,7 @@ const CHOICES = [
   ['followUp', 'Follow-up'],
 ];
 
+/** @param {{ api: Api, base: string, followUpAvailable: boolean, isDirty: () => boolean }} options */
 export function createTestSend({ api, base, followUpAvailable, isDirty }) {
   const phone = h('input', { type: 'tel', id: uid('test-phone'), autocomplete: 'tel', placeholder: 'Your mobile number', required: true });
   const which = h('select', { id: uid('test-which') },
@@ -16,6 +24,7 @@ export function createTestSend({ api, base, followUpAvailable, isDirty }) {
   const button = h('button', { type: 'submit', class: 'btn btn-secondary' }, icon('send', 16), 'Send test');
   const result = h('div', { class: 'form-result', role: 'status', 'aria-live': 'polite' });
 
+  /** @param {Event} event */
   async function send(event) {
     event.preventDefault();
     if (phone.value.trim() === '') {
@@ -26,12 +35,13 @@ export function createTestSend({ api, base, followUpAvailable, isDirty }) {
     button.disabled = true;
     replaceChildren(result, 'Sending…');
     try {
-      const answer = await api.post(`${base}/test-message`, { phone: phone.value.trim(), template: which.value });
+      const answer = /** @type {TestMessageAnswer} */ (await api.post(`${base}/test-message`, { phone: phone.value.trim(), template: which.value }));
       replaceChildren(result,
         h('span', { class: 'text-good' }, icon('check', 16), ` Test ${humanize(answer.status) || 'sent'}. `),
         isDirty() ? h('span', { class: 'hint' }, 'It used your saved text; save to test your latest edits.') : null,
         answer.text ? h('span', { class: 'bubble bubble-inline' }, answer.text) : null);
-    } catch (error) {
+    } catch (caught) {
+      const error = /** @type {ApiError} */ (caught);
       const message = error.issues?.length ? error.issues.map((issue) => issue.message).join(' ') : error.message;
       replaceChildren(result, h('span', { class: 'text-bad' }, `Not sent: ${message}`));
     } finally {

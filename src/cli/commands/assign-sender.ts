@@ -1,10 +1,7 @@
 // `assign-sender <locationId> <number|MessagingServiceSid>`: hands a sender of the app-wide Twilio account to one
 // location, the only way besides HighLevel's own number list for a location to send from it.
 import { toE164 } from '../../lib/phone.js';
-import { createAppSenders } from '../../store/app-senders.js';
-import { createAuditLog } from '../../store/audit.js';
-import { createDataRights } from '../../store/data-rights.js';
-import { CliError, EXIT, UsageError, parseOptions, withDatabase, type CliCommand } from '../context.js';
+import { CliError, EXIT, UsageError, parseOptions, withStorage, type CliCommand } from '../context.js';
 
 /** A number (made E.164) or a Messaging Service SID, or a usage error. */
 export function senderArgument(raw: string | undefined): string {
@@ -26,20 +23,17 @@ export const command: CliCommand = {
   usage: 'assign-sender <locationId> <number|MessagingServiceSid>',
   async run(args, ctx) {
     const { locationId, sender } = senderCommandArguments(args);
-    return withDatabase(ctx, (db, config) => {
-      if (!createDataRights(db).knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
+    return withStorage(ctx, ({ dataRights, appSenders, audit }, config) => {
+      if (!dataRights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
       if (!config.twilio) ctx.err('note: no app-wide Twilio account is configured (TWILIO_ACCOUNT_SID); the assignment applies once one is');
-      const result = createAppSenders(db).assign(sender, locationId, 'cli', ctx.clock.now());
+      const result = appSenders.assign(sender, locationId, 'cli', ctx.clock.now());
       if (result.outcome === 'taken') throw new CliError(`${sender} is assigned to ${result.by}; unassign it there first (unassign-sender ${result.by} ${sender})`);
       if (result.outcome === 'unchanged') {
         ctx.out(`${sender} was already assigned to ${locationId}`);
         return EXIT.ok;
       }
-      createAuditLog(db).record({ locationId, actor: 'cli', action: 'app-sender.assign', detail: { sender } }, ctx.clock.now());
-      const others = db.prepare(`
-        SELECT location_id FROM twilio_accounts WHERE use_app_account = 1 AND location_id <> ? AND (from_number = ? OR messaging_service_sid = ?)`)
-        .pluck().all(locationId, sender, sender) as string[];
-      for (const other of others) ctx.err(`note: ${other} had saved ${sender} without an assignment; it can no longer send from it`);
+      audit.record({ locationId, actor: 'cli', action: 'app-sender.assign', detail: { sender } }, ctx.clock.now());
+      for (const other of appSenders.savedByOthers(sender, locationId)) ctx.err(`note: ${other} had saved ${sender} without an assignment; it can no longer send from it`);
       ctx.out(`${sender} is now assigned to ${locationId}`);
       return EXIT.ok;
     });

@@ -4,7 +4,9 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { ConfigError, type Config } from '../../config.js';
 import { createSecretBox } from '../../lib/crypto.js';
 import { errorMessage } from '../../lib/errors.js';
-import { openDatabase, type Db } from '../../store/db.js';
+import { openDatabase } from '../../store/db.js';
+import { createSqliteStorage, type Storage } from '../../store/sqlite-storage.js';
+import { inboundEventKinds } from '../../jobs/registry.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
 import { listBackups } from '../../store/backup.js';
 import { loadDefaultWebhookKeys, parsePublicKeys } from '../../highlevel/webhook-signature.js';
@@ -35,13 +37,13 @@ export const command: CliCommand = {
       return EXIT.failed;
     }
 
-    const db = checkDatabase(config, report);
-    if (db) {
+    const opened = checkDatabase(ctx, config, report);
+    if (opened) {
       try {
-        checkEncryptionKey(db, config, report);
-        checkReconnects(db, report);
+        checkEncryptionKey(opened.storage, config, report);
+        checkReconnects(opened.storage, report);
       } finally {
-        db.close();
+        opened.close();
       }
     }
     checkWebhookKeys(config, report);
@@ -56,45 +58,47 @@ export const command: CliCommand = {
 
 type Report = (status: Status, check: string, detail: string) => void;
 
-function checkDatabase(config: Config, report: Report): Db | null {
+/** The database's stores, with the configured key (if any) sealing and opening tokens. */
+function checkDatabase(ctx: CliContext, config: Config, report: Report): { storage: Storage; close(): void } | null {
   if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) {
     report('warn', 'database', `${config.databasePath} does not exist yet (the app creates it at its first start)`);
     return null;
   }
   try {
     const db = openDatabase(config.databasePath);
-    const check = db.pragma('quick_check', { simple: true }) as string;
+    const box = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
+    const storage = createSqliteStorage(db, box, { clock: ctx.clock, appTwilioAccount: config.twilio, inboundEventKinds });
+    const check = storage.health.quickCheck();
     if (check !== 'ok') report('FAIL', 'database', `quick_check: ${check}`);
     else report('ok', 'database', `opens and is migrated (schema version ${MIGRATIONS.length}); quick_check ok`);
-    return db;
+    return { storage, close: () => db.close() };
   } catch (error) {
     report('FAIL', 'database', `${config.databasePath}: ${errorMessage(error)}`);
     return null;
   }
 }
 
-function checkEncryptionKey(db: Db, config: Config, report: Report): void {
+function checkEncryptionKey(storage: Storage, config: Config, report: Report): void {
   if (!config.encryptionKey) {
     report(config.mode === 'sandbox' ? 'skip' : 'FAIL', 'encryption key', 'ENCRYPTION_KEY is not set (sandbox mode keeps its own key)');
     return;
   }
-  const row = db.prepare('SELECT owner_id AS ownerId, owner_type AS ownerType, access_token AS sealed FROM tokens ORDER BY updated_at DESC LIMIT 1')
-    .get() as { ownerId: string; ownerType: string; sealed: string } | undefined;
-  if (!row) {
+  const newest = storage.tokens.newestOwner();
+  if (!newest) {
     report('ok', 'encryption key', 'valid; no stored token to try it on yet');
     return;
   }
   try {
-    createSecretBox(config.encryptionKey).open(row.sealed, row.ownerId);
-    report('ok', 'encryption key', `opens the stored ${row.ownerType} token most recently saved`);
+    // Reading a token opens its access token with the configured key.
+    storage.tokens.get(newest.ownerId);
+    report('ok', 'encryption key', `opens the stored ${newest.ownerType} token most recently saved`);
   } catch {
     report('FAIL', 'encryption key', 'ENCRYPTION_KEY cannot open the stored tokens (was the key changed or the database copied from elsewhere?)');
   }
 }
 
-function checkReconnects(db: Db, report: Report): void {
-  const rows = db.prepare(`SELECT owner_id AS ownerId, owner_type AS ownerType, reconnect_reason AS reason FROM tokens WHERE needs_reconnect = 1 ORDER BY owner_id`)
-    .all() as { ownerId: string; ownerType: string; reason: string | null }[];
+function checkReconnects(storage: Storage, report: Report): void {
+  const rows = storage.tokens.needingReconnect();
   if (rows.length === 0) report('ok', 'installations', 'none needs reconnecting');
   for (const row of rows) report('warn', 'installations', `${row.ownerType} ${row.ownerId} needs reconnecting: ${row.reason ?? 'no reason recorded'}`);
 }

@@ -1,9 +1,7 @@
 // `export --location <id> --phone <number> [--format json|csv]`: everything held about a number, to standard output.
 import { maskPhone } from '../../lib/phone.js';
-import { createAuditLog } from '../../store/audit.js';
-import { createDataRights } from '../../store/data-rights.js';
 import { exportToCsv } from '../../store/data-export-csv.js';
-import { CliError, EXIT, UsageError, parseOptions, phoneArgument, withDatabase, type CliCommand } from '../context.js';
+import { CliError, EXIT, UsageError, parseOptions, phoneArgument, withStorage, type CliCommand } from '../context.js';
 
 export const command: CliCommand = {
   usage: 'export --location <locationId> --phone <number> [--format json|csv]',
@@ -13,12 +11,11 @@ export const command: CliCommand = {
     if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
     const locationId = values.location!;
     const phone = phoneArgument(values.phone);
-    return withDatabase(ctx, (db) => {
-      const rights = createDataRights(db);
+    return withStorage(ctx, ({ dataRights: rights, audit }) => {
       if (!rights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
       const now = ctx.clock.now();
       const data = rights.exportNumber(locationId, phone, now);
-      createAuditLog(db).record({
+      audit.record({
         locationId, actor: 'cli', action: 'data.export',
         detail: { phone: maskPhone(phone), format, calls: data.calls.length, messages: data.messages.length, replies: data.replies.length },
       }, now);

@@ -2,8 +2,7 @@
 // and everything pending for it is cancelled, exactly as when a user adds it on the settings page.
 import { maskPhone } from '../../lib/phone.js';
 import { suppressByHand } from '../../workflow/manual-suppression.js';
-import { CliError, EXIT, parseOptions, phoneArgument, withDatabase, type CliCommand } from '../context.js';
-import { createDataRights } from '../../store/data-rights.js';
+import { CliError, EXIT, parseOptions, phoneArgument, withStorage, type CliCommand } from '../context.js';
 import { suppressionDeps } from '../suppression-deps.js';
 
 export const command: CliCommand = {
@@ -12,9 +11,9 @@ export const command: CliCommand = {
     const { values } = parseOptions(args, { location: { type: 'string' }, phone: { type: 'string' }, reason: { type: 'string' } }, ['location', 'phone']);
     const locationId = values.location!;
     const phone = phoneArgument(values.phone);
-    return withDatabase(ctx, async (db) => {
-      if (!createDataRights(db).knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
-      const added = await suppressByHand(suppressionDeps(db, ctx.clock), { locationId, phone, reason: values.reason?.trim() || 'added by an operator (cli)', actor: 'cli' });
+    return withStorage(ctx, async (storage, _config, db) => {
+      if (!storage.dataRights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
+      const added = await suppressByHand(suppressionDeps(storage, db, ctx.clock), { locationId, phone, reason: values.reason?.trim() || 'added by an operator (cli)', actor: 'cli' });
       ctx.out(added ? `${maskPhone(phone)} is now suppressed at ${locationId}` : `${maskPhone(phone)} was already suppressed at ${locationId}`);
       return EXIT.ok;
     });

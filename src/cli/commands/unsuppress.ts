@@ -3,7 +3,7 @@
 // that rule, and the override is audited with its reason. The reason is kept in the suppression history.
 import { maskPhone } from '../../lib/phone.js';
 import { liftByHand } from '../../workflow/manual-suppression.js';
-import { CliError, EXIT, UsageError, parseOptions, phoneArgument, withDatabase, type CliCommand } from '../context.js';
+import { CliError, EXIT, UsageError, parseOptions, phoneArgument, withStorage, type CliCommand } from '../context.js';
 import { suppressionDeps } from '../suppression-deps.js';
 
 export const command: CliCommand = {
@@ -14,8 +14,8 @@ export const command: CliCommand = {
     const phone = phoneArgument(values.phone);
     const reason = values.reason!.trim();
     if (reason.length > 500) throw new UsageError('--reason: at most 500 characters');
-    return withDatabase(ctx, async (db) => {
-      const result = await liftByHand(suppressionDeps(db, ctx.clock), { locationId, phone, reason, actor: 'cli', lifter: 'admin', force: values.force === true });
+    return withStorage(ctx, async (storage, _config, db) => {
+      const result = await liftByHand(suppressionDeps(storage, db, ctx.clock), { locationId, phone, reason, actor: 'cli', lifter: 'admin', force: values.force === true });
       if (result.outcome === 'not-suppressed') throw new CliError(`${maskPhone(phone)} is not on the suppression list of ${locationId}`);
       if (result.outcome === 'locked') {
         throw new CliError(`${maskPhone(phone)} stays suppressed at ${locationId}: ${result.verdict.reason} (an operator may override with --force and a reason; the override is audited)`);

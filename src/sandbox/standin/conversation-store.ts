@@ -22,6 +22,16 @@ export interface StoredMessage {
   fromNumber?: string;
   toNumber?: string;
   source: 'api' | 'app';
+  /** Set on messages of a custom conversation channel (added by its provider, or typed in it by staff). */
+  conversationProviderId?: string;
+  /** The provider's own id for the message (its `altId`). */
+  altId?: string;
+  /** Staff who typed it in the channel. */
+  userId?: string;
+  /** A channel message typed by staff: its provider may set its status only from this time on (HighLevel's 403 window). */
+  statusSettableAt?: number;
+  /** The provider's reason with a `failed` status. */
+  statusError?: string;
 }
 
 export interface Conversation {
@@ -77,7 +87,8 @@ export function createConversationStore() {
   }
 
   function statusOf(message: StoredMessage, now: number): string {
-    if (message.channel !== 'SMS' || message.direction !== 'outbound') return message.status;
+    // A channel message's status is whatever its provider last set.
+    if (message.channel !== 'SMS' || message.direction !== 'outbound' || message.conversationProviderId) return message.status;
     return now >= message.at + DELIVERY_DELAY_MS ? 'delivered' : 'pending';
   }
 
@@ -96,12 +107,15 @@ export function createConversationStore() {
       });
   }
 
-  /** Conversations with at least one message, newest activity first unless `ascending`. */
+  /**
+   * Conversations with at least one message (or, looked up by contact, one created empty through the API), newest
+   * activity first unless `ascending`.
+   */
   function searchConversations(locationId: string, filter: {
     contactId?: string; lastMessageType?: string; ascending: boolean;
   }): Conversation[] {
     const found = [...conversations.values()].filter((c) => c.locationId === locationId
-      && c.messageIds.length > 0
+      && (c.messageIds.length > 0 || (filter.contactId !== undefined && filter.lastMessageType === undefined))
       && (filter.contactId === undefined || c.contactId === filter.contactId)
       && (filter.lastMessageType === undefined || wireType(messages.get(c.lastMessageId)!) === filter.lastMessageType));
     return found.sort((a, b) => (filter.ascending ? a.lastMessageAt - b.lastMessageAt : b.lastMessageAt - a.lastMessageAt));
@@ -125,10 +139,21 @@ export function createConversationStore() {
     return { page: page.slice(0, options.limit), nextPage: page.length > options.limit };
   }
 
+  /** Messages of custom conversation channels, oldest first (what a provider added, what staff typed in them). */
+  function channelMessages(filter: { locationId?: string; contactId?: string } = {}): StoredMessage[] {
+    return [...messages.values()].filter((m) => m.conversationProviderId !== undefined
+      && (filter.locationId === undefined || m.locationId === filter.locationId)
+      && (filter.contactId === undefined || m.contactId === filter.contactId));
+  }
+
   return {
-    ensureConversation, addMessage, addOutboundSms, statusOf, sentMessages, searchConversations, pageMessages,
+    ensureConversation, addMessage, addOutboundSms, statusOf, sentMessages, searchConversations, pageMessages, channelMessages,
     message: (id: string) => messages.get(id),
     conversation: (id: string) => conversations.get(id),
+    conversationOf: (locationId: string, contactId: string) => {
+      const id = conversationIdByContact.get(`${locationId}/${contactId}`);
+      return id === undefined ? undefined : conversations.get(id);
+    },
   };
 }
 

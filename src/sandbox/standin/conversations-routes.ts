@@ -83,7 +83,7 @@ export function createConversationRoutes(deps: { world: World; conversations: Co
     const rest = startAfterAt === undefined ? all
       : all.filter((c) => (ascending ? c.lastMessageAt > startAfterAt : c.lastMessageAt < startAfterAt));
     const page = rest.slice(0, limit).map((c) =>
-      toWireConversation(c, world.contact(c.contactId), conversations.message(c.lastMessageId)!));
+      toWireConversation(c, world.contact(c.contactId), conversations.message(c.lastMessageId)));
     return { status: 200, body: { conversations: page, total: all.length } };
   }
 

@@ -14,6 +14,8 @@ import { copyContact } from './wire-shapes.js';
 import { createWorld } from './world.js';
 import { createContactRoutes } from './contacts-routes.js';
 import { createConversationRoutes } from './conversations-routes.js';
+import { createChannelRoutes } from './channel-routes.js';
+import { createChannelEvents } from './channel-events.js';
 import { createLocationRoutes } from './locations-routes.js';
 import { createOauthRoutes } from './oauth-routes.js';
 
@@ -22,6 +24,7 @@ export { DELIVERY_DELAY_MS } from './conversation-store.js';
 export { ACCESS_TOKEN_SECONDS, DEFAULT_SCOPE } from './token-store.js';
 export { DAILY_LIMIT } from './rate-limiter.js';
 export { DEFAULT_HANG_MS } from './faults.js';
+export { PROVIDER_STATUS_WINDOW_MS } from './channel-events.js';
 export { createWebhookRedelivery, MAX_REDELIVERIES, REDELIVERY_INTERVAL_MS, type WebhookRedelivery } from './webhook-redelivery.js';
 
 export const DEFAULT_RATE_LIMIT = { max: 100, intervalMs: 10_000 } as const;
@@ -32,6 +35,7 @@ export function createStandIn(opts: StandInOptions): StandIn {
   const conversations = createConversationStore();
   const tokens = createTokenStore({ clock, world });
   const events = createEventFactory({ clock, world, conversations });
+  const channelEvents = createChannelEvents({ clock, world, conversations });
   const dndEvents = createDndEvents({ clock });
   const installEvents = createInstallEvents({ clock, world, tokens, clientId: opts.clientId });
   const counters: StandInCounters = { requests: 0, rateLimited: 0, faults: 0, refreshes: 0 };
@@ -42,6 +46,7 @@ export function createStandIn(opts: StandInOptions): StandIn {
     }),
     ...createContactRoutes({ world, onDndChange: (contact) => opts.onEvent?.(dndEvents.dndUpdate(contact)) }),
     ...createConversationRoutes({ world, conversations }),
+    ...createChannelRoutes({ world, conversations }),
     ...createLocationRoutes({ world }),
   ]);
   const rateLimit = opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit;
@@ -78,6 +83,13 @@ export function createStandIn(opts: StandInOptions): StandIn {
     uninstallEvent: (input) => installEvents.uninstallEvent(input),
     planChangeEvent: (input) => installEvents.planChangeEvent(input),
     sentMessages: (filter) => conversations.sentMessages(clock.now(), filter),
+    sendInChannel: (input) => channelEvents.sendInChannel(input),
+    channelMessages: (filter) => conversations.channelMessages(filter).map((m) => ({
+      id: m.id, locationId: m.locationId, contactId: m.contactId, conversationId: m.conversationId,
+      conversationProviderId: m.conversationProviderId!, direction: m.direction, message: m.body, at: m.at, status: m.status,
+      ...(m.statusError !== undefined ? { statusError: m.statusError } : {}), ...(m.altId !== undefined ? { altId: m.altId } : {}),
+      ...(m.userId !== undefined ? { userId: m.userId } : {}),
+    })),
     contact: (locationId, contactId) => {
       const contact = world.contact(contactId);
       return contact?.locationId === locationId ? copyContact(contact) : undefined;

@@ -83,6 +83,23 @@ export interface SentMessage {
   status: SentMessageStatus;
 }
 
+/** A message of a custom conversation channel: added by its provider, or typed in it (then sent to the provider). */
+export interface ChannelMessage {
+  id: string;
+  locationId: string;
+  contactId: string;
+  conversationId: string;
+  conversationProviderId: string;
+  direction: Direction;
+  message: string;
+  at: number;
+  /** What its provider last set (delivered, failed, pending, read); inbound ones are delivered. */
+  status: string;
+  statusError?: string;
+  altId?: string;
+  userId?: string;
+}
+
 export interface StandInCounters {
   requests: number;
   rateLimited: number;
@@ -153,6 +170,14 @@ export interface StandIn {
   /** HighLevel's PLAN_CHANGE for a location, with appId. */
   planChangeEvent(input: { companyId: string; locationId: string; newPlanId: string; currentPlanId?: string }): Record<string, unknown>;
   sentMessages(filter?: { locationId?: string; contactId?: string }): SentMessage[];
+  /**
+   * Someone sends a message in an app's custom conversation channel (staff, with `userId`; a workflow or bulk action
+   * without): it is recorded pending and HighLevel's ProviderOutboundMessage for the channel's Delivery URL returned.
+   */
+  sendInChannel(input: { locationId: string; contactId: string; conversationProviderId: string; message: string; userId?: string }):
+    { messageId: string; conversationId: string; event: Record<string, unknown> };
+  /** Messages of custom conversation channels, oldest first. */
+  channelMessages(filter?: { locationId?: string; contactId?: string }): ChannelMessage[];
   contact(locationId: string, contactId: string): Contact | undefined;
   counters(): StandInCounters;
   revokeRefreshTokens(locationOrCompanyId: string): void;

@@ -38,22 +38,25 @@ export function toWireMessage(message: StoredMessage, status: string): Record<st
   }
   if (message.fromNumber !== undefined) wire.from = message.fromNumber;
   if (message.toNumber !== undefined) wire.to = message.toNumber;
+  if (message.conversationProviderId !== undefined) wire.conversationProviderId = message.conversationProviderId;
+  if (message.altId !== undefined) wire.altId = message.altId;
+  if (message.userId !== undefined) wire.userId = message.userId;
   return wire;
 }
 
+/** `last`: absent for a conversation created through the API that has no message yet. */
 export function toWireConversation(
-  conversation: Conversation, contact: Contact | undefined, last: StoredMessage,
+  conversation: Conversation, contact: Contact | undefined, last: StoredMessage | undefined,
 ): Record<string, unknown> {
   return {
     id: conversation.id,
     contactId: conversation.contactId,
     locationId: conversation.locationId,
-    lastMessageBody: last.channel === 'SMS' ? last.body : '',
+    lastMessageBody: last?.channel === 'SMS' ? last.body : '',
     lastMessageDate: conversation.lastMessageAt,
-    lastMessageType: wireType(last),
-    lastMessageDirection: last.direction,
+    ...(last ? { lastMessageType: wireType(last), lastMessageDirection: last.direction } : {}),
     type: 'TYPE_PHONE',
-    unreadCount: last.direction === 'inbound' ? 1 : 0,
+    unreadCount: last?.direction === 'inbound' ? 1 : 0,
     fullName: contact?.name ?? '',
     contactName: contact?.name ?? '',
     email: contact?.email ?? '',

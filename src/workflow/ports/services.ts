@@ -37,7 +37,8 @@ export interface LocationDirectory {
 
 // ── Sending ───────────────────────────────────────────────────────────────────────────────────────────────
 
-export type MessageKind = 'textback' | 'followup' | 'help' | 'opt-out-confirmation' | 'opt-in-confirmation' | 'test';
+/** staff-reply: typed by staff in the app's HighLevel conversation channel (person to person), sent through Twilio. */
+export type MessageKind = 'textback' | 'followup' | 'help' | 'opt-out-confirmation' | 'opt-in-confirmation' | 'test' | 'staff-reply';
 
 export interface OutgoingText {
   locationId: string;

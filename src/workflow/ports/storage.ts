@@ -155,6 +155,15 @@ export interface AuditLog {
   record(entry: { locationId: string | null; actor: string; action: string; detail?: Record<string, unknown> }, now: number): Awaitable<void>;
 }
 
+/** Whether HighLevel still accepts the app's authorisation for a location (its own token, else its agency's). */
+export interface Connection {
+  needsReconnect: boolean;
+  reconnectReason: string | null;
+}
+
+/** A fact the app noticed about a location by itself (a LocationFlags.raise), with when and how often. */
+export interface FlagSighting { flag: string; firstSeenAt: number; lastSeenAt: number; hits: number }
+
 /** What the app notices about a location by itself, and the look-ups that noticing needs. */
 export interface LocationFlags {
   /** A missed call from this contact at this location that occurred within [from, to]. */
