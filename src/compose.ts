@@ -3,10 +3,10 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createSecretBox } from './lib/crypto.js';
+import { andThen } from './lib/awaitable.js';
 import { openDatabase, type Db } from './store/db.js';
-import { createSqliteStorage, type Storage } from './store/sqlite-storage.js';
-import { createJobQueue } from './store/job-queue.js';
-import { createWebhookInbox } from './store/webhook-inbox.js';
+import { createSqliteStorage } from './store/sqlite-storage.js';
+import type { CloseStorage, Storage } from './store/storage.js';
 import { createInbox } from './scheduler/inbox.js';
 import { createWorker, type Worker } from './scheduler/worker.js';
 import { createJobHandlers, forgetPayloadOf, highLevelRequestsOf, inboundEventKinds, priorityOf } from './jobs/registry.js';
@@ -46,7 +46,6 @@ import { parsePlansTable } from './workflow/plans.js';
 import { OPT_OUT_CLIENT_LIMIT, OPT_OUT_LOCATION_LIMIT, optOutPageRoutes } from './http/optout-page.js';
 import { createBackupJob } from './jobs/backup.js';
 import { createAppMetrics } from './http/app-metrics.js';
-import { createJobStats } from './store/job-stats.js';
 import { metricsRoutes } from './http/metrics.js';
 import { dataRoutes } from './http/data-api.js';
 import { createSessionTokens } from './http/session-tokens.js';
@@ -54,8 +53,6 @@ import { apiRoutes } from './http/api-routes.js';
 import { createOptOutLinks } from './http/opt-out-links.js';
 import { createApiTransport } from './highlevel/api-transport.js';
 import { createConversationLog } from './highlevel/conversation-log.js';
-import { createConversationMessages } from './store/conversation-messages.js';
-import { createProviderReceipts } from './store/provider-receipts.js';
 import { createConversationChannel } from './jobs/conversation-channel.js';
 import { createProviderDelivery, withProviderDelivery } from './http/conversation-provider.js';
 
@@ -74,25 +71,42 @@ export interface ComposeOptions {
   onListening?(app: ComposedApp): Promise<void>;
   /** Sandbox mode: the ids of the stand-in's own sub-account and agency; any other install in the database is real. */
   sandboxInstallIds?: readonly string[];
+  /**
+   * An already opened storage (PostgreSQL) the app runs on instead of the SQLite file at DATABASE_PATH; `closeStorage`
+   * is awaited once the worker stopped. File backups (BACKUP_DIR) are SQLite's: off on another engine.
+   */
+  storage?: Storage;
+  closeStorage?: CloseStorage;
 }
 
 export interface ComposedApp {
-  db: Db;
-  /** Every store, over `db` (the CLI and the sandbox read through these, never through SQL of their own). */
+  /** The SQLite database when the app opened it (no `storage` option); null on a storage it was given. */
+  db: Db | null;
+  /** Every store (the CLI and the sandbox read through these, never through SQL of their own). */
   storage: Storage;
   handler: ReturnType<typeof createRequestHandler>;
   worker: Worker;
   logger: Logger;
   clock: Clock;
   workflow: WorkflowDeps;
-  /** Starts background work (the job worker). */
-  start(): void;
+  /**
+   * Starts background work (the job worker) once interrupted sends are marked; on SQLite all of it before returning
+   * (a failure throws), on an engine that answers later when the promise settles (a failure rejects it).
+   */
+  start(): Promise<void>;
   /** Stops taking work, finishes in-flight jobs, closes the database. */
   stop(): Promise<void>;
 }
 
+/** The app on the SQLite file it opened itself: tests read `db` with SQL of their own. */
+export interface SqliteComposedApp extends ComposedApp {
+  db: Db;
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+export function composeApp(options: ComposeOptions & { storage?: undefined }): SqliteComposedApp;
+export function composeApp(options: ComposeOptions): ComposedApp;
 export function composeApp(options: ComposeOptions): ComposedApp {
   const { config } = options;
   const clock = options.clock ?? systemClock;
@@ -102,12 +116,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   if (!encryptionKey) throw new Error('ENCRYPTION_KEY is required');
   let shuttingDown = false;
 
-  // ── storage ──
-  const db = openDatabase(config.databasePath);
-  const storage = createSqliteStorage(db, createSecretBox(encryptionKey), { clock, appTwilioAccount: config.twilio, inboundEventKinds });
-  const { tokens, locations, calls, ledger, suppressions, replies, audit, locationFlags, twilioAccounts, lineTypes, delivery, frameOrigins } = storage;
-  const queue = createJobQueue(db, { priorityOf });
-  const metrics = createAppMetrics({ jobStats: createJobStats(db), clock });
+  // ── storage: the one given (PostgreSQL), else the SQLite file ──
+  const db = options.storage ? null : openDatabase(config.databasePath);
+  const storage = options.storage
+    ?? createSqliteStorage(db!, createSecretBox(encryptionKey), { clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf });
+  const closeStorage: CloseStorage = db ? () => { db.close(); } : options.closeStorage ?? (() => {});
+  const { tokens, locations, calls, ledger, suppressions, replies, audit, locationFlags, twilioAccounts, lineTypes, delivery, frameOrigins, queue } = storage;
+  const metrics = createAppMetrics({ jobStats: storage.jobStats, clock });
 
   // ── HighLevel ──
   const redirectUri = `${config.publicUrl}${manifest.oauth.redirectPath}`;
@@ -129,7 +144,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     request: createApiTransport({ apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest }).request,
     conversationProviderId,
   });
-  const conversationMessages = createConversationMessages(db);
+  const conversationMessages = storage.conversationMessages;
 
   // ── the workflow and its job worker ──
   let worker: Worker | undefined;
@@ -159,9 +174,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     audit,
     tokens: {
       // A location's Twilio secrets go with its HighLevel tokens.
-      forget: (ownerId) => { tokens.delete(ownerId); twilioAccounts.remove(ownerId); },
-      forgetCompany: (companyId) => { tokens.deleteMintedForCompany(companyId); tokens.delete(companyId); },
-      hasOwnGrant: (locationId) => tokens.get(locationId)?.refreshToken != null,
+      forget: async (ownerId) => { await tokens.delete(ownerId); await twilioAccounts.remove(ownerId); },
+      forgetCompany: async (companyId) => { await tokens.deleteMintedForCompany(companyId); await tokens.delete(companyId); },
+      hasOwnGrant: async (locationId) => (await tokens.get(locationId))?.refreshToken != null,
     },
     contacts: createContactDirectory(api),
     locationDirectory: createLocationDirectory({ api, logger }),
@@ -172,7 +187,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     adoptFromAgency: (locationId) => agencyFinder.adopt(locationId),
     installedUnderAgency: async (locationId, { findAgency }) => {
       if (findAgency) return agencyFinder.find(locationId, 'install');
-      agencyFinder.forget(locationId);
+      await agencyFinder.forget(locationId);
       return null;
     },
     frameOrigins,
@@ -183,9 +198,10 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     locationFlags,
     conversationChannel: conversationProviderId !== null,
   };
-  const backups = createBackupJob({ db, queue, clock, logger, databasePath: config.databasePath, backup: config.backup, onReport: metrics.onBackup });
+  if (!db && config.backup) logger.warn('BACKUP_DIR is set but the app is not on SQLite: file backups are off (back the database up with its own tools)');
+  const backups = createBackupJob({ db, queue, clock, logger, databasePath: config.databasePath, backup: db ? config.backup : null, onReport: metrics.onBackup });
   void backups.ensureScheduled().catch((error: unknown) => logger.error({ err: error }, 'database backups could not be scheduled'));
-  const retention = { retention: storage.retentionWith(queue), policy: config.retention, audit, logger, clock };
+  const retention = { retention: storage.retention, policy: config.retention, audit, logger, clock };
   // Every job kind's handler, from the registry (src/jobs/registry.ts): a new kind is declared there, not here.
   const handlers = createJobHandlers({
     workflow, logger, api, delivery, suppressions, clock, tokens, accessTokens, retention, backups,
@@ -197,29 +213,31 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     // Raw inbound events carry callers' words: once handled, only the row (for dedupe) stays.
     forgetPayloadOf,
     // A job whose location has no HighLevel slot yet is parked until its promised slot, not left waiting in a worker.
-    admit: (job) => {
-      const requests = highLevelRequestsOf(job, (locationId) => Boolean(locations.get(locationId)?.settings.replyTag));
-      if (requests === 0 || !job.locationId) return null;
-      const at = pacer.admit(job.locationId, requests, { returning: job.runAt !== job.queuedAt, priority: job.priority });
-      // The pacer answers its own now when it admits: anything later is a park.
-      return at > clock.now() ? at : null;
-    },
+    // Synchronous unless the estimate has to ask a store that answers later (a reply's location tags replies).
+    admit: (job) => andThen(
+      highLevelRequestsOf(job, (locationId) => andThen(locations.get(locationId), (location) => Boolean(location?.settings.replyTag))),
+      (requests) => {
+        if (requests === 0 || !job.locationId) return null;
+        const at = pacer.admit(job.locationId, requests, { returning: job.runAt !== job.queuedAt, priority: job.priority });
+        // The pacer answers its own now when it admits: anything later is a park.
+        return at > clock.now() ? at : null;
+      }),
   });
 
   // ── HTTP ──
   const verify = createWebhookVerifier(parsePublicKeys(options.webhookKeysPem ?? config.highLevel.webhookKeysPem ?? loadDefaultWebhookKeys()));
-  const inbox = createInbox({ store: createWebhookInbox(db, { queue, receipts: storage.webhookReceipts }), clock, onCommit: nudge });
+  const inbox = createInbox({ store: storage.inbox, clock, onCommit: nudge });
   const intake = createWebhookIntake({ verify, inbox, clock, logger, appId: config.highLevel.appId, conversationProviderId, onOutcome: metrics.onWebhookOutcome });
   // The channel's delivery URL: same keys, its own receipts (messageIds, kept for good) committed with each job.
   const providerDelivery = createProviderDelivery({
-    verify, clock, logger, inbox: createInbox({ store: createWebhookInbox(db, { queue, receipts: createProviderReceipts(db) }), clock, onCommit: nudge }),
+    verify, clock, logger, inbox: createInbox({ store: storage.providerInbox, clock, onCommit: nudge }),
   });
   const installer = createInstaller({
     oauth, tokens, audit, clock,
     installLocation: (locationId, companyId, planId) => installLocation(workflow, locationId, companyId, planId, null),
     installCompany: async (companyId) => {
-      locations.installCompany(companyId, null, clock.now());
-      agencyFinder.agencyInstalled(companyId);
+      await locations.installCompany(companyId, null, clock.now());
+      await agencyFinder.agencyInstalled(companyId);
     },
   });
   // The embedded page's session tokens (JWT, key derived from ENCRYPTION_KEY; the injected clock decides expiry).
@@ -227,17 +245,19 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const { installStatus } = storage;
   const sessionTokens = createSessionTokens(encryptionKey, {
     now: () => clock.now(),
-    stillActive: (session) => session.scope === 'location'
-      ? locations.get(session.locationId!)?.status === 'installed'
+    stillActive: async (session) => session.scope === 'location'
+      ? (await locations.get(session.locationId!))?.status === 'installed'
       : installStatus.companyInstalled(session.companyId!),
   });
   // Sandbox mode's shared secret is public: no session at all on a database holding installs it did not create.
   const foreignInstalls = config.mode === 'sandbox' ? storage.foreignInstallCheck(options.sandboxInstallIds ?? []) : null;
-  const sessionsRefused = foreignInstalls && (() => foreignInstalls.hasForeignInstalls()
+  const sessionsRefused = foreignInstalls && (async () => await foreignInstalls.hasForeignInstalls()
     ? 'Sandbox mode is running on a database that holds real installs; its public shared secret opens no session there.'
     : null);
-  if (foreignInstalls?.hasForeignInstalls()) {
-    logger.warn({ databasePath: config.databasePath }, 'sandbox mode on a database with installs the sandbox did not make: the embedded page opens no session here');
+  if (foreignInstalls) {
+    void Promise.resolve(andThen(foreignInstalls.hasForeignInstalls(), (foreign) => {
+      if (foreign) logger.warn({ databasePath: config.databasePath }, 'sandbox mode on a database with installs the sandbox did not make: the embedded page opens no session here');
+    })).catch((error: unknown) => logger.error({ err: error }, 'could not tell whether the database holds installs the sandbox did not make'));
   }
   const app = buildApp({
     logger,
@@ -245,7 +265,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     trustedProxies: config.trustedProxies,
     routers: [
       ...(options.extraRouters ?? []),
-      healthRoutes({ ping: storage.health.ping, isShuttingDown: () => shuttingDown }),
+      healthRoutes({ ping: () => storage.health.ping(), isShuttingDown: () => shuttingDown }),
       pageRoutes({ sandbox: config.mode === 'sandbox' }),
       metricsRoutes({ render: metrics.render, contentType: metrics.contentType, token: config.metricsToken }),
       optOutPageRoutes({
@@ -285,17 +305,21 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     clock,
     workflow,
     start() {
-      const interrupted = ledger.markInterruptedUnknown(clock.now());
-      if (interrupted > 0) logger.warn({ interrupted }, 'texts interrupted by the last shutdown are marked unknown and will not be resent');
-      void schedulePeriodicJobs({ queue, workflow, installedLocationIds: locations.installedIds(), now: clock.now(), logger });
-      // Installed by an INSTALL that named no agency, before the app could look one up: find it now, not at the next call.
-      void agencyFinder.repairStranded();
-      worker!.start();
+      // Each step waits for the one before only when the store answers later: on SQLite all of it runs now.
+      return Promise.resolve(andThen(ledger.markInterruptedUnknown(clock.now()), (interrupted) => {
+        if (interrupted > 0) logger.warn({ interrupted }, 'texts interrupted by the last shutdown are marked unknown and will not be resent');
+        return andThen(locations.installedIds(), (installedLocationIds) => {
+          void schedulePeriodicJobs({ queue, workflow, installedLocationIds, now: clock.now(), logger });
+          // Installed by an INSTALL that named no agency, before the app could look one up: find it now, not at the next call.
+          void agencyFinder.repairStranded().catch((error: unknown) => logger.error({ err: error }, 'stranded locations could not be listed; each looks for its agency at its next need'));
+          worker!.start();
+        });
+      }));
     },
     async stop() {
       shuttingDown = true;
       await worker!.stop();
-      db.close();
+      await closeStorage();
     },
   };
 }

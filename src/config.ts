@@ -8,6 +8,17 @@ const DEFAULT_API_URL = 'https://services.leadconnectorhq.com';
 export const DEFAULT_DATABASE_PATH = './data/textback.sqlite';
 /** Sandbox mode's own database file (its key and state file live beside it). */
 export const SANDBOX_DATABASE_PATH = './data/sandbox.sqlite';
+/** libpq's sslmode values (src/store/postgres/pool.ts reads them the same way). */
+const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
+/** A postgres:// or postgresql:// URL naming a host, with a known sslmode if any; the value itself is never echoed. */
+function isPostgresUrl(value: string): boolean {
+  if (!/^postgres(ql)?:\/\//i.test(value) || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  const mode = url.searchParams.get('sslmode');
+  return url.hostname !== '' && (mode === null || SSL_MODES.includes(mode));
+}
+
 /** Express's names for loopback, link-local and private (RFC 1918, fc00::/7) ranges. */
 const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -31,6 +42,9 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_PATH: optionalText,
+  DATABASE_URL: optionalText.refine((url) => url === undefined || isPostgresUrl(url), {
+    message: `must be a PostgreSQL URL, postgres://user:password@host:5432/database (or postgresql://…), with sslmode one of ${SSL_MODES.join(', ')} if given`,
+  }),
   HIGHLEVEL_CLIENT_ID: optionalText,
   HIGHLEVEL_CLIENT_SECRET: optionalText,
   HIGHLEVEL_SHARED_SECRET: optionalText,
@@ -78,7 +92,10 @@ export interface Config {
   mode: 'live' | 'sandbox';
   port: number;
   publicUrl: string;
+  /** The SQLite file: the database unless databaseUrl is set (the CLI's migrate-to-postgres copies from it). */
   databasePath: string;
+  /** DATABASE_URL: PostgreSQL instead of SQLite, shared by any number of instances; null: SQLite (the default). */
+  databaseUrl: string | null;
   highLevel: {
     clientId: string;
     clientSecret: string;
@@ -132,6 +149,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (sandbox && vars.DATABASE_PATH && resolve(vars.DATABASE_PATH) === resolve(DEFAULT_DATABASE_PATH)) {
     problems.push(`DATABASE_PATH: sandbox mode never uses the production database ${DEFAULT_DATABASE_PATH}; unset it (the sandbox keeps ${SANDBOX_DATABASE_PATH}) or configure the HighLevel credentials`);
   }
+  // Nor on the production PostgreSQL: the sandbox keeps its own SQLite file.
+  if (sandbox && vars.DATABASE_URL) {
+    problems.push('DATABASE_URL: sandbox mode never uses PostgreSQL (it keeps its own SQLite file); unset it or configure the HighLevel credentials');
+  }
+  // The scheduled backups copy a SQLite file: on PostgreSQL they would copy nothing the app uses.
+  if (vars.DATABASE_URL && vars.BACKUP_DIR) {
+    problems.push('BACKUP_DIR: scheduled backups are for SQLite; with DATABASE_URL back up PostgreSQL with pg_dump (or your provider\'s backups) and unset BACKUP_DIR');
+  }
   if (Boolean(vars.TWILIO_ACCOUNT_SID) !== Boolean(vars.TWILIO_AUTH_TOKEN)) {
     problems.push(`${vars.TWILIO_ACCOUNT_SID ? 'TWILIO_AUTH_TOKEN' : 'TWILIO_ACCOUNT_SID'}: set both Twilio variables or neither`);
   }
@@ -144,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: vars.PORT,
     publicUrl: (vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     databasePath: vars.DATABASE_PATH ?? (sandbox ? SANDBOX_DATABASE_PATH : DEFAULT_DATABASE_PATH),
+    databaseUrl: vars.DATABASE_URL ?? null,
     highLevel: {
       clientId,
       clientSecret: vars.HIGHLEVEL_CLIENT_SECRET ?? 'sandbox-secret',

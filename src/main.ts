@@ -4,6 +4,18 @@ import { ConfigError, loadConfigFromProcess, type Config } from './config.js';
 import { composeApp, type ComposeOptions } from './compose.js';
 import { createLogger } from './lib/logger.js';
 
+/** A shutdown taking longer than this exits anyway (a supervisor's SIGKILL usually follows 30 s after SIGTERM). */
+const SHUTDOWN_LIMIT_MS = 25_000;
+/** How long requests already in flight get to finish before their connections are cut. */
+const HTTP_DRAIN_MS = 10_000;
+
+/** Resolves when `work` does or after `ms`, whichever comes first. */
+function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); timer.unref(); });
+  return Promise.race([work.then(() => {}, () => {}), timeout]).finally(() => clearTimeout(timer));
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -36,11 +48,17 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down: no new requests, finishing jobs in flight');
-    const forced = setTimeout(() => { logger.error('shutdown took too long; exiting'); process.exit(1); }, 25_000);
+    logger.info({ signal }, 'shutting down: no new connections or jobs, finishing what is in flight');
+    const forced = setTimeout(() => { logger.error('shutdown took too long; exiting'); process.exit(1); }, SHUTDOWN_LIMIT_MS);
     forced.unref();
-    server.close();
+    // New connections are refused at once (a proxy sends them to another instance); requests in flight, webhooks
+    // among them, finish and are answered. Meanwhile the worker stops claiming, gives back the jobs it claimed but
+    // did not start (another instance takes them at once), and lets running jobs finish (bounded, see createWorker).
+    const requestsDone = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    await Promise.all([app.worker.stop(), within(requestsDone, HTTP_DRAIN_MS)]);
+    server.closeAllConnections();
+    // Only now is the database closed: nothing in flight still needs it.
     await app.stop();
     await stopSandbox?.();
     logger.info('stopped');

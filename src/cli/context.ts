@@ -6,8 +6,9 @@ import type { Clock } from '../lib/clock.js';
 import { toE164 } from '../lib/phone.js';
 import { createSecretBox } from '../lib/crypto.js';
 import { openDatabase, type Db } from '../store/db.js';
-import { createSqliteStorage, type Storage } from '../store/sqlite-storage.js';
-import { inboundEventKinds } from '../jobs/registry.js';
+import { createSqliteStorage } from '../store/sqlite-storage.js';
+import type { Storage } from '../store/storage.js';
+import { inboundEventKinds, priorityOf } from '../jobs/registry.js';
 
 export interface CliContext {
   /** Standard output: the command's result (data, report). */
@@ -83,13 +84,13 @@ export async function withDatabase<T>(ctx: CliContext, work: (db: Db, config: Co
 }
 
 /**
- * Opens (and migrates) the configured database for the duration of `work` and hands it the app's stores, built by the
- * same factory the app uses. `db` is for the pieces that factory does not build yet (the job queue).
+ * Opens (and migrates) the configured database for the duration of `work` and hands it the app's stores (the job
+ * queue among them), built by the same factory the app uses.
  * Without ENCRYPTION_KEY (sandbox mode keeps its own) sealed tokens and Twilio secrets cannot be read; nothing else needs it.
  */
-export async function withStorage<T>(ctx: CliContext, work: (storage: Storage, config: Config, db: Db) => Promise<T> | T): Promise<T> {
+export async function withStorage<T>(ctx: CliContext, work: (storage: Storage, config: Config) => Promise<T> | T): Promise<T> {
   return withDatabase(ctx, (db, config) => {
     const box = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
-    return work(createSqliteStorage(db, box, { clock: ctx.clock, appTwilioAccount: config.twilio, inboundEventKinds }), config, db);
+    return work(createSqliteStorage(db, box, { clock: ctx.clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf }), config);
   });
 }

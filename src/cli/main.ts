@@ -17,9 +17,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   unsuppress: { summary: "lift a number's suppression at a location (a reason is required)", load: () => import('./commands/unsuppress.js') },
   'assign-sender': { summary: 'let a location send from a number or Messaging Service of the app-wide Twilio account', load: () => import('./commands/assign-sender.js') },
   'unassign-sender': { summary: 'take an app-wide Twilio sender back from a location (its texts from it stop)', load: () => import('./commands/unassign-sender.js') },
-  backup: { summary: 'copy the live database to a file and check the copy (PRAGMA integrity_check)', load: () => import('./commands/backup.js') },
-  restore: { summary: 'bring a backup back as the database (app stopped; the replaced file is kept as <db>.before-restore-<time>)', load: () => import('./commands/restore.js') },
+  backup: { summary: 'copy the live SQLite database to a file and check the copy (PRAGMA integrity_check); PostgreSQL: pg_dump', load: () => import('./commands/backup.js') },
+  restore: { summary: 'bring a SQLite backup back as the database (app stopped; the replaced file is kept as <db>.before-restore-<time>)', load: () => import('./commands/restore.js') },
   retention: { summary: 'apply the retention rules now (--dry-run: only count what would go)', load: () => import('./commands/retention.js') },
+  'migrate-to-postgres': { summary: 'copy the SQLite database into a new, empty PostgreSQL database (--to <url>; app stopped), verified by row counts', load: () => import('./commands/migrate-to-postgres.js') },
   doctor: { summary: 'check configuration, database, encryption key, webhook keys, HighLevel reachability, reconnects', load: () => import('./commands/doctor.js') },
 };
 

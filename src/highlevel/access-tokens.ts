@@ -3,8 +3,8 @@
 import { MINUTE, type Clock } from '../lib/clock.js';
 import { HighLevelApiError, NotInstalledError, ReconnectRequiredError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { LocationStore } from '../store/locations.js';
-import type { OwnerType, StoredToken, TokenGrant, TokenStore } from '../store/tokens.js';
+import type { OwnerType, StoredToken, TokenGrant } from '../store/tokens.js';
+import type { LocationStorePort, TokenStorePort } from '../store/storage.js';
 import { OAuthError, type OAuthClient, type TokenResponse } from './oauth-client.js';
 
 export interface RefreshOutcome {
@@ -15,8 +15,8 @@ export interface RefreshOutcome {
 }
 
 export interface AccessTokensDeps {
-  tokens: Pick<TokenStore, 'get' | 'save' | 'swap' | 'markNeedsReconnect'>;
-  locations: Pick<LocationStore, 'get'> & Partial<Pick<LocationStore, 'installState'>>;
+  tokens: Pick<TokenStorePort, 'get' | 'save' | 'swap' | 'markNeedsReconnect'>;
+  locations: Pick<LocationStorePort, 'get'> & Partial<Pick<LocationStorePort, 'installState'>>;
   oauth: Pick<OAuthClient, 'refresh' | 'mintLocationToken'>;
   clock: Clock;
   logger: Logger;
@@ -65,9 +65,9 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
 
   /** Re-reads the row (someone may have renewed it meanwhile), then refreshes, mints, or gives up. */
   async function renew(ownerId: string, rejected?: string): Promise<string> {
-    const current = tokens.get(ownerId);
+    const current = await tokens.get(ownerId);
     if (current?.needsReconnect) throw new ReconnectRequiredError(ownerId);
-    const location = current?.ownerType === 'Company' ? null : locations.get(ownerId);
+    const location = current?.ownerType === 'Company' ? null : await locations.get(ownerId);
     if (location?.status === 'uninstalled') throw new NotInstalledError(ownerId);
     if (current && isFresh(current) && current.accessToken !== rejected) return current.accessToken;
     if (current?.refreshToken) return refresh(current as Refreshable);
@@ -92,7 +92,7 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
       expiresAt: now + response.expires_in * 1000, scope: response.scope ?? null, userId: response.userId ?? current.userId,
     };
     // Saved before anyone sees the new access token: losing the rotated refresh token breaks the install for good.
-    if (tokens.swap(current.revision, grant, now)) {
+    if (await tokens.swap(current.revision, grant, now)) {
       report(current.ownerId, current.ownerType, 'refreshed');
       return grant.accessToken;
     }
@@ -100,15 +100,15 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
     return stored(current.ownerId);
   }
 
-  function recover(current: Refreshable, error: unknown): string {
+  async function recover(current: Refreshable, error: unknown): Promise<string> {
     if (error instanceof OAuthError && error.code === 'invalid_grant') {
       // Dead because another process rotated it a moment ago? Then the row already holds the live pair.
-      const latest = tokens.get(current.ownerId);
+      const latest = await tokens.get(current.ownerId);
       if (latest && latest.revision !== current.revision) {
         report(current.ownerId, current.ownerType, 'lost-race');
         return stored(current.ownerId);
       }
-      tokens.markNeedsReconnect(current.ownerId, `refresh rejected: ${error.message}`, clock.now());
+      await tokens.markNeedsReconnect(current.ownerId, `refresh rejected: ${error.message}`, clock.now());
       report(current.ownerId, current.ownerType, 'needs-reconnect');
       throw new ReconnectRequiredError(current.ownerId);
     }
@@ -139,7 +139,7 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
       expiresAt: now + response.expires_in * 1000, scope: response.scope ?? null, userId: response.userId ?? null,
     };
     // A row that appeared or changed meanwhile (another process, or the location's own install) is never overwritten.
-    if (!(current ? tokens.swap(current.revision, grant, now) : saveIfAbsent(grant, now))) {
+    if (!(current ? await tokens.swap(current.revision, grant, now) : await saveIfAbsent(grant, now))) {
       report(locationId, 'Location', 'lost-race');
       return stored(locationId);
     }
@@ -157,21 +157,23 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
     return asApiError('minting a HighLevel location token failed', error);
   }
 
-  function saveIfAbsent(grant: TokenGrant, now: number): boolean {
-    if (tokens.get(grant.ownerId)) return false;
-    tokens.save(grant, now);
+  // A read then a write: the store has no insert-if-absent, so a row written in between (by another instance) is
+  // overwritten; the minted token is valid either way, and the location's own install saves its grant again.
+  async function saveIfAbsent(grant: TokenGrant, now: number): Promise<boolean> {
+    if (await tokens.get(grant.ownerId)) return false;
+    await tokens.save(grant, now);
     return true;
   }
 
-  function stored(ownerId: string): string {
-    const winner = tokens.get(ownerId);
+  async function stored(ownerId: string): Promise<string> {
+    const winner = await tokens.get(ownerId);
     if (!winner) throw new NotInstalledError(ownerId);
     if (winner.needsReconnect) throw new ReconnectRequiredError(ownerId);
     return winner.accessToken;
   }
 
   async function forCompany(companyId: string): Promise<string> {
-    const token = tokens.get(companyId);
+    const token = await tokens.get(companyId);
     if (!token || token.ownerType !== 'Company') throw new NotInstalledError(companyId);
     if (token.needsReconnect) throw new ReconnectRequiredError(companyId);
     return isFresh(token) ? token.accessToken : singleFlight(companyId);
@@ -188,9 +190,9 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
 
   return {
     async forLocation(locationId) {
-      const location = locations.installState ? locations.installState(locationId) : locations.get(locationId);
+      const location = await (locations.installState ? locations.installState(locationId) : locations.get(locationId));
       if (location?.status === 'uninstalled') throw new NotInstalledError(locationId);
-      const token = tokens.get(locationId);
+      const token = await tokens.get(locationId);
       if (token?.needsReconnect) throw new ReconnectRequiredError(locationId);
       if (token && isFresh(token)) return token.accessToken;
       if (!token && !location?.companyId && !(location?.status === 'installed' && deps.findAgency)) throw new NotInstalledError(locationId);

@@ -4,8 +4,7 @@
 import { HOUR, MINUTE, type Clock } from '../lib/clock.js';
 import { HighLevelApiError, NotInstalledError, ReconnectRequiredError, errorMessage } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { AgencyLookups } from '../store/agency-lookups.js';
-import type { TokenStore } from '../store/tokens.js';
+import type { AgencyLookupsPort, TokenStorePort } from '../store/storage.js';
 import type { HighLevelApi } from './api-client.js';
 
 /**
@@ -16,9 +15,9 @@ import type { HighLevelApi } from './api-client.js';
 export type LookupReason = 'unknown' | 'install' | 'stranded';
 
 export interface AgencyFinderDeps {
-  tokens: Pick<TokenStore, 'activeCompanyIds'>;
+  tokens: Pick<TokenStorePort, 'activeCompanyIds'>;
   api: Pick<HighLevelApi, 'installedLocations'>;
-  lookups: AgencyLookups;
+  lookups: AgencyLookupsPort;
   /** This app's id (HIGHLEVEL_CLIENT_ID before its first '-'). */
   appId: string;
   clock: Clock;
@@ -73,9 +72,9 @@ export function createAgencyFinder(deps: AgencyFinderDeps) {
 
   /** The agency (companyId) whose install lists the location, or null; throws a retryable error when unsure. */
   async function find(locationId: string, reason: LookupReason): Promise<string | null> {
-    if (reason === 'install') lookups.forget(locationId);
-    if (reason === 'unknown' && lookups.isUnclaimed(locationId, clock.now())) return null;
-    const companies = deps.tokens.activeCompanyIds();
+    if (reason === 'install') await lookups.forget(locationId);
+    if (reason === 'unknown' && await lookups.isUnclaimed(locationId, clock.now())) return null;
+    const companies = await deps.tokens.activeCompanyIds();
     // A list read before this INSTALL may predate it; one that already lists the location needs no new read.
     const maxAgeMs = reason === 'install' ? 0 : reason === 'stranded' ? strandedListMaxAgeMs : listMaxAgeMs;
     if (reason === 'install') {
@@ -100,14 +99,14 @@ export function createAgencyFinder(deps: AgencyFinderDeps) {
     }
     // A 429, 5xx or network failure proves nothing: never remembered, the caller retries later.
     if (unsure) throw asRetryable(unsure);
-    if (reason === 'unknown') lookups.rememberUnclaimed(locationId, clock.now(), clock.now() + unclaimedForMs);
+    if (reason === 'unknown') await lookups.rememberUnclaimed(locationId, clock.now(), clock.now() + unclaimedForMs);
     logger.info({ locationId, agencies: companies.length, reason }, 'no agency install lists this location');
     return null;
   }
 
-  function found(locationId: string, companyId: string): string {
-    lookups.forget(locationId);
-    lookups.assignCompany(locationId, companyId, clock.now());
+  async function found(locationId: string, companyId: string): Promise<string> {
+    await lookups.forget(locationId);
+    await lookups.assignCompany(locationId, companyId, clock.now());
     logger.info({ locationId, companyId }, 'sub-account found under its agency install');
     return companyId;
   }
@@ -120,18 +119,18 @@ export function createAgencyFinder(deps: AgencyFinderDeps) {
       return companyId ? { companyId } : null;
     },
     /** An INSTALL for the location that named its agency: any remembered miss no longer holds. */
-    forget(locationId: string): void {
-      lookups.forget(locationId);
+    async forget(locationId: string): Promise<void> {
+      await lookups.forget(locationId);
     },
     /** A new agency install may list locations remembered as unclaimed, and its list is not cached yet. */
-    agencyInstalled(companyId: string): void {
+    async agencyInstalled(companyId: string): Promise<void> {
       lists.delete(companyId);
-      lookups.forgetAll();
+      await lookups.forgetAll();
     },
     /** Start-up: every installed location that has neither an agency nor a token looks for its agency once. */
     async repairStranded(): Promise<number> {
       let repaired = 0;
-      for (const locationId of lookups.strandedLocationIds()) {
+      for (const locationId of await lookups.strandedLocationIds()) {
         try {
           if (await find(locationId, 'stranded')) repaired += 1;
         } catch (error) {

@@ -1,6 +1,6 @@
 // Completes a marketplace install: trades the code for tokens and records the location or agency installation.
 import type { Clock } from '../lib/clock.js';
-import type { TokenStore } from '../store/tokens.js';
+import type { TokenStorePort } from '../store/storage.js';
 import type { AuditLog } from '../workflow/ports/storage.js';
 import { toTokenGrant, type OAuthClient } from './oauth-client.js';
 
@@ -13,7 +13,7 @@ export interface InstallResult {
 
 export interface InstallerDeps {
   oauth: Pick<OAuthClient, 'exchangeCode'>;
-  tokens: Pick<TokenStore, 'get' | 'save'>;
+  tokens: Pick<TokenStorePort, 'get' | 'save'>;
   audit: AuditLog;
   clock: Clock;
   installLocation(locationId: string, companyId: string | null, planId: string | null): Promise<void>;
@@ -27,8 +27,8 @@ export function createInstaller(deps: InstallerDeps) {
       const response = await deps.oauth.exchangeCode(code);
       const now = deps.clock.now();
       const grant = toTokenGrant(response, now);
-      const reconnected = deps.tokens.get(grant.ownerId)?.needsReconnect ?? false;
-      deps.tokens.save(grant, now);
+      const reconnected = (await deps.tokens.get(grant.ownerId))?.needsReconnect ?? false;
+      await deps.tokens.save(grant, now);
 
       let locationIds: string[];
       if (grant.ownerType === 'Location') {

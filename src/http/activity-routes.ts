@@ -2,9 +2,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../lib/clock.js';
-import type { LocationStore } from '../store/locations.js';
-import { decodeCursor, encodeCursor, type ActivityLog } from '../store/activity.js';
-import { sumCounts, type StatsStore } from '../store/stats.js';
+import { decodeCursor, encodeCursor } from '../store/activity.js';
+import { sumCounts } from '../store/stats.js';
+import type { ActivityLogPort, LocationStorePort, StatsStorePort } from '../store/storage.js';
 import { readWallClock, resolveWallClock } from '../workflow/send-window.js';
 import { requireLocationSession } from './require-session.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -12,9 +12,9 @@ import { parseOr422 } from './validation.js';
 
 export interface ActivityRoutesDeps {
   sessionTokens: SessionTokens;
-  locations: Pick<LocationStore, 'get'>;
-  activity: ActivityLog;
-  stats: StatsStore;
+  locations: Pick<LocationStorePort, 'get'>;
+  activity: ActivityLogPort;
+  stats: StatsStorePort;
   clock: Clock;
 }
 
@@ -50,17 +50,17 @@ export function activityRoutes(deps: ActivityRoutesDeps): Router {
   const guard = requireLocationSession(deps.sessionTokens);
   const base = '/api/locations/:locationId';
 
-  router.get(`${base}/activity`, guard, (req, res) => {
+  router.get(`${base}/activity`, guard, async (req, res) => {
     const query = parseOr422(ActivityQuerySchema, req.query, res);
     if (!query) return;
-    const page = deps.activity.page(req.params.locationId as string, { limit: query.limit, before: query.before });
+    const page = await deps.activity.page(req.params.locationId as string, { limit: query.limit, before: query.before });
     res.json({ items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null });
   });
 
-  router.get(`${base}/stats`, guard, (req, res) => {
+  router.get(`${base}/stats`, guard, async (req, res) => {
     const query = parseOr422(StatsQuerySchema, req.query, res);
     if (!query) return;
-    const location = deps.locations.get(req.params.locationId as string);
+    const location = await deps.locations.get(req.params.locationId as string);
     if (!location) return void res.status(404).json({ error: 'not_found', message: 'This location is unknown.' });
     const timeZone = location.settings.timeZone ?? location.timeZone ?? FALLBACK_TIME_ZONE;
     const today = readWallClock(deps.clock.now(), timeZone);
@@ -75,7 +75,7 @@ export function activityRoutes(deps: ActivityRoutesDeps): Router {
     const dates = Array.from({ length: daysBetween(from, to) + 1 }, (_, i) => addDays(from, i));
     const edges = [...dates, addDays(to, 1)].map((date) =>
       resolveWallClock(timeZone, Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)), 0));
-    const days = deps.stats.buckets(location.locationId, edges).map((counts, i) => ({ date: dates[i], ...counts }));
+    const days = (await deps.stats.buckets(location.locationId, edges)).map((counts, i) => ({ date: dates[i], ...counts }));
     res.json({ from, to, timeZone, totals: sumCounts(days), days });
   });
 

@@ -2,10 +2,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { DAY, type Clock } from '../lib/clock.js';
-import type { LocationStore } from '../store/locations.js';
-import type { InstallStatus } from '../store/install-status.js';
-import type { StatsStore } from '../store/stats.js';
-import type { AuditStore } from '../store/audit.js';
+import type { AuditStorePort, InstallStatusPort, LocationStorePort, StatsStorePort } from '../store/storage.js';
 import { defaultSettings, mergeSettings, SettingsPatchSchema, type SettingsPatch } from '../workflow/settings.js';
 import { featuresFor, type PlansTable } from '../workflow/plans.js';
 import { changedFields } from '../workflow/changed-fields.js';
@@ -19,10 +16,10 @@ import { fieldIssues, parseOr422 } from './validation.js';
 
 export interface AgencyRoutesDeps {
   sessionTokens: SessionTokens;
-  locations: Pick<LocationStore, 'listByCompany' | 'agencyDefaults' | 'saveAgencyDefaults'>;
-  installStatus: InstallStatus;
-  stats: Pick<StatsStore, 'totals'>;
-  audit: AuditStore;
+  locations: Pick<LocationStorePort, 'listByCompany' | 'agencyDefaults' | 'saveAgencyDefaults'>;
+  installStatus: InstallStatusPort;
+  stats: Pick<StatsStorePort, 'totals'>;
+  audit: AuditStorePort;
   plans: PlansTable | undefined;
   workflow: Pick<WorkflowDeps, 'publicUrl'>;
   clock: Clock;
@@ -33,28 +30,29 @@ export function agencyRoutes(deps: AgencyRoutesDeps): Router {
   const guard = requireAgencySession(deps.sessionTokens);
   const base = '/api/agency/:companyId';
 
-  router.get(`${base}/locations`, guard, (req, res) => {
+  router.get(`${base}/locations`, guard, async (req, res) => {
     const companyId = req.params.companyId as string;
     const now = deps.clock.now();
-    const locations = deps.locations.listByCompany(companyId).filter((location) => location.status === 'installed').map((location) => {
+    const installed = (await deps.locations.listByCompany(companyId)).filter((location) => location.status === 'installed');
+    const locations = await Promise.all(installed.map(async (location) => {
       // The last 7 days up to and including this millisecond.
-      const counts = deps.stats.totals(location.locationId, now - 7 * DAY + 1, now + 1);
+      const counts = await deps.stats.totals(location.locationId, now - 7 * DAY + 1, now + 1);
       const analytics = featuresFor(location.planId, deps.plans).features.agencyAnalytics;
       return {
         locationId: location.locationId, name: location.name, enabled: location.settings.enabled, status: location.status,
-        needsReconnect: deps.installStatus.connection(location.locationId, location.companyId).needsReconnect,
+        needsReconnect: (await deps.installStatus.connection(location.locationId, location.companyId)).needsReconnect,
         // A plan without agency analytics keeps the list, not the figures.
         last7Days: analytics ? { missedCalls: counts.missedCalls, texted: counts.texted, replied: counts.replied } : null,
       };
-    });
+    }));
     res.json({ locations });
   });
 
   /** A template as a sub-account with the agency's defaults would send it, for a sample business. */
-  router.post(`${base}/preview`, guard, (req, res) => {
+  router.post(`${base}/preview`, guard, async (req, res) => {
     const input = parseOr422(PreviewRequestSchema, req.body, res);
     if (!input) return;
-    const stored = SettingsPatchSchema.safeParse(deps.locations.agencyDefaults(req.params.companyId as string) ?? {});
+    const stored = SettingsPatchSchema.safeParse((await deps.locations.agencyDefaults(req.params.companyId as string)) ?? {});
     let settings = defaultSettings();
     try {
       if (stored.success) settings = mergeSettings(settings, stored.data);
@@ -65,12 +63,12 @@ export function agencyRoutes(deps: AgencyRoutesDeps): Router {
     res.json(previewTemplate(deps.workflow, sample, input.template, input.kind));
   });
 
-  router.get(`${base}/defaults`, guard, (req, res) => {
-    const stored = SettingsPatchSchema.safeParse(deps.locations.agencyDefaults(req.params.companyId as string) ?? {});
+  router.get(`${base}/defaults`, guard, async (req, res) => {
+    const stored = SettingsPatchSchema.safeParse((await deps.locations.agencyDefaults(req.params.companyId as string)) ?? {});
     res.json({ defaults: stored.success ? stored.data : {} });
   });
 
-  router.put(`${base}/defaults`, guard, (req, res) => {
+  router.put(`${base}/defaults`, guard, async (req, res) => {
     const patch = parseOr422(SettingsPatchSchema, req.body, res);
     if (!patch) return;
     // The defaults must make a valid location on their own (open before close, …), as installLocation applies them.
@@ -82,13 +80,13 @@ export function agencyRoutes(deps: AgencyRoutesDeps): Router {
     }
     const companyId = req.params.companyId as string;
     const now = deps.clock.now();
-    const before = (SettingsPatchSchema.safeParse(deps.locations.agencyDefaults(companyId) ?? {}).data ?? {}) as SettingsPatch;
+    const before = (SettingsPatchSchema.safeParse((await deps.locations.agencyDefaults(companyId)) ?? {}).data ?? {}) as SettingsPatch;
     // Defaults serve many sub-accounts, so only {{business_name}} can name each one.
     const unnamed = unnamedTemplateIssues(before.templates ?? {}, patch.templates ?? {}, null);
     if (unnamed.length > 0) return void res.status(422).json({ error: 'invalid', issues: unnamed });
-    deps.installStatus.ensureCompany(companyId, now);
-    deps.locations.saveAgencyDefaults(companyId, patch);
-    deps.audit.record({ locationId: null, actor: req.session!.userId, action: 'agency-defaults.update', detail: { companyId, fields: changedFields(before, patch) } }, now);
+    await deps.installStatus.ensureCompany(companyId, now);
+    await deps.locations.saveAgencyDefaults(companyId, patch);
+    await deps.audit.record({ locationId: null, actor: req.session!.userId, action: 'agency-defaults.update', detail: { companyId, fields: changedFields(before, patch) } }, now);
     res.json({ defaults: patch });
   });
 

@@ -2,17 +2,14 @@
 import { Router } from 'express';
 import { HOUR, MINUTE, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { LocationStore } from '../store/locations.js';
-import type { SuppressionStore } from '../store/suppressions.js';
-import type { AuditStore } from '../store/audit.js';
-import type { LocationFlagStore } from '../store/location-flags.js';
-import type { InstallStatus } from '../store/install-status.js';
-import type { ActivityLog } from '../store/activity.js';
-import type { StatsStore } from '../store/stats.js';
+import type { Awaitable } from '../lib/awaitable.js';
+import type {
+  ActivityLogPort, AuditStorePort, InstallStatusPort, LocationFlagStorePort, LocationStorePort, StatsStorePort,
+  SuppressionStorePort, UserContextUsesPort,
+} from '../store/storage.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 import type { SessionTokens } from './session-tokens.js';
 import { createRateLimiter, type RateLimiter } from './rate-limit.js';
-import type { UserContextUses } from '../store/user-context-uses.js';
 import { sessionRoutes } from './session-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 import { activityRoutes } from './activity-routes.js';
@@ -24,21 +21,21 @@ export interface ApiRoutesDeps {
   /** HIGHLEVEL_SHARED_SECRET: decrypts the page's user context. */
   sharedSecret: string;
   workflow: WorkflowDeps;
-  locations: LocationStore;
-  suppressions: SuppressionStore;
-  audit: AuditStore;
-  locationFlags: LocationFlagStore;
-  installStatus: InstallStatus;
-  activity: ActivityLog;
-  stats: StatsStore;
+  locations: LocationStorePort;
+  suppressions: SuppressionStorePort;
+  audit: AuditStorePort;
+  locationFlags: LocationFlagStorePort;
+  installStatus: InstallStatusPort;
+  activity: ActivityLogPort;
+  stats: StatsStorePort;
   /** A limiter counted where every instance sees it (the database's), for limits that must hold across instances. */
   sharedRateLimiter(limit: { name: string; limit: number; windowMs: number }): RateLimiter;
   clock: Clock;
   logger: Logger;
   /** First uses of user contexts (12 h expiry, shared through the database). */
-  contextUses: Pick<UserContextUses, 'firstUse'>;
+  contextUses: Pick<UserContextUsesPort, 'firstUse'>;
   /** Sandbox mode on a database with real installs: why no session may open. */
-  sessionsRefused?(): string | null;
+  sessionsRefused?(): Awaitable<string | null>;
 }
 
 /** Session exchanges per client address per minute: plenty for people opening the page, too few to probe decryption. */

@@ -8,7 +8,8 @@ import type { WorkflowSignal } from '../workflow/deps.js';
 import type { RequestInfo } from '../highlevel/api-client.js';
 import type { RefreshOutcome } from '../highlevel/access-tokens.js';
 import type { Job } from '../store/job-queue.js';
-import type { JobStats, JobStatsReader } from '../store/job-stats.js';
+import type { JobStats } from '../store/job-stats.js';
+import type { JobStatsPort } from '../store/storage.js';
 import type { BackupReport } from '../jobs/backup.js';
 
 /** Seconds-scale buckets for request latencies. */
@@ -16,7 +17,7 @@ const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export type AppMetrics = ReturnType<typeof createAppMetrics>;
 
-export function createAppMetrics(deps: { jobStats: JobStatsReader; clock: Clock }) {
+export function createAppMetrics(deps: { jobStats: JobStatsPort; clock: Clock }) {
   // Not prom-client's global registry: one process may compose many apps (tests, the bench), each with its own figures.
   const registry = new Registry();
   const registers = [registry];
@@ -38,9 +39,10 @@ export function createAppMetrics(deps: { jobStats: JobStatsReader; clock: Clock 
   backupLastSuccess.remove({});
   backupDuration.remove({});
 
-  // Read once per scrape (render clears it) and shared by the gauges below, whose collect() runs at scrape time.
-  let snapshot: JobStats | null = null;
-  const stats = (): JobStats => (snapshot ??= deps.jobStats.read(deps.clock.now()));
+  // Read once per scrape (render reads it first) and shared by the gauges below, whose collect() runs at scrape time.
+  const none: JobStats = { pending: 0, running: 0, failedRecently: 0, oldestOverdueMs: 0 };
+  let snapshot: JobStats = none;
+  const stats = (): JobStats => snapshot;
   const jobs = new Gauge({
     name: 'textback_jobs', help: 'Jobs in the durable queue, by status.', labelNames: ['status'], registers,
     collect: () => {
@@ -100,7 +102,7 @@ export function createAppMetrics(deps: { jobStats: JobStatsReader; clock: Clock 
     contentType: registry.contentType,
     /** The exposition text; job gauges are read from the database now. */
     async render(): Promise<string> {
-      snapshot = null;
+      snapshot = await deps.jobStats.read(deps.clock.now());
       return registry.metrics();
     },
   };

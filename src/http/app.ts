@@ -5,12 +5,16 @@ import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../lib/logger.js';
 import { InputError } from '../lib/errors.js';
+import type { Awaitable } from '../lib/awaitable.js';
 
 export interface AppOptions {
   routers: Router[];
   logger: Logger;
-  /** The frame-ancestors sources for a request (HighLevel's domains, FRAME_ANCESTORS, a learned white-label origin). */
-  frameAncestors(req: IncomingMessage): string;
+  /**
+   * The frame-ancestors sources for a request (HighLevel's domains, FRAME_ANCESTORS, a learned white-label origin).
+   * Asked before helmet, whose directive functions cannot wait: the answer reaches the CSP through res.locals.
+   */
+  frameAncestors(req: IncomingMessage): Awaitable<string>;
   /** TRUSTED_PROXIES: whose X-Forwarded-For decides req.ip (rate limits key on it); empty: trust none. */
   trustedProxies?: string[];
 }
@@ -21,6 +25,10 @@ export function buildApp(options: AppOptions): express.Express {
   const proxies = options.trustedProxies ?? ['loopback', 'linklocal', 'uniquelocal'];
   app.set('trust proxy', proxies.length > 0 ? proxies : false);
   app.set('query parser', 'simple');
+  app.use(async (req, res, next) => {
+    res.locals.frameAncestors = await options.frameAncestors(req);
+    next();
+  });
   app.use(helmet({
     // The embedded page lives in HighLevel's iframe: framing is governed by CSP frame-ancestors, not X-Frame-Options.
     frameguard: false,
@@ -34,7 +42,7 @@ export function buildApp(options: AppOptions): express.Express {
         'img-src': ["'self'", 'data:'],
         'font-src': ["'self'"],
         'connect-src': ["'self'"],
-        'frame-ancestors': [(req: IncomingMessage) => options.frameAncestors(req)],
+        'frame-ancestors': [(_req: IncomingMessage, res: ServerResponse) => (res as express.Response).locals.frameAncestors as string],
         'frame-src': ["'self'"],
         'form-action': ["'self'"],
       },

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Clock } from '../lib/clock.js';
 import { maskPhone } from '../lib/phone.js';
 import type { AuditLog } from '../workflow/ports/storage.js';
-import type { DataRights } from '../store/data-rights.js';
+import type { DataRightsPort } from '../store/storage.js';
 import { exportToCsv } from '../store/data-export-csv.js';
 import { requireAdmin, requireLocationSession } from './require-session.js';
 import type { SessionTokens } from './session-tokens.js';
@@ -14,7 +14,7 @@ import { PhoneFieldSchema } from './phone-field.js';
 
 export interface DataApiDeps {
   sessionTokens: SessionTokens;
-  dataRights: DataRights;
+  dataRights: DataRightsPort;
   audit: AuditLog;
   clock: Clock;
 }
@@ -41,7 +41,7 @@ export function dataRoutes(deps: DataApiDeps): Router {
     if (!query) return;
     const locationId = req.params.locationId as string;
     const now = deps.clock.now();
-    const data = deps.dataRights.exportNumber(locationId, query.phone, now);
+    const data = await deps.dataRights.exportNumber(locationId, query.phone, now);
     await deps.audit.record({
       locationId, actor: actor(req), action: 'data.export',
       detail: { phone: maskPhone(query.phone), format: query.format, calls: data.calls.length, messages: data.messages.length, replies: data.replies.length },
@@ -59,9 +59,9 @@ export function dataRoutes(deps: DataApiDeps): Router {
     const query = parseOr422(EraseQuerySchema, req.query, res);
     if (!query) return;
     const locationId = req.params.locationId as string;
-    const erased = deps.dataRights.eraseNumber(locationId, query.phone);
+    const erased = await deps.dataRights.eraseNumber(locationId, query.phone);
     const now = deps.clock.now();
-    const suppression = deps.dataRights.suppressionOf(locationId, query.phone);
+    const suppression = await deps.dataRights.suppressionOf(locationId, query.phone);
     await deps.audit.record({ locationId, actor: actor(req), action: 'data.erase', detail: { phone: maskPhone(query.phone), ...erased, suppressionKept: suppression.suppressed } }, now);
     res.set('Cache-Control', 'no-store').json({ erased, suppression });
   });

@@ -2,6 +2,7 @@
 // white-label CRM origin learned from INSTALL events: the one this request says is framing it (Referer + Sec-Fetch-*).
 // The header stays the same size however many agencies installed (docs/decisions/0007-white-label-frame-ancestors.md).
 import type { IncomingMessage } from 'node:http';
+import type { Awaitable } from '../lib/awaitable.js';
 
 /** HighLevel's own app domains, always allowed. */
 export const HIGHLEVEL_FRAME_ANCESTORS: readonly string[] = [
@@ -15,22 +16,27 @@ const FRAMED_DESTINATIONS = new Set(['iframe', 'frame', 'embed', 'object']);
 export interface FrameAncestorsOptions {
   /** FRAME_ANCESTORS: extra origins an operator allows. */
   configured: readonly string[];
-  /** Whether a white-label origin was learned from an INSTALL event. */
-  isLearned(origin: string): boolean;
+  /** Whether a white-label origin was learned from an INSTALL event (a store look-up). */
+  isLearned(origin: string): Awaitable<boolean>;
 }
 
-/** The frame-ancestors sources for one request, as one space-separated string. */
-export function createFrameAncestors(options: FrameAncestorsOptions): (req: IncomingMessage) => string {
+/**
+ * The frame-ancestors sources for one request, as one space-separated string. Answered at once, without asking the
+ * store, unless the request is a cross-site frame load whose parent might be a learned origin.
+ */
+export function createFrameAncestors(options: FrameAncestorsOptions): (req: IncomingMessage) => Awaitable<string> {
   const fixed = [...new Set(["'self'", ...options.configured, ...HIGHLEVEL_FRAME_ANCESTORS])];
   const fixedSet = new Set(fixed);
+  const fixedSources = fixed.join(' ');
+  const withLearned = async (origin: string) => (await options.isLearned(origin) ? [...fixed, origin].join(' ') : fixedSources);
   return (req) => {
-    const learned = learnedParent(req, options.isLearned);
-    return (learned && !fixedSet.has(learned) ? [...fixed, learned] : fixed).join(' ');
+    const parent = candidateParent(req);
+    return parent && !fixedSet.has(parent) ? withLearned(parent) : fixedSources;
   };
 }
 
-/** The Referer's origin when the request is a cross-site frame load and that origin was learned; else null. */
-function learnedParent(req: IncomingMessage, isLearned: (origin: string) => boolean): string | null {
+/** The Referer's https origin when the request is a cross-site frame load (it may be a learned origin); else null. */
+function candidateParent(req: IncomingMessage): string | null {
   const dest = header(req, 'sec-fetch-dest');
   if (dest !== undefined && !FRAMED_DESTINATIONS.has(dest)) return null;
   if (header(req, 'sec-fetch-site') === 'same-origin') return null;
@@ -42,8 +48,7 @@ function learnedParent(req: IncomingMessage, isLearned: (origin: string) => bool
   } catch {
     return null;
   }
-  if (!origin.startsWith('https://')) return null;
-  return isLearned(origin) ? origin : null;
+  return origin.startsWith('https://') ? origin : null;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -28,8 +28,8 @@ export interface OptOutPageDeps {
   links?: Pick<OptOutLinkSeal, 'open'>;
 }
 
-const retryAfter = (res: Response, limiter: RateLimiter, key: string) =>
-  res.set('retry-after', String(Math.max(1, Math.ceil(limiter.retryAfterMs(key) / 1000))));
+const retryAfter = async (res: Response, limiter: RateLimiter, key: string) =>
+  res.set('retry-after', String(Math.max(1, Math.ceil(await limiter.retryAfterMs(key) / 1000))));
 
 export function optOutPageRoutes(deps: OptOutPageDeps): Router {
   const router = Router();
@@ -82,8 +82,8 @@ export function optOutPageRoutes(deps: OptOutPageDeps): Router {
 
   router.post('/optout/:locationId', async (req, res) => {
     const client = clientKey(req);
-    if (!deps.clientLimiter.take(client)) {
-      retryAfter(res, deps.clientLimiter, client);
+    if (!await deps.clientLimiter.take(client)) {
+      await retryAfter(res, deps.clientLimiter, client);
       return send(res, 429, 'Too many attempts', '<p>Too many requests came from your network. Please wait a few minutes and try again.</p>');
     }
     const page = await describeOptOutPage(deps.workflow, req.params.locationId);
@@ -97,8 +97,8 @@ export function optOutPageRoutes(deps: OptOutPageDeps): Router {
     }
     // The sub-account's cap: a flood of typed numbers cannot silence a business's callers; they can still text STOP.
     const locationId = req.params.locationId;
-    if (!deps.locationLimiter.take(locationId)) {
-      retryAfter(res, deps.locationLimiter, locationId);
+    if (!await deps.locationLimiter.take(locationId)) {
+      await retryAfter(res, deps.locationLimiter, locationId);
       return send(res, 429, 'Please text STOP instead',
         `<p>This page cannot take more requests for ${name} right now. To stop texts at once, reply STOP to any text ` +
         `from ${name}; that always works. Or try this page again later.</p>`);

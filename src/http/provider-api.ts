@@ -1,8 +1,7 @@
 // GET/PUT /api/locations/:locationId/provider: HighLevel or Twilio, Twilio credentials checked on save, secrets never returned.
 import { Router, type Response } from 'express';
 import type { Clock } from '../lib/clock.js';
-import type { LocationStore } from '../store/locations.js';
-import type { TwilioAccountStore } from '../store/twilio-accounts.js';
+import type { LocationStorePort, TwilioAccountStorePort } from '../store/storage.js';
 import { TwilioUnavailableError, type TwilioVerifier } from '../messaging/twilio-verify.js';
 import type { AuditLog } from '../workflow/ports/storage.js';
 import { mergeSettings, type LocationSettings } from '../workflow/settings.js';
@@ -14,8 +13,8 @@ import { TWILIO_INBOUND_PATH, TWILIO_STATUS_PATH } from './twilio-webhooks.js';
 
 export interface ProviderApiDeps {
   sessionTokens: SessionTokens;
-  locations: Pick<LocationStore, 'get' | 'saveSettings'>;
-  accounts: TwilioAccountStore;
+  locations: Pick<LocationStorePort, 'get' | 'saveSettings'>;
+  accounts: TwilioAccountStorePort;
   verify: TwilioVerifier;
   audit: AuditLog;
   clock: Clock;
@@ -33,16 +32,16 @@ export function providerRoutes(deps: ProviderApiDeps): Router {
   const path = '/api/locations/:locationId/provider';
   const guard = requireLocationSession(deps.sessionTokens);
 
-  function view(locationId: string, settings: LocationSettings) {
-    const account = deps.accounts.view(locationId);
-    const usable = deps.accounts.resolve(locationId) !== null;
+  async function view(locationId: string, settings: LocationSettings) {
+    const account = await deps.accounts.view(locationId);
+    const usable = (await deps.accounts.resolve(locationId)) !== null;
     const warnings: { code: string; message: string }[] = [];
     if (settings.provider === 'twilio' && !usable) warnings.push({ code: 'twilio-unusable', message: 'Twilio is chosen but no usable Twilio account is saved: texts will fail until one is.' });
-    if (account?.account === 'app' && deps.appAccount && !deps.accounts.mayUseAppSender(locationId, account)) {
+    if (account?.account === 'app' && deps.appAccount && !await deps.accounts.mayUseAppSender(locationId, account)) {
       warnings.push({ code: 'app-sender-unassigned', message: APP_SENDER_UNASSIGNED });
     }
     if (account && !account.authTokenSet) warnings.push({ code: 'twilio-webhooks-unverifiable', message: 'Without the Auth Token, delivery reports and replies from Twilio cannot be verified and are refused.' });
-    if (settings.landlineCheck && !deps.accounts.lookupCredentials(locationId)) warnings.push({ code: 'landline-check-unavailable', message: 'The landline check needs a Twilio account; none is available.' });
+    if (settings.landlineCheck && !await deps.accounts.lookupCredentials(locationId)) warnings.push({ code: 'landline-check-unavailable', message: 'The landline check needs a Twilio account; none is available.' });
     return {
       provider: settings.provider,
       landlineCheck: settings.landlineCheck,
@@ -61,20 +60,20 @@ export function providerRoutes(deps: ProviderApiDeps): Router {
     };
   }
 
-  const installed = (locationId: string) => {
-    const location = deps.locations.get(locationId);
+  const installed = async (locationId: string) => {
+    const location = await deps.locations.get(locationId);
     return location && location.status === 'installed' ? location : null;
   };
   const rejected = (res: Response, issues: FieldIssue[], error = 'invalid') => void res.status(422).json({ error, issues });
 
-  router.get(path, guard, (req, res) => {
-    const location = installed(String(req.params.locationId));
+  router.get(path, guard, async (req, res) => {
+    const location = await installed(String(req.params.locationId));
     if (!location) return void res.status(404).json({ error: 'not_installed' });
-    res.json(view(location.locationId, location.settings));
+    res.json(await view(location.locationId, location.settings));
   });
 
   router.put(path, guard, async (req, res) => {
-    const location = installed(String(req.params.locationId));
+    const location = await installed(String(req.params.locationId));
     if (!location) return void res.status(404).json({ error: 'not_installed' });
     const update = parseOr422(ProviderUpdateSchema, req.body, res);
     if (!update) return;
@@ -85,14 +84,14 @@ export function providerRoutes(deps: ProviderApiDeps): Router {
     }
 
     if (update.twilio) {
-      const chosen = chooseAccount(deps, locationId, update.twilio);
+      const chosen = await chooseAccount(deps, locationId, update.twilio);
       if ('issue' in chosen) return rejected(res, [chosen.issue]);
       // The app-wide account's numbers are shared by every location: saving one first must not make it yours.
-      if (!chosen.credentials && !deps.accounts.mayUseAppSender(locationId, chosen.sender)) {
+      if (!chosen.credentials && !await deps.accounts.mayUseAppSender(locationId, chosen.sender)) {
         const field = chosen.sender.fromNumber ? 'twilio.fromNumber' : 'twilio.messagingServiceSid';
         return rejected(res, [{ field, message: APP_SENDER_UNASSIGNED }], 'sender_not_assigned');
       }
-      const takenBy = deps.accounts.senderTakenBy(locationId, chosen.sender);
+      const takenBy = await deps.accounts.senderTakenBy(locationId, chosen.sender);
       if (takenBy) {
         const field = chosen.sender.fromNumber ? 'twilio.fromNumber' : 'twilio.messagingServiceSid';
         return rejected(res, [{ field, message: 'Another location already sends from this; replies could not be told apart.' }]);
@@ -105,21 +104,22 @@ export function providerRoutes(deps: ProviderApiDeps): Router {
         throw error;
       }
       if (!verdict.ok) return rejected(res, [{ field: verdict.field, message: verdict.message }], 'twilio_rejected');
-      deps.accounts.save(locationId, { credentials: chosen.credentials, ...chosen.sender }, deps.clock.now());
-    } else if (update.provider === 'twilio' && !deps.accounts.resolve(locationId)) {
+      await deps.accounts.save(locationId, { credentials: chosen.credentials, ...chosen.sender }, deps.clock.now());
+    } else if (update.provider === 'twilio' && !await deps.accounts.resolve(locationId)) {
       return rejected(res, [{ field: 'twilio', message: 'Save a Twilio account and a sender (Messaging Service or number) first.' }]);
     }
 
     const settings = mergeSettings(location.settings, { provider: update.provider, ...(update.landlineCheck === undefined ? {} : { landlineCheck: update.landlineCheck }) });
-    deps.locations.saveSettings(locationId, settings, deps.clock.now());
+    await deps.locations.saveSettings(locationId, settings, deps.clock.now());
+    const saved = update.twilio ? await deps.accounts.view(locationId) : null;
     await deps.audit.record({
       locationId, actor: req.session?.userId ?? 'unknown', action: 'provider.update',
       detail: {
         provider: settings.provider, landlineCheck: settings.landlineCheck,
-        ...(update.twilio ? { twilio: { account: update.twilio.account, credentialsReplaced: Boolean(update.twilio.accountSid), sender: deps.accounts.view(locationId)?.messagingServiceSid ? 'messaging-service' : 'from-number' } } : {}),
+        ...(update.twilio ? { twilio: { account: update.twilio.account, credentialsReplaced: Boolean(update.twilio.accountSid), sender: saved?.messagingServiceSid ? 'messaging-service' : 'from-number' } } : {}),
       },
     }, deps.clock.now());
-    res.json(view(locationId, settings));
+    res.json(await view(locationId, settings));
   });
 
   return router;

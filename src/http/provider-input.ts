@@ -1,7 +1,8 @@
 // The provider form's input: its schema, and how new values combine with the Twilio account already saved.
 import { z } from 'zod';
 import { toE164 } from '../lib/phone.js';
-import type { TwilioAccountStore, TwilioCredentials, TwilioSenderId } from '../store/twilio-accounts.js';
+import type { TwilioCredentials, TwilioSenderId } from '../store/twilio-accounts.js';
+import type { TwilioAccountStorePort } from '../store/storage.js';
 import type { FieldIssue } from './validation.js';
 
 const sid = (prefix: string, what: string) =>
@@ -39,7 +40,7 @@ export const ProviderUpdateSchema = z.strictObject({
 export type ProviderUpdate = z.infer<typeof ProviderUpdateSchema>;
 
 interface ChooseDeps {
-  accounts: Pick<TwilioAccountStore, 'ownCredentials' | 'view'>;
+  accounts: Pick<TwilioAccountStorePort, 'ownCredentials' | 'view'>;
   appAccount: { accountSid: string; authToken: string } | null;
 }
 
@@ -47,7 +48,7 @@ type TwilioInput = NonNullable<ProviderUpdate['twilio']>;
 export type Chosen = { credentials: TwilioCredentials | null; sender: TwilioSenderId } | { issue: FieldIssue };
 
 /** New values where given, the saved ones where not; secrets are replaced whole, never merged field by field. */
-export function chooseAccount(deps: ChooseDeps, locationId: string, input: TwilioInput): Chosen {
+export async function chooseAccount(deps: ChooseDeps, locationId: string, input: TwilioInput): Promise<Chosen> {
   let credentials: TwilioCredentials | null = null;
   if (input.account === 'app') {
     if (!deps.appAccount) return { issue: { field: 'twilio.account', message: 'This server has no app-wide Twilio account.' } };
@@ -56,11 +57,11 @@ export function chooseAccount(deps: ChooseDeps, locationId: string, input: Twili
     if (input.authToken) credentials.authToken = input.authToken;
     if (input.apiKeySid && input.apiKeySecret) Object.assign(credentials, { apiKeySid: input.apiKeySid, apiKeySecret: input.apiKeySecret });
   } else {
-    credentials = deps.accounts.ownCredentials(locationId);
+    credentials = await deps.accounts.ownCredentials(locationId);
     if (!credentials) return { issue: { field: 'twilio.accountSid', message: 'Required: no Twilio account is saved for this location yet.' } };
   }
 
-  const saved = deps.accounts.view(locationId);
+  const saved = await deps.accounts.view(locationId);
   const sender: TwilioSenderId | null = input.messagingServiceSid ? { messagingServiceSid: input.messagingServiceSid, fromNumber: null }
     : input.fromNumber ? { messagingServiceSid: null, fromNumber: toE164(input.fromNumber) }
       : saved ? { messagingServiceSid: saved.messagingServiceSid, fromNumber: saved.fromNumber } : null;

@@ -3,6 +3,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../lib/clock.js';
+import type { Awaitable } from '../lib/awaitable.js';
 
 /**
  * Who a request comes from, for rate limits: req.ip (the first untrusted address of X-Forwarded-For, as the
@@ -36,14 +37,21 @@ function expandIPv6(ip: string): string[] {
   return groups.map((group) => parseInt(group || '0', 16).toString(16));
 }
 
+/** A limiter in memory or in the database (src/store/rate-counters.ts, whose answers may come as promises). */
 export interface RateLimiter {
   /** Counts one attempt for `key`; false when the key has used up its window. */
-  take(key: string): boolean;
+  take(key: string): Awaitable<boolean>;
   /** Milliseconds until `key` may try again (0 when it may now). */
+  retryAfterMs(key: string): Awaitable<number>;
+}
+
+/** The in-memory limiter answers at once. */
+export interface MemoryRateLimiter extends RateLimiter {
+  take(key: string): boolean;
   retryAfterMs(key: string): number;
 }
 
-export function createRateLimiter(options: { limit: number; windowMs: number; clock: Clock; maxKeys?: number }): RateLimiter {
+export function createRateLimiter(options: { limit: number; windowMs: number; clock: Clock; maxKeys?: number }): MemoryRateLimiter {
   const windows = new Map<string, { startedAt: number; count: number }>();
   const maxKeys = options.maxKeys ?? 10_000;
 
@@ -84,10 +92,10 @@ export function createRateLimiter(options: { limit: number; windowMs: number; cl
 
 /** 429 with Retry-After once the client (see clientKey) has used up its window. */
 export function rateLimitByIp(limiter: RateLimiter): RequestHandler {
-  return (req: Request, res, next) => {
+  return async (req: Request, res, next) => {
     const key = clientKey(req);
-    if (limiter.take(key)) return next();
-    res.set('Retry-After', String(Math.max(1, Math.ceil(limiter.retryAfterMs(key) / 1000))));
+    if (await limiter.take(key)) return next();
+    res.set('Retry-After', String(Math.max(1, Math.ceil(await limiter.retryAfterMs(key) / 1000))));
     res.status(429).json({ error: 'rate_limited', message: 'Too many attempts; try again in a minute.' });
   };
 }

@@ -18,7 +18,7 @@ function bearer(req: Request): string | null {
 function requireSession(tokens: SessionTokens, scope: 'location' | 'agency'): RequestHandler {
   const param = scope === 'location' ? 'locationId' : 'companyId';
   const owner = scope === 'location' ? 'location' : 'agency';
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const token = bearer(req);
     const session = token ? tokens.verify(token, scope) : null;
     if (!session) {
@@ -27,7 +27,7 @@ function requireSession(tokens: SessionTokens, scope: 'location' | 'agency'): Re
     const bound = scope === 'location' ? session.locationId : session.companyId;
     if (bound !== req.params[param]) return void res.status(403).json({ error: 'forbidden', message: `This session belongs to another ${owner}.` });
     // Checked on every request: a token issued before an uninstall must not export, erase or change anything after it.
-    if (!tokens.stillActive(session)) {
+    if (!await tokens.stillActive(session)) {
       return void res.status(401).json({ error: 'session_ended', message: `TextBack is no longer installed for this ${owner}; this session has ended.` });
     }
     req.session = session;

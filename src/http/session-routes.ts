@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { HOUR, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { decryptUserContext, SsoDecryptError, type UserContext } from '../highlevel/sso.js';
-import type { LocationStore } from '../store/locations.js';
-import type { InstallStatus } from '../store/install-status.js';
-import type { UserContextUses } from '../store/user-context-uses.js';
+import type { Awaitable } from '../lib/awaitable.js';
+import type { InstallStatusPort, LocationStorePort, UserContextUsesPort } from '../store/storage.js';
 import type { SessionTokens } from './session-tokens.js';
 import { rateLimitByIp, type RateLimiter } from './rate-limit.js';
 import { parseOr422 } from './validation.js';
@@ -17,14 +16,14 @@ import { parseOr422 } from './validation.js';
 export interface SessionRoutesDeps {
   sessionTokens: SessionTokens;
   sharedSecret: string;
-  locations: Pick<LocationStore, 'get'>;
-  installStatus: Pick<InstallStatus, 'companyInstalled'>;
+  locations: Pick<LocationStorePort, 'get'>;
+  installStatus: Pick<InstallStatusPort, 'companyInstalled'>;
   limiter: RateLimiter;
   /** When each context was first exchanged (shared through the database). */
-  contextUses: Pick<UserContextUses, 'firstUse'>;
+  contextUses: Pick<UserContextUsesPort, 'firstUse'>;
   clock: Clock;
   /** A reason no session may be opened at all (sandbox mode on a database with real installs), or null. */
-  sessionsRefused?(): string | null;
+  sessionsRefused?(): Awaitable<string | null>;
   logger: Logger;
 }
 
@@ -40,8 +39,8 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
   const limit = rateLimitByIp(deps.limiter);
 
   /** The decrypted, still fresh context, or null after answering (401 for every way decryption can fail). */
-  function decrypt(payload: string, res: Response): UserContext | null {
-    const refused = deps.sessionsRefused?.() ?? null;
+  async function decrypt(payload: string, res: Response): Promise<UserContext | null> {
+    const refused = (await deps.sessionsRefused?.()) ?? null;
     if (refused) {
       res.status(403).json({ error: 'sessions_refused', message: refused });
       return null;
@@ -55,21 +54,21 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
       return null;
     }
     const now = deps.clock.now();
-    if (now - deps.contextUses.firstUse(payload, now) > USER_CONTEXT_MAX_AGE_MS) {
+    if (now - await deps.contextUses.firstUse(payload, now) > USER_CONTEXT_MAX_AGE_MS) {
       res.status(401).json({ error: 'context_expired', message: 'This sign-in from HighLevel has expired. Reload the page.' });
       return null;
     }
     return ctx;
   }
 
-  router.post('/api/session', limit, (req, res) => {
+  router.post('/api/session', limit, async (req, res) => {
     const body = parseOr422(ExchangeSchema, req.body, res);
     if (!body) return;
-    const ctx = decrypt(body.payload, res);
+    const ctx = await decrypt(body.payload, res);
     if (!ctx) return;
     const locationId = ctx.activeLocation;
     if (!locationId) return void res.status(403).json({ error: 'no_location', message: 'Open TextBack from inside a sub-account.' });
-    const location = deps.locations.get(locationId);
+    const location = await deps.locations.get(locationId);
     if (!location || location.status !== 'installed') {
       return void res.status(403).json({ error: 'not_installed', message: 'TextBack is not installed in this sub-account.' });
     }
@@ -80,15 +79,15 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
     res.json({ token, expiresAt, locationId, user: userOf(ctx) });
   });
 
-  router.post('/api/agency-session', limit, (req, res) => {
+  router.post('/api/agency-session', limit, async (req, res) => {
     const body = parseOr422(ExchangeSchema, req.body, res);
     if (!body) return;
-    const ctx = decrypt(body.payload, res);
+    const ctx = await decrypt(body.payload, res);
     if (!ctx) return;
     if (ctx.activeLocation) return void res.status(403).json({ error: 'location_context', message: 'Opened inside a sub-account: use the sub-account session.' });
     if (ctx.type !== 'agency') return void res.status(403).json({ error: 'not_agency_user', message: 'Only agency users can see the agency view.' });
     if (ctx.role !== 'admin') return void res.status(403).json({ error: 'not_admin', message: 'Only agency admins can see the agency view.' });
-    if (!deps.installStatus.companyInstalled(ctx.companyId)) {
+    if (!await deps.installStatus.companyInstalled(ctx.companyId)) {
       return void res.status(403).json({ error: 'not_installed', message: 'TextBack is not installed for this agency.' });
     }
     const { token, expiresAt } = deps.sessionTokens.issue({

@@ -2,6 +2,7 @@
 import { hkdfSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
+import type { Awaitable } from '../lib/awaitable.js';
 
 const ISSUER = 'textback';
 export const LOCATION_AUDIENCE = 'textback:location';
@@ -38,7 +39,7 @@ export type SessionTokens = ReturnType<typeof createSessionTokens>;
  */
 export function createSessionTokens(
   encryptionKey: string,
-  options: { ttlSeconds?: number; now?: () => number; stillActive?: (session: Session) => boolean } = {},
+  options: { ttlSeconds?: number; now?: () => number; stillActive?: (session: Session) => Awaitable<boolean> } = {},
 ) {
   const key = Buffer.from(hkdfSync('sha256', Buffer.from(encryptionKey, 'base64'), Buffer.alloc(0), 'textback session tokens v1', 32));
   const ttl = Math.min(options.ttlSeconds ?? MAX_TTL_SECONDS, MAX_TTL_SECONDS);
@@ -46,7 +47,7 @@ export function createSessionTokens(
 
   return {
     /** Whether the install the session acts for is still there (always true when no check was configured). */
-    stillActive: (session: Session): boolean => options.stillActive?.(session) ?? true,
+    stillActive: (session: Session): Awaitable<boolean> => options.stillActive?.(session) ?? true,
     issue(session: Omit<Session, 'expiresAt'>): { token: string; expiresAt: number } {
       const issuedAt = Math.floor(now() / 1000);
       const expiresAt = (issuedAt + ttl) * 1000;

@@ -5,10 +5,7 @@ import { z } from 'zod';
 import { classifyNumber } from '../lib/phone.js';
 import type { Clock } from '../lib/clock.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
-import type { LocationStore } from '../store/locations.js';
-import type { InstallStatus } from '../store/install-status.js';
-import type { LocationFlagStore } from '../store/location-flags.js';
-import type { AuditStore } from '../store/audit.js';
+import type { AuditStorePort, InstallStatusPort, LocationFlagStorePort, LocationStorePort } from '../store/storage.js';
 import { mergeSettings, SettingsPatchSchema } from '../workflow/settings.js';
 import { findUnknownVariables, TEMPLATE_KEYS } from '../workflow/templates.js';
 import { changedFields } from '../workflow/changed-fields.js';
@@ -25,10 +22,10 @@ import type { RateLimiter } from './rate-limit.js';
 export interface SettingsRoutesDeps {
   sessionTokens: SessionTokens;
   workflow: WorkflowDeps;
-  locations: LocationStore;
-  installStatus: InstallStatus;
-  locationFlags: LocationFlagStore;
-  audit: AuditStore;
+  locations: LocationStorePort;
+  installStatus: InstallStatusPort;
+  locationFlags: LocationFlagStorePort;
+  audit: AuditStorePort;
   clock: Clock;
   /** Test texts per location (they reach real phones). */
   testLimiter: RateLimiter;
@@ -54,22 +51,22 @@ export function settingsRoutes(deps: SettingsRoutesDeps): Router {
   const locationOf = (locationId: string) => deps.locations.get(locationId);
   const notFound = (res: Response) => res.status(404).json({ error: 'not_found', message: 'This location is unknown.' });
 
-  router.get(`${base}/settings`, guard, (req, res) => {
-    const location = locationOf(req.params.locationId as string);
+  router.get(`${base}/settings`, guard, async (req, res) => {
+    const location = await locationOf(req.params.locationId as string);
     if (!location) return void notFound(res);
     const summary = describeLocation({
-      location, connection: deps.installStatus.connection(location.locationId, location.companyId),
-      flags: deps.locationFlags.list(location.locationId), plans: deps.workflow.plans, now: deps.clock.now(),
-      numbers: deps.locations.numbers(location.locationId),
+      location, connection: await deps.installStatus.connection(location.locationId, location.companyId),
+      flags: await deps.locationFlags.list(location.locationId), plans: deps.workflow.plans, now: deps.clock.now(),
+      numbers: await deps.locations.numbers(location.locationId),
       conversationChannel: deps.workflow.conversationChannel ?? false,
     });
     res.json({ settings: location.settings, ...summary });
   });
 
-  router.put(`${base}/settings`, guard, (req, res) => {
+  router.put(`${base}/settings`, guard, async (req, res) => {
     const patch = parseOr422(SettingsPatchSchema, req.body, res);
     if (!patch) return;
-    const location = locationOf(req.params.locationId as string);
+    const location = await locationOf(req.params.locationId as string);
     if (!location) return void notFound(res);
     let next;
     try {
@@ -83,16 +80,16 @@ export function settingsRoutes(deps: SettingsRoutesDeps): Router {
     const fields = changedFields(location.settings, next);
     if (fields.length > 0) {
       const now = deps.clock.now();
-      deps.locations.saveSettings(location.locationId, next, now);
-      deps.audit.record({ locationId: location.locationId, actor: req.session!.userId, action: 'settings.update', detail: { fields } }, now);
+      await deps.locations.saveSettings(location.locationId, next, now);
+      await deps.audit.record({ locationId: location.locationId, actor: req.session!.userId, action: 'settings.update', detail: { fields } }, now);
     }
     res.json({ settings: next });
   });
 
-  router.post(`${base}/preview`, guard, (req, res) => {
+  router.post(`${base}/preview`, guard, async (req, res) => {
     const input = parseOr422(PreviewRequestSchema, req.body, res);
     if (!input) return;
-    const location = locationOf(req.params.locationId as string);
+    const location = await locationOf(req.params.locationId as string);
     if (!location) return void notFound(res);
     res.json(previewTemplate(deps.workflow, location, input.template, input.kind));
   });
@@ -101,7 +98,7 @@ export function settingsRoutes(deps: SettingsRoutesDeps): Router {
     const input = parseOr422(TestMessageSchema, req.body, res);
     if (!input) return;
     const locationId = req.params.locationId as string;
-    if (!deps.testLimiter.take(locationId)) {
+    if (!await deps.testLimiter.take(locationId)) {
       return void res.status(429).json({ error: 'rate_limited', message: 'Too many test messages; try again later.' });
     }
     const result = await sendTestMessage(deps.workflow, { locationId, phone: input.phone, template: input.template, actor: req.session!.userId });

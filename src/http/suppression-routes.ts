@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { WorkflowDeps } from '../workflow/deps.js';
-import type { SuppressionStore } from '../store/suppressions.js';
+import type { SuppressionStorePort } from '../store/storage.js';
 import { liftByHand, suppressByHand } from '../workflow/manual-suppression.js';
 import { judgeLift } from '../workflow/opt-out-ownership.js';
 import { requireLocationSession } from './require-session.js';
@@ -15,7 +15,7 @@ import { PhoneFieldSchema } from './phone-field.js';
 export interface SuppressionRoutesDeps {
   sessionTokens: SessionTokens;
   workflow: WorkflowDeps;
-  suppressions: Pick<SuppressionStore, 'list'>;
+  suppressions: Pick<SuppressionStorePort, 'list'>;
 }
 
 const ListQuerySchema = z.object({
@@ -35,10 +35,10 @@ export function suppressionRoutes(deps: SuppressionRoutesDeps): Router {
   const guard = requireLocationSession(deps.sessionTokens);
   const base = '/api/locations/:locationId/suppressions';
 
-  router.get(base, guard, (req, res) => {
+  router.get(base, guard, async (req, res) => {
     const query = parseOr422(ListQuerySchema, req.query, res);
     if (!query) return;
-    const page = deps.suppressions.list(req.params.locationId as string, { search: query.search ?? null, limit: query.limit, offset: query.offset });
+    const page = await deps.suppressions.list(req.params.locationId as string, { search: query.search ?? null, limit: query.limit, offset: query.offset });
     const lifter = lifterOf(req.session!);
     // Per number: every source holding it, who may lift it and why, and whether this user may.
     res.json({

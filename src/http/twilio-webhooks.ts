@@ -4,9 +4,7 @@ import twilio from 'twilio';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { toE164 } from '../lib/phone.js';
-import type { DeliveryLog } from '../store/delivery.js';
-import type { ProcessedTwilioMessages } from '../store/twilio-processed.js';
-import type { TwilioAccountStore } from '../store/twilio-accounts.js';
+import type { DeliveryLogPort, ProcessedTwilioMessagesPort, TwilioAccountStorePort } from '../store/storage.js';
 import type { TwilioStatusRecorder } from '../messaging/twilio-status.js';
 import { TWILIO_INBOUND_JOB } from '../jobs/kind-names.js';
 import type { TwilioInboundJob } from '../jobs/twilio-inbound.js';
@@ -18,12 +16,12 @@ export const TWILIO_INBOUND_PATH = '/webhooks/twilio/inbound';
 export interface TwilioWebhookDeps {
   /** PUBLIC_URL: Twilio signs the URL it was given, not the one the proxy forwards to. */
   publicUrl: string;
-  accounts: Pick<TwilioAccountStore, 'resolve' | 'locationForInbound'>;
+  accounts: Pick<TwilioAccountStorePort, 'resolve' | 'locationForInbound'>;
   /** The app-wide account's auth token (TWILIO_AUTH_TOKEN), if any. */
   appAuthToken: string | null;
-  delivery: Pick<DeliveryLog, 'findByProviderMessageId'>;
+  delivery: Pick<DeliveryLogPort, 'findByProviderMessageId'>;
   /** MessageSids already accepted: kept beyond erasure and retention, so a replayed signed text changes nothing. */
-  processed: Pick<ProcessedTwilioMessages, 'seen' | 'remember'>;
+  processed: Pick<ProcessedTwilioMessagesPort, 'seen' | 'remember'>;
   status: TwilioStatusRecorder;
   scheduler: Pick<Scheduler, 'schedule'>;
   /** The custom conversation channel: callers' texts shown in HighLevel, statuses passed on. Absent: neither. */
@@ -48,10 +46,11 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
   const router = Router();
 
   /** Valid under the location's auth token or, failing that, the app-wide one (both are Twilio's secrets with us). */
-  function isSigned(req: Request, params: Params, locationId: string | null): boolean {
+  async function isSigned(req: Request, params: Params, locationId: string | null): Promise<boolean> {
     const signature = req.header('x-twilio-signature');
     if (!signature) return false;
-    const tokens = [locationId ? deps.accounts.resolve(locationId)?.authToken : null, deps.appAuthToken].filter((t): t is string => Boolean(t));
+    const account = locationId ? await deps.accounts.resolve(locationId) : null;
+    const tokens = [account?.authToken, deps.appAuthToken].filter((t): t is string => Boolean(t));
     const url = deps.publicUrl + req.originalUrl;
     return tokens.some((token) => twilio.validateRequest(token, signature, url, params));
   }
@@ -63,8 +62,8 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
   router.post(TWILIO_STATUS_PATH, async (req, res) => {
     const params = formParams(req.body);
     const sid = params.MessageSid ?? params.SmsSid;
-    const message = sid ? deps.delivery.findByProviderMessageId('twilio', sid) : null;
-    if (!isSigned(req, params, message?.locationId ?? null)) return refuse(res);
+    const message = sid ? await deps.delivery.findByProviderMessageId('twilio', sid) : null;
+    if (!await isSigned(req, params, message?.locationId ?? null)) return refuse(res);
     if (!message) {
       // Not a text this app sent (or its record is gone): nothing to update, and Twilio must not retry.
       res.status(204).end();
@@ -80,10 +79,10 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
   router.post(TWILIO_INBOUND_PATH, async (req, res) => {
     const params = formParams(req.body);
     const to = params.To ? toE164(params.To) : null;
-    const locationId = deps.accounts.locationForInbound(to, params.MessagingServiceSid ?? null);
-    if (!isSigned(req, params, locationId)) return refuse(res);
+    const locationId = await deps.accounts.locationForInbound(to, params.MessagingServiceSid ?? null);
+    if (!await isSigned(req, params, locationId)) return refuse(res);
     const from = params.From ? toE164(params.From) : null;
-    if (locationId && from && params.MessageSid && deps.processed.seen(params.MessageSid)) {
+    if (locationId && from && params.MessageSid && await deps.processed.seen(params.MessageSid)) {
       // Twilio's signature carries no time: the same signed request may come back months later (a replayed START).
       deps.logger.info({ locationId }, 'twilio inbound text already processed; ignored');
     } else if (locationId && from && params.MessageSid) {
@@ -99,7 +98,7 @@ export function twilioWebhookRoutes(deps: TwilioWebhookDeps): Router {
       // Same line as the job above, so the text reaches HighLevel's conversation after its keywords were handled.
       await deps.conversation?.recordInbound({ locationId, messageSid: params.MessageSid, from, body: params.Body ?? '', receivedAt: deps.clock.now() });
       // After the job is stored (its dedupe key covers a retry until then), so a failure here never loses the text.
-      deps.processed.remember(params.MessageSid, deps.clock.now());
+      await deps.processed.remember(params.MessageSid, deps.clock.now());
     } else {
       deps.logger.info({ known: Boolean(locationId) }, 'twilio inbound text not for a configured location; ignored');
     }

@@ -40,6 +40,12 @@ const STATUS: Record<IntakeOutcome, number> = {
   malformed: 400, 'too-large': 413, 'storage-failed': 429,
 };
 
+/**
+ * Sent with the 429 of a delivery that could not be stored (the database is unreachable or failing): HighLevel
+ * redelivers only after a 429, on its own schedule (about 10 minutes apart); the header says when to try at the earliest.
+ */
+export const STORAGE_RETRY_AFTER_SECONDS = 60;
+
 const APP_LIFECYCLE_TYPES: ReadonlySet<string> = new Set(['INSTALL', 'UNINSTALL', 'PLAN_CHANGE']);
 
 export function createWebhookIntake(deps: IntakeDeps) {
@@ -50,7 +56,9 @@ export function createWebhookIntake(deps: IntakeDeps) {
   function answer(res: ServerResponse, outcome: IntakeOutcome): void {
     deps.onOutcome?.(outcome);
     const body = STATUS[outcome] === 200 ? `{"status":"${outcome}"}` : `{"error":"${outcome}"}`;
-    res.writeHead(STATUS[outcome], { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    if (outcome === 'storage-failed') headers['retry-after'] = STORAGE_RETRY_AFTER_SECONDS;
+    res.writeHead(STATUS[outcome], headers);
     res.end(body);
   }
 

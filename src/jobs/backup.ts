@@ -17,7 +17,8 @@ export type BackupReport =
   | { ok: false; at: number; durationMs: number; error: string };
 
 export interface BackupJobDeps {
-  db: Db;
+  /** The SQLite database backed up; null on another engine (its backups are its own tools'), with `backup` null too. */
+  db: Db | null;
   queue: Pick<JobQueue, 'enqueue' | 'nextRunOfKind' | 'bringForward'>;
   clock: Clock;
   logger: Logger;
@@ -39,6 +40,7 @@ export function createBackupJob(deps: BackupJobDeps) {
   function runNow(): Promise<BackupResult> {
     const config = deps.backup;
     if (!config) return Promise.reject(new Error('backups are off: BACKUP_DIR is not set'));
+    if (!deps.db) return Promise.reject(new Error('file backups are SQLite\'s: this database is backed up with its own tools'));
     inFlight ??= takeBackup(deps.db, { dir: config.dir, databasePath: deps.databasePath, keep: config.keep, now: clock.now(), pagesPerStep: deps.pagesPerStep })
       .finally(() => { inFlight = null; });
     return inFlight;

@@ -3,7 +3,7 @@
 // are passed on to HighLevel's copy of the message.
 import type { Clock } from '../lib/clock.js';
 import type { ConversationLog } from '../messaging/twilio-sender.js';
-import type { ConversationMessages } from '../store/conversation-messages.js';
+import type { ConversationMessagesPort } from '../store/storage.js';
 import { fromTwilioStatus } from '../workflow/message-status.js';
 import type { ConversationPostJob } from './conversation-post.js';
 import type { JobEnqueuer } from './conversation-deps.js';
@@ -23,7 +23,7 @@ export type ConversationChannel = ReturnType<typeof createConversationChannel>;
 
 export function createConversationChannel(deps: {
   queue: JobEnqueuer;
-  store: Pick<ConversationMessages, 'findBySid' | 'advanceWanted'>;
+  store: Pick<ConversationMessagesPort, 'findBySid' | 'advanceWanted'>;
   clock: Clock;
   /** HIGHLEVEL_CONVERSATION_PROVIDER_ID is set: texts are posted. Without it only staff messages' statuses flow. */
   posting: boolean;
@@ -63,11 +63,11 @@ export function createConversationChannel(deps: {
      * HighLevel, schedules sending it; before that, the post job reads the ledger when it is done.
      */
     async noteTwilioStatus(sid: string, twilioStatus: string): Promise<void> {
-      const row = deps.store.findBySid(sid);
+      const row = await deps.store.findBySid(sid);
       const status = fromTwilioStatus(twilioStatus);
       if (!row || !status) return;
       const now = deps.clock.now();
-      if (deps.store.advanceWanted(row.id, status, null, now) && row.state === 'posted' && row.hlMessageId) {
+      if (await deps.store.advanceWanted(row.id, status, null, now) && row.state === 'posted' && row.hlMessageId) {
         await scheduleStatusPush(deps.queue, row, now);
         deps.nudge?.();
       }

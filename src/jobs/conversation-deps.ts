@@ -1,7 +1,7 @@
 // What the conversation channel's job kinds (conversation-post, conversation-status, provider-outbound) are built
 // from, and the little of the queue they use to schedule one another.
 import type { ConversationCalls } from '../highlevel/conversation-log.js';
-import type { ConversationMessages } from '../store/conversation-messages.js';
+import type { ConversationMessagesPort } from '../store/storage.js';
 
 /** Anything that stores jobs (the queue, or a port over it). */
 export interface JobEnqueuer {
@@ -13,7 +13,7 @@ export interface JobEnqueuer {
 
 export interface ConversationJobDeps {
   conversationChannel: {
-    store: ConversationMessages;
+    store: ConversationMessagesPort;
     calls: ConversationCalls;
     /** Where the kinds schedule the status update a message then owes HighLevel. */
     queue: JobEnqueuer;

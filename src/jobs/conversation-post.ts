@@ -65,11 +65,11 @@ export const conversationPostKind = defineJobKind({
     // A caller's text is shown only once the reply rules have run on it (src/jobs/twilio-inbound.ts records it under
     // twilio:<SID>): an opt-out is in effect before anything else happens about it.
     const waited = deps.clock.now() - post.at;
-    if (post.origin === 'caller' && !store.replyHandled(locationId, `twilio:${post.sid}`) && waited < KEYWORDS_FIRST_MAX_WAIT_MS) {
+    if (post.origin === 'caller' && waited < KEYWORDS_FIRST_MAX_WAIT_MS && !await store.replyHandled(locationId, `twilio:${post.sid}`)) {
       return { runAgainAt: deps.clock.now() + KEYWORDS_FIRST_RECHECK_MS };
     }
-    const row = store.open({ locationId, messageKey: post.key, origin: post.origin, twilioSid: post.sid, contactId: post.contactId }, deps.clock.now());
-    if (row.state === 'posting') return reportUnknown(deps, row, 'interrupted while HighLevel was being asked; never posted again');
+    const row = await store.open({ locationId, messageKey: post.key, origin: post.origin, twilioSid: post.sid, contactId: post.contactId }, deps.clock.now());
+    if (row.state === 'posting') return await reportUnknown(deps, row, 'interrupted while HighLevel was being asked; never posted again');
     if (row.state !== 'pending') {
       deps.logger.info({ ...log, state: row.state }, 'conversation message already settled');
       return;
@@ -83,12 +83,12 @@ export const conversationPostKind = defineJobKind({
       // Nothing was added yet: a passing failure tries again, and so does a lost answer (a conversation or contact it
       // may have created is found by the next search, HighLevel keeping one conversation per contact).
       if (error instanceof HighLevelApiError && (error.retryable || error.ambiguous)) throw error;
-      store.settle(row.id, 'failed', { code: codeOf(error), message: errorMessage(error) }, deps.clock.now());
+      await store.settle(row.id, 'failed', { code: codeOf(error), message: errorMessage(error) }, deps.clock.now());
       deps.logger.warn({ ...log, err: error }, 'text not shown in HighLevel: its contact or conversation could not be had');
       return;
     }
 
-    if (!store.claimPosting(row.id, deps.clock.now())) return;
+    if (!await store.claimPosting(row.id, deps.clock.now())) return;
     let added;
     try {
       added = await calls.addMessage(locationId, {
@@ -97,23 +97,23 @@ export const conversationPostKind = defineJobKind({
     } catch (error) {
       const verdict = verdictOf(error);
       if (verdict === 'not-sent') {
-        store.release(row.id, deps.clock.now());
+        await store.release(row.id, deps.clock.now());
         throw new RetryLaterError(`HighLevel did not take the message yet: ${errorMessage(error)}`, 30_000);
       }
       if (verdict === 'unknown') {
-        return reportUnknown(deps, row, `HighLevel's answer was lost (${errorMessage(error)}); it may show the message, which is never posted again`);
+        return await reportUnknown(deps, row, `HighLevel's answer was lost (${errorMessage(error)}); it may show the message, which is never posted again`);
       }
-      store.settle(row.id, 'failed', { code: codeOf(error), message: errorMessage(error) }, deps.clock.now());
+      await store.settle(row.id, 'failed', { code: codeOf(error), message: errorMessage(error) }, deps.clock.now());
       deps.logger.warn({ ...log, err: error }, 'HighLevel refused to show a Twilio text in the conversation');
       return;
     }
 
     const now = deps.clock.now();
-    store.markPosted(row.id, { hlMessageId: added.messageId, conversationId: added.conversationId, contactId: target.contactId }, now);
+    await store.markPosted(row.id, { hlMessageId: added.messageId, conversationId: added.conversationId, contactId: target.contactId }, now);
     // Twilio may have reported on the text already, before there was a HighLevel message to tell.
-    const ledger = post.origin === 'app' ? store.twilioOutcome(post.sid) : null;
-    if (ledger) store.advanceWanted(row.id, fromLedgerStatus(ledger.status), null, now);
-    const posted = store.get(row.id)!;
+    const ledger = post.origin === 'app' ? await store.twilioOutcome(post.sid) : null;
+    if (ledger) await store.advanceWanted(row.id, fromLedgerStatus(ledger.status), null, now);
+    const posted = (await store.get(row.id))!;
     if (isLaterStatus(posted.wantedStatus, posted.pushedStatus)) await scheduleStatusPush(queue, posted, now);
     deps.logger.info({ ...log, status: posted.wantedStatus }, 'Twilio text shown in the HighLevel conversation');
   },
@@ -125,8 +125,8 @@ async function contactFor(workflow: WorkflowDeps, locationId: string, phone: str
 }
 
 /** Recorded, logged and failed for good (the job metrics count it): the one thing it must never do is post again. */
-function reportUnknown(deps: Deps, row: ConversationMessage, message: string): never {
-  deps.conversationChannel.store.settle(row.id, 'unknown', { code: 'unknown', message }, deps.clock.now());
+async function reportUnknown(deps: Deps, row: ConversationMessage, message: string): Promise<never> {
+  await deps.conversationChannel.store.settle(row.id, 'unknown', { code: 'unknown', message }, deps.clock.now());
   deps.logger.error({ locationId: row.locationId, conversationMessage: row.id, origin: row.origin }, `conversation message outcome unknown: ${message}`);
   throw new PermanentJobError(`conversation message ${row.id} outcome unknown: ${message}`);
 }

@@ -6,7 +6,8 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { HighLevelApiError, RetryLaterError } from '../lib/errors.js';
 import { PermanentJobError } from '../scheduler/worker.js';
-import type { ConversationMessage, ConversationMessages } from '../store/conversation-messages.js';
+import type { ConversationMessage } from '../store/conversation-messages.js';
+import type { ConversationMessagesPort } from '../store/storage.js';
 import { isLaterStatus } from '../workflow/message-status.js';
 import type { ConversationJobDeps, JobEnqueuer } from './conversation-deps.js';
 import { defineJobKind } from './job-kind.js';
@@ -41,40 +42,40 @@ export const conversationStatusKind = defineJobKind({
   payload: ConversationStatusPayloadSchema,
   handler: (deps: ConversationJobDeps & { clock: Clock; logger: Logger }) => async ({ id }, job) => {
     const { store, calls } = deps.conversationChannel;
-    const row = store.get(id);
+    const row = await store.get(id);
     if (!row || row.state !== 'posted' || !row.hlMessageId) return;
     const status = row.wantedStatus;
     if (!isLaterStatus(status, row.pushedStatus)) return;
     const log = { job: job.id, locationId: row.locationId, conversationMessage: id, status };
     try {
-      await calls.updateStatus(row.locationId, row.hlMessageId, status, status === 'failed' ? failureOf(store, row) : undefined);
+      await calls.updateStatus(row.locationId, row.hlMessageId, status, status === 'failed' ? await failureOf(store, row) : undefined);
     } catch (error) {
       const now = deps.clock.now();
       if (error instanceof HighLevelApiError && error.status === 403) {
         if (job.attempts < job.maxAttempts) throw new RetryLaterError('HighLevel does not take the status yet (403)', statusRetryDelay(job.attempts));
-        store.notePushError(id, `HighLevel refused the status ${job.attempts} times (403): ${error.message}`, now);
+        await store.notePushError(id, `HighLevel refused the status ${job.attempts} times (403): ${error.message}`, now);
         deps.logger.warn({ ...log, attempts: job.attempts }, 'HighLevel kept refusing a conversation message status; given up');
         throw new PermanentJobError(`status ${status} refused by HighLevel (403) ${job.attempts} times`);
       }
       // A request HighLevel will never take (400, 404): noted once, not retried. 429, 5xx and network errors are.
       if (error instanceof HighLevelApiError && !error.retryable && error.status !== null && error.status !== 429) {
-        store.notePushError(id, error.message, now);
+        await store.notePushError(id, error.message, now);
         deps.logger.warn({ ...log, httpStatus: error.status, traceId: error.traceId }, 'HighLevel refused a conversation message status');
         return;
       }
       throw error;
     }
-    store.markPushed(id, status, deps.clock.now());
+    await store.markPushed(id, status, deps.clock.now());
     deps.logger.info(log, 'conversation message status sent to HighLevel');
     // A later status that arrived while this one was on its way: send it too.
-    const after = store.get(id);
+    const after = await store.get(id);
     if (after && isLaterStatus(after.wantedStatus, after.pushedStatus)) return { runAgainAt: deps.clock.now() };
   },
 });
 
 /** HighLevel's error object for a failed message: the row's own reason (a refusal) or Twilio's from the ledger. */
-function failureOf(store: Pick<ConversationMessages, 'twilioOutcome'>, row: ConversationMessage): { code: string; message: string } {
+async function failureOf(store: Pick<ConversationMessagesPort, 'twilioOutcome'>, row: ConversationMessage): Promise<{ code: string; message: string }> {
   if (row.errorMessage) return { code: row.errorCode ?? 'failed', message: row.errorMessage };
-  const ledger = row.twilioSid ? store.twilioOutcome(row.twilioSid) : null;
+  const ledger = row.twilioSid ? await store.twilioOutcome(row.twilioSid) : null;
   return { code: ledger?.errorCode ?? 'failed', message: ledger?.errorMessage ?? 'Twilio could not deliver the text.' };
 }

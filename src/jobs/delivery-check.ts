@@ -6,7 +6,8 @@ import { HighLevelApiError, RetryLaterError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { HighLevelApi } from '../highlevel/api-client.js';
 import { RateLimitedError } from '../highlevel/api-client.js';
-import { isFinalStatus, type DeliveryLog, type DeliveryStatus } from '../store/delivery.js';
+import { isFinalStatus, type DeliveryStatus } from '../store/delivery.js';
+import type { DeliveryLogPort } from '../store/storage.js';
 import { DELIVERY_CHECK_AFTER_MS, type DeliveryCheckJob } from '../messaging/delivery-check.js';
 import type { Suppressions } from '../workflow/ports/storage.js';
 import { defineJobKind } from './job-kind.js';
@@ -21,7 +22,7 @@ const HIGHLEVEL_STATUS: Record<string, DeliveryStatus> = {
 
 export interface DeliveryCheckDeps {
   api: Pick<HighLevelApi, 'getMessage'>;
-  delivery: Pick<DeliveryLog, 'findByProviderMessageId' | 'advance'>;
+  delivery: Pick<DeliveryLogPort, 'findByProviderMessageId' | 'advance'>;
   suppressions: Pick<Suppressions, 'suppress'>;
   clock: Clock;
   logger: Logger;
@@ -34,7 +35,7 @@ export const deliveryCheckKind = defineJobKind({
   highLevelRequests: 1,
   payload: DeliveryCheckPayloadSchema,
   handler: (deps: DeliveryCheckDeps) => async ({ messageId, sentAt }, job) => {
-    const sent = deps.delivery.findByProviderMessageId('highlevel', messageId);
+    const sent = await deps.delivery.findByProviderMessageId('highlevel', messageId);
     if (!sent || isFinalStatus(sent.status) || !job.locationId) return;
 
     let message;
@@ -53,14 +54,14 @@ export const deliveryCheckKind = defineJobKind({
       const error = status === 'delivered' ? null
         : raw === 'opt_out' ? 'HighLevel did not send it: the contact has opted out'
           : typeof reported === 'string' && reported ? `HighLevel: ${reported}` : `HighLevel reported the text ${raw}`;
-      deps.delivery.advance(sent.id, status, { code: status === 'delivered' ? null : `highlevel_${raw}`, message: error }, now);
+      await deps.delivery.advance(sent.id, status, { code: status === 'delivered' ? null : `highlevel_${raw}`, message: error }, now);
       if (raw === 'opt_out') {
         await deps.suppressions.suppress({ locationId: sent.locationId, phone: sent.phone, source: 'provider', reason: error ?? undefined, actor: 'highlevel' }, now);
       }
       deps.logger.info({ job: job.id, locationId: job.locationId, status }, 'delivery status recorded');
       return;
     }
-    if (status) deps.delivery.advance(sent.id, status, { code: null, message: null }, now);
+    if (status) await deps.delivery.advance(sent.id, status, { code: null, message: null }, now);
     const next = DELIVERY_CHECK_AFTER_MS.map((after) => sentAt + after).find((at) => at > now);
     return next === undefined ? undefined : { runAgainAt: next };
   },

@@ -2,6 +2,7 @@
 // payload is the event as HighLevel sent it (attachments dropped): a caller's words, forgotten once handled.
 import { z } from 'zod';
 import type { Logger } from '../lib/logger.js';
+import { andThen, type Awaitable } from '../lib/awaitable.js';
 import { NotInstalledError } from '../lib/errors.js';
 import { parseEvent } from '../highlevel/events.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
@@ -18,12 +19,13 @@ export const WebhookEventPayloadSchema = z.looseObject({ type: z.string() });
  * HELP answer or the opt-out confirmation; a DND update after it waits its turn in the pacer), a plain reply one when
  * its location tags replies, none otherwise; calls and the other events cost none.
  */
-export function webhookHighLevelRequests(job: QueuedJob, context: RequestEstimateContext): number {
+export function webhookHighLevelRequests(job: QueuedJob, context: RequestEstimateContext): Awaitable<number> {
   const event = job.payload as Record<string, unknown> | null;
   if (!event || event.type !== 'InboundMessage' || messageChannelOf(event) !== 'SMS') return 0;
   if (typeof event.direction !== 'string' || event.direction.toLowerCase() !== 'inbound') return 0;
   if (isInboundKeywordText(event)) return 1;
-  return job.locationId && typeof event.contactId === 'string' && context.tagsReplies(job.locationId) ? 1 : 0;
+  if (!job.locationId || typeof event.contactId !== 'string') return 0;
+  return andThen(context.tagsReplies(job.locationId), (tags) => (tags ? 1 : 0));
 }
 
 export const highLevelEventKind = defineJobKind({

@@ -1,6 +1,7 @@
 // How a job kind is declared: once, with everything the queue, the worker and the stores need to know of it, and a
 // handler built from the dependencies it names. A payload that fails its schema fails the job for good.
 import { z } from 'zod';
+import type { Awaitable } from '../lib/awaitable.js';
 import type { Job } from '../scheduler/queue-port.js';
 import { PermanentJobError, type JobHandler } from '../scheduler/worker.js';
 
@@ -12,8 +13,8 @@ export type QueuedJob = Pick<Job, 'kind' | 'payload' | 'locationId'>;
 
 /** What an estimate of HighLevel requests may ask about a job's location. */
 export interface RequestEstimateContext {
-  /** Whether the location tags contacts who reply (one more HighLevel request per plain reply). */
-  tagsReplies(locationId: string): boolean;
+  /** Whether the location tags contacts who reply (one more HighLevel request per plain reply); a store look-up. */
+  tagsReplies(locationId: string): Awaitable<boolean>;
 }
 
 export interface JobKindSpec<Deps, Payload> {
@@ -24,7 +25,7 @@ export interface JobKindSpec<Deps, Payload> {
    * HighLevel requests a job of this kind makes for its location when it runs in full. The worker admits a job only
    * when the location's pacer has that many slots now; an estimate (slots a job does not use are let go).
    */
-  highLevelRequests: number | ((job: QueuedJob, context: RequestEstimateContext) => number);
+  highLevelRequests: number | ((job: QueuedJob, context: RequestEstimateContext) => Awaitable<number>);
   /** The payload holds a person's words (an inbound text, an event): erased once the job is done, the row stays. */
   forgetPayload?: boolean;
   /** An event that came in from outside: erasing a number's data leaves a pending one to run (it may be their STOP). */
@@ -40,7 +41,7 @@ export interface JobKind<Deps> {
   readonly priority: number;
   readonly forgetPayload: boolean;
   readonly inbound: boolean;
-  highLevelRequestsOf(job: QueuedJob, context: RequestEstimateContext): number;
+  highLevelRequestsOf(job: QueuedJob, context: RequestEstimateContext): Awaitable<number>;
   createHandler(deps: Deps): JobHandler;
 }
 

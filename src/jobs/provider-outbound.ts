@@ -41,24 +41,24 @@ export const providerOutboundKind = defineJobKind({
     const { store, queue } = deps.conversationChannel;
     const outcome = await sendStaffReply(deps.workflow, message);
     const now = deps.clock.now();
-    const ledger = outcome.result === 'refused' ? null : store.sendOutcome(outcome.sendKey);
-    const row = store.open({
+    const ledger = outcome.result === 'refused' ? null : await store.sendOutcome(outcome.sendKey);
+    const row = await store.open({
       locationId: message.locationId, messageKey: `staff:${message.messageId}`, origin: 'staff', twilioSid: ledger?.sid ?? null,
       contactId: message.contactId, hlMessageId: message.messageId, state: 'posted',
     }, now);
 
     if (outcome.result === 'sent') {
       // Twilio's callbacks move it on from here; any that came before this row existed are in the ledger already.
-      if (ledger) store.advanceWanted(row.id, fromLedgerStatus(ledger.status), null, now);
+      if (ledger) await store.advanceWanted(row.id, fromLedgerStatus(ledger.status), null, now);
     } else if (outcome.result === 'refused') {
-      store.advanceWanted(row.id, 'failed', { code: outcome.code, message: outcome.reason }, now);
+      await store.advanceWanted(row.id, 'failed', { code: outcome.code, message: outcome.reason }, now);
     } else if (outcome.result === 'failed') {
       const reason = ledger?.errorMessage ?? `Twilio refused it (${outcome.code})`;
-      store.advanceWanted(row.id, 'failed', { code: ledger?.errorCode ?? outcome.code, message: `Not sent: ${reason}` }, now);
+      await store.advanceWanted(row.id, 'failed', { code: ledger?.errorCode ?? outcome.code, message: `Not sent: ${reason}` }, now);
     } else {
-      store.advanceWanted(row.id, 'failed', { code: 'unknown', message: NOT_KNOWN }, now);
+      await store.advanceWanted(row.id, 'failed', { code: 'unknown', message: NOT_KNOWN }, now);
     }
-    const current = store.get(row.id)!;
+    const current = (await store.get(row.id))!;
     if (isLaterStatus(current.wantedStatus, current.pushedStatus)) await scheduleStatusPush(queue, current, now);
     const fields = { job: job.id, locationId: message.locationId, outcome: outcome.result, ...('code' in outcome ? { code: outcome.code } : {}) };
     if (outcome.result === 'sent' || outcome.result === 'refused') deps.logger.info(fields, 'conversation channel message handled');

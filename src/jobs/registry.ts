@@ -18,6 +18,7 @@ import { conversationStatusKind } from './conversation-status.js';
 import { providerOutboundKind } from './provider-outbound.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 import type { Logger } from '../lib/logger.js';
+import type { Awaitable } from '../lib/awaitable.js';
 
 export * from './kind-names.js';
 
@@ -52,8 +53,8 @@ export function priorityOf(kind: string): number {
   return byName.get(kind)?.priority ?? DEFAULT_PRIORITY;
 }
 
-/** What a job will ask of its location's HighLevel pace when it runs (0 for unknown kinds). */
-export function highLevelRequestsOf(job: QueuedJob, tagsReplies: (locationId: string) => boolean): number {
+/** What a job will ask of its location's HighLevel pace when it runs (0 for unknown kinds); at once unless it must ask the store. */
+export function highLevelRequestsOf(job: QueuedJob, tagsReplies: (locationId: string) => Awaitable<boolean>): Awaitable<number> {
   return byName.get(job.kind)?.highLevelRequestsOf(job, { tagsReplies }) ?? 0;
 }
 

@@ -3,7 +3,8 @@
 import { DAY, HOUR, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { AuditLog } from '../workflow/ports/storage.js';
-import type { Retention, RetentionPolicy, RetentionReport } from '../store/retention.js';
+import type { RetentionPolicy, RetentionReport } from '../store/retention.js';
+import type { RetentionPort } from '../store/storage.js';
 import type { Awaitable, JobQueue } from '../scheduler/queue-port.js';
 import { defineJobKind, NoPayloadSchema } from './job-kind.js';
 import { RETENTION_JOB } from './kind-names.js';
@@ -14,7 +15,7 @@ export const RETENTION_HOUR_UTC = 8;
 export const FINISHED_JOBS_KEEP_DAYS = 7;
 
 export interface RetentionDeps {
-  retention: Retention;
+  retention: RetentionPort;
   /** Config's `retention` (RETENTION_MONTHS, UNINSTALL_PURGE_DAYS). */
   policy: { months: number; uninstallPurgeDays: number; finishedJobsKeepDays?: number };
   audit: AuditLog;

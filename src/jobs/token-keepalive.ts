@@ -3,7 +3,7 @@
 import { DAY, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Awaitable, JobQueue } from '../scheduler/queue-port.js';
-import type { TokenStore } from '../store/tokens.js';
+import type { TokenStorePort } from '../store/storage.js';
 import type { AccessTokens } from '../highlevel/access-tokens.js';
 import { defineJobKind, NoPayloadSchema } from './job-kind.js';
 import { TOKEN_KEEPALIVE_JOB } from './kind-names.js';
@@ -13,7 +13,7 @@ const IDLE_AFTER_MS = 30 * DAY;
 const PER_RUN = 500;
 
 export interface TokenKeepaliveDeps {
-  tokens: Pick<TokenStore, 'idleSince' | 'get'>;
+  tokens: Pick<TokenStorePort, 'idleSince' | 'get'>;
   accessTokens: Pick<AccessTokens, 'afterUnauthorized'>;
   clock: Clock;
   logger: Logger;
@@ -33,8 +33,8 @@ export const tokenKeepaliveKind = defineJobKind({
     const now = deps.clock.now();
     let refreshed = 0;
     let failed = 0;
-    for (const { ownerId } of deps.tokens.idleSince(now - IDLE_AFTER_MS, PER_RUN)) {
-      const current = deps.tokens.get(ownerId);
+    for (const { ownerId } of await deps.tokens.idleSince(now - IDLE_AFTER_MS, PER_RUN)) {
+      const current = await deps.tokens.get(ownerId);
       if (!current) continue;
       try {
         // Treating the current access token as rejected forces exactly one refresh.

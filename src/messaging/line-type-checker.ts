@@ -1,15 +1,17 @@
 // The workflow's LineTypeChecker: the location's own 180-day cache first, then (when it asks for it) a Twilio Lookup v2.
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { LineType, LineTypeCache } from '../store/line-types.js';
+import type { LineType } from '../store/line-types.js';
 import type { TwilioCredentials } from '../store/twilio-accounts.js';
+import type { Awaitable } from '../lib/awaitable.js';
+import type { LineTypeCachePort } from '../store/storage.js';
 import type { LineTypeChecker } from '../workflow/ports/services.js';
 import type { TwilioClients } from './twilio-client.js';
 
 export interface LineTypeCheckerDeps {
-  cache: Pick<LineTypeCache, 'get' | 'remember'>;
+  cache: Pick<LineTypeCachePort, 'get' | 'remember'>;
   /** The location's own Twilio account, else the app-wide one; null: no lookup possible. */
-  lookupCredentials(locationId: string): TwilioCredentials | null;
+  lookupCredentials(locationId: string): Awaitable<TwilioCredentials | null>;
   clients: TwilioClients;
   clock: Clock;
   logger: Logger;
@@ -32,15 +34,15 @@ export function createLineTypeChecker(deps: LineTypeCheckerDeps): LineTypeChecke
 
   return {
     async isLandline({ locationId, phone, settings, lookupAllowed }) {
-      const known = deps.cache.get(locationId, phone, deps.clock.now());
+      const known = await deps.cache.get(locationId, phone, deps.clock.now());
       if (known) return known.lineType === 'landline';
       if (!settings.landlineCheck || lookupAllowed === false) return false;
-      const credentials = deps.lookupCredentials(locationId);
+      const credentials = await deps.lookupCredentials(locationId);
       if (!credentials) return false;
       try {
         const lineType = await lookUp(credentials, phone);
         if (!lineType) return false;
-        deps.cache.remember(locationId, phone, lineType, 'lookup', deps.clock.now());
+        await deps.cache.remember(locationId, phone, lineType, 'lookup', deps.clock.now());
         return lineType === 'landline';
       } catch (error) {
         // A lookup is an optimisation: when it fails the text goes out, and a landline teaches us by its error.

@@ -1,8 +1,9 @@
 // MessageSender over a location's Twilio account: status callbacks, a validity period for the send window, error mapping.
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { LineTypeCache } from '../store/line-types.js';
 import type { ResolvedTwilioAccount } from '../store/twilio-accounts.js';
+import type { Awaitable } from '../lib/awaitable.js';
+import type { LineTypeCachePort } from '../store/storage.js';
 import { SendFailure, type MessageSender, type OutgoingText } from '../workflow/ports/services.js';
 import type { TwilioClients } from './twilio-client.js';
 import { toTwilioSendFailure } from './twilio-errors.js';
@@ -18,11 +19,11 @@ export interface ConversationLog {
 }
 
 export interface TwilioSenderDeps {
-  accounts: { resolve(locationId: string): ResolvedTwilioAccount | null };
+  accounts: { resolve(locationId: string): Awaitable<ResolvedTwilioAccount | null> };
   clients: TwilioClients;
   /** PUBLIC_URL + /webhooks/twilio/status */
   statusCallbackUrl: string;
-  lineTypes: Pick<LineTypeCache, 'remember'>;
+  lineTypes: Pick<LineTypeCachePort, 'remember'>;
   clock: Clock;
   logger: Logger;
   conversationLog?: ConversationLog;
@@ -31,7 +32,7 @@ export interface TwilioSenderDeps {
 export function createTwilioSender(deps: TwilioSenderDeps): MessageSender {
   return {
     async send(text) {
-      const account = deps.accounts.resolve(text.locationId);
+      const account = await deps.accounts.resolve(text.locationId);
       if (!account) {
         throw new SendFailure('This location sends through Twilio but has no usable Twilio account; save one in the provider settings', 'rejected', 'twilio-not-configured');
       }
@@ -48,7 +49,7 @@ export function createTwilioSender(deps: TwilioSenderDeps): MessageSender {
         message = await deps.clients.clientFor(account.credentials).messages.create(params);
       } catch (error) {
         const failure = toTwilioSendFailure(error);
-        if (failure.verdict === 'landline') deps.lineTypes.remember(text.locationId, text.to, 'landline', `error:${failure.code}`, deps.clock.now());
+        if (failure.verdict === 'landline') await deps.lineTypes.remember(text.locationId, text.to, 'landline', `error:${failure.code}`, deps.clock.now());
         throw failure;
       }
       // A staff reply came from HighLevel's conversation: it is there already.

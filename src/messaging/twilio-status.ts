@@ -1,8 +1,8 @@
 // Twilio status callbacks applied to the ledger: statuses only move forward; error codes teach what they teach at send.
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { DeliveryLog, DeliveryStatus, SentMessage } from '../store/delivery.js';
-import type { LineTypeCache } from '../store/line-types.js';
+import type { DeliveryStatus, SentMessage } from '../store/delivery.js';
+import type { DeliveryLogPort, LineTypeCachePort } from '../store/storage.js';
 import type { Suppressions } from '../workflow/ports/storage.js';
 import { ruleForTwilioCode } from './twilio-errors.js';
 
@@ -21,9 +21,9 @@ const STATUS: Record<string, DeliveryStatus> = {
 };
 
 export interface TwilioStatusDeps {
-  delivery: Pick<DeliveryLog, 'advance'>;
+  delivery: Pick<DeliveryLogPort, 'advance'>;
   suppressions: Pick<Suppressions, 'suppress'>;
-  lineTypes: Pick<LineTypeCache, 'remember'>;
+  lineTypes: Pick<LineTypeCachePort, 'remember'>;
   clock: Clock;
   logger: Logger;
 }
@@ -43,14 +43,14 @@ export function createTwilioStatusRecorder(deps: TwilioStatusDeps) {
       if (rule?.verdict === 'opted-out') {
         await deps.suppressions.suppress({ locationId: message.locationId, phone: message.phone, source: 'provider', reason: errorMessage ?? undefined, actor: 'twilio' }, now);
       }
-      if (rule?.verdict === 'landline') deps.lineTypes.remember(message.locationId, message.phone, 'landline', `error:${code}`, now);
+      if (rule?.verdict === 'landline') await deps.lineTypes.remember(message.locationId, message.phone, 'landline', `error:${code}`, now);
 
       const status = STATUS[report.status.toLowerCase()];
       if (!status) {
         deps.logger.info({ messageId: message.id, status: report.status }, 'twilio status not tracked');
         return 'ignored';
       }
-      return deps.delivery.advance(message.id, status, { code, message: errorMessage }, now) ? 'recorded' : 'ignored';
+      return await deps.delivery.advance(message.id, status, { code, message: errorMessage }, now) ? 'recorded' : 'ignored';
     },
   };
 }

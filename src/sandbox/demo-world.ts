@@ -55,17 +55,17 @@ export async function installDemo(deps: {
 }): Promise<void> {
   const { app } = deps;
   const { locations } = app.storage;
-  const firstInstall = locations.get(DEMO.locationId) === null;
+  const firstInstall = (await locations.get(DEMO.locationId)) === null;
   const code = deps.standIn.issueAuthCode({ userType: 'Location', companyId: DEMO.companyId, locationId: DEMO.locationId });
   const response = await fetch(`${deps.selfUrl}/oauth/callback?code=${encodeURIComponent(code)}`);
   await response.arrayBuffer();
   if (response.status !== 200) {
     throw new Error(`sandbox: installing the demo sub-account failed (the OAuth callback answered ${response.status})`);
   }
-  const installed = locations.get(DEMO.locationId);
+  const installed = await locations.get(DEMO.locationId);
   if (!installed || installed.status !== 'installed') throw new Error('sandbox: the OAuth callback did not install the demo sub-account');
   if (firstInstall) {
-    locations.saveSettings(DEMO.locationId, mergeSettings(installed.settings, { textBackPolicy: 'send-immediately' }), app.clock.now());
+    await locations.saveSettings(DEMO.locationId, mergeSettings(installed.settings, { textBackPolicy: 'send-immediately' }), app.clock.now());
   }
   await deps.post({
     type: 'INSTALL', appId: deps.appId, locationId: DEMO.locationId, companyId: DEMO.companyId, userId: DEMO.user.userId,

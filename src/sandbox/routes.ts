@@ -63,16 +63,23 @@ export function sandboxRoutes(runtime: SandboxRuntime, viewsDir = findSandboxVie
     return ready;
   };
 
-  router.get('/sandbox/api/state', (_req, res) => {
+  router.get('/sandbox/api/state', async (_req, res) => {
     const ready = runtime.ready();
     if (!ready) return void res.json({ ready: false });
     const { observer } = ready;
-    const location = observer.location();
+    const location = await observer.location();
     const now = runtime.clock.now();
     const outbound = runtime.standIn.sentMessages({ locationId: DEMO.locationId }).map((message) => ({
       phone: runtime.standIn.contact(DEMO.locationId, message.contactId)?.phone ?? message.toNumber ?? '',
       at: message.at, body: message.message, status: message.status,
     }));
+    const callers = runtime.actions.callers();
+    const entries = callers.flatMap((caller) => caller.entries);
+    const outcomes = await observer.outcomes({
+      callKeys: entries.flatMap((entry) => (entry.kind === 'call' ? [entry.callKey] : [])),
+      replyKeys: entries.flatMap((entry) => (entry.kind === 'text' ? [entry.replyKey] : [])),
+      phones: [...new Set([...callers.map((caller) => caller.phone), ...outbound.map((text) => text.phone)])],
+    });
     res.json({
       ready: true,
       now,
@@ -86,12 +93,9 @@ export function sandboxRoutes(runtime: SandboxRuntime, viewsDir = findSandboxVie
       suggestedCallers: DEMO.callers.map((caller) => ({ phone: caller.phone, label: caller.label, display: formatPhone(caller.phone) })),
       callers: buildCallerViews({
         timeZone: DEMO.timeZone,
-        callers: runtime.actions.callers(),
+        callers,
         outbound,
-        call: observer.call,
-        cancellationReason: observer.cancellationReason,
-        replyMeaning: observer.replyMeaning,
-        isSuppressed: observer.isSuppressed,
+        ...outcomes,
       }),
     });
   });

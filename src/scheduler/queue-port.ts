@@ -57,6 +57,12 @@ export interface JobQueue {
   /** A claimed job that must not start before `runAt` goes back to waiting: no lease, no attempt counted, same place. */
   park(id: number, runAt: number): Awaitable<void>;
   fail(id: number, error: string, at: number): Awaitable<void>;
+  /**
+   * Claimed jobs this worker will not start (it is stopping) go back to waiting at once, as if never claimed: no
+   * lease, no attempt counted, same run time and place. Only leases still held at `now` are given back (a job whose
+   * lease ran out may already be another instance's). Returns how many went back.
+   */
+  release(ids: readonly number[], now: number): Awaitable<number>;
   /** Cancels pending jobs of a location, optionally only those about one subject and of some kinds. */
   cancel(filter: CancelFilter, at: number): Awaitable<number>;
   hasPending(filter: { locationId: string; subject: string; kind: string }): Awaitable<boolean>;

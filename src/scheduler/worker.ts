@@ -1,9 +1,9 @@
 // Runs due jobs: claims them under a lease, parks the ones their location's pacing cannot admit yet, serialises jobs
-// about the same subject, retries with backoff, gives up.
+// about the same subject, retries with backoff, gives up; on stop, drains (bounded) and gives back what it never started.
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { RetryLaterError, errorMessage } from '../lib/errors.js';
-import type { Job, JobQueue } from './queue-port.js';
+import type { Awaitable, Job, JobQueue } from './queue-port.js';
 
 /** A handler finishes the job, or asks for it to run again at a later time (not a failure). */
 export type JobHandler = (job: Job) => Promise<void | { runAgainAt: number }>;
@@ -31,10 +31,17 @@ export interface WorkerOptions {
   /**
    * Asked before a claimed job runs: null to run it now, or the time before which it cannot make progress (its
    * location has no HighLevel slot until then). Such a job is parked until that time instead of waiting in a slot.
+   * Asked for one job at a time, in claim order (an answer that needs the store may come as a promise).
    */
-  admit?: (job: Job, now: number) => number | null;
+  admit?: (job: Job, now: number) => Awaitable<number | null>;
   onSettled?: (job: Job, outcome: 'done' | 'deferred' | 'retry' | 'failed' | 'parked', error?: unknown) => void;
+  /** How long stop() waits for jobs in flight (default 20 s, inside main.ts's 25 s shutdown limit). */
+  stopGraceMs?: number;
 }
+
+/** What stop() left behind: jobs given back unstarted, and jobs still running when the grace ran out (their leases
+ * stay: on SQLite the next start takes them back, on PostgreSQL another instance once the lease expires). */
+export interface StopReport { released: number; unfinished: number }
 
 export const defaultBackoff = (attempt: number): number =>
   Math.min(5_000 * 2 ** (attempt - 1), 60 * 60_000) * (0.8 + Math.random() * 0.4);
@@ -49,7 +56,13 @@ export function createWorker(options: WorkerOptions) {
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const idlePollMs = options.idlePollMs ?? 1_000;
   const backoff = options.backoff ?? defaultBackoff;
+  const stopGraceMs = options.stopGraceMs ?? 20_000;
   const running = new Set<Promise<void>>();
+  /** Jobs claimed and neither started nor parked yet: what a stop gives back. */
+  const waiting = new Map<number, Job>();
+  let claiming: Promise<Job[]> | undefined;
+  let stopping = false;
+  let stopped: Promise<StopReport> | undefined;
   const subjectTails = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let started = false;
@@ -88,7 +101,8 @@ export function createWorker(options: WorkerOptions) {
   function schedule(job: Job): Promise<void> {
     const key = job.subject ? `${job.locationId}:${job.subject}` : undefined;
     const previous = key ? subjectTails.get(key) : undefined;
-    const run = (previous ?? Promise.resolve()).then(() => execute(job));
+    // A job still waiting for its turn when the worker stops has been given back: it must not start here.
+    const run = (previous ?? Promise.resolve()).then(() => (waiting.delete(job.id) ? execute(job) : undefined));
     if (key) {
       subjectTails.set(key, run);
       void run.finally(() => { if (subjectTails.get(key) === run) subjectTails.delete(key); });
@@ -98,21 +112,38 @@ export function createWorker(options: WorkerOptions) {
     return run;
   }
 
+  /** Claims up to `limit` due jobs; they wait in `waiting` until started, parked or given back. */
+  function claim(now: number, limit: number): Promise<Job[]> {
+    const claimed = Promise.resolve(queue.claimDue(now, limit, leaseMs)).then((jobs) => {
+      for (const job of jobs) waiting.set(job.id, job);
+      return jobs;
+    });
+    claiming = claimed;
+    void claimed.finally(() => { if (claiming === claimed) claiming = undefined; }).catch(() => {});
+    return claimed;
+  }
+
   /** Claims and runs everything due now, until nothing is due; returns how many jobs ran (parked ones not counted). */
   async function drain(): Promise<number> {
     let ran = 0;
-    for (;;) {
+    while (!stopping) {
       const free = concurrency - running.size;
       if (free <= 0) {
         await Promise.race(running);
         continue;
       }
       const now = clock.now();
-      const jobs = await queue.claimDue(now, free, leaseMs);
-      if (jobs.length === 0) break;
+      const jobs = await claim(now, free);
+      // Claimed while stopping: stop() gives them back.
+      if (jobs.length === 0 || stopping) break;
       for (const job of jobs) {
-        const parkUntil = options.admit?.(job, now) ?? null;
+        // Given back meanwhile (a stop while an earlier job's admission was awaited): not this worker's any more.
+        if (!waiting.has(job.id)) continue;
+        // Waited for only when it is a promise: a store that answers at once keeps the batch in one turn.
+        const verdict = options.admit?.(job, now) ?? null;
+        const parkUntil = verdict instanceof Promise ? await verdict : verdict;
         if (parkUntil !== null && parkUntil > now) {
+          if (!waiting.delete(job.id)) continue;
           await queue.park(job.id, parkUntil);
           options.onSettled?.(job, 'parked');
           continue;
@@ -127,6 +158,41 @@ export function createWorker(options: WorkerOptions) {
     }
     await Promise.all(running);
     return ran;
+  }
+
+  /** Gives back every claimed job not started yet (none of them starts here afterwards). */
+  async function giveBack(): Promise<number> {
+    if (waiting.size === 0) return 0;
+    const ids = [...waiting.keys()];
+    waiting.clear();
+    try {
+      return await queue.release(ids, clock.now());
+    } catch (error) {
+      logger.error({ err: error, jobs: ids.length }, 'claimed jobs could not be given back; they return when their leases expire');
+      return 0;
+    }
+  }
+
+  async function halt(): Promise<StopReport> {
+    stopping = true;
+    started = false;
+    clearTimeout(timer);
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'late'>((resolve) => { graceTimer = setTimeout(() => resolve('late'), stopGraceMs); graceTimer.unref(); });
+    try {
+      // A claim in flight brings its jobs into `waiting`; they go back at once, for another instance to take.
+      if (claiming) await Promise.race([claiming.catch(() => {}), graceOver]);
+      let released = await giveBack();
+      const inFlight = Promise.all([draining, ...running]).then(() => 'done' as const, () => 'done' as const);
+      const outcome = await Promise.race([inFlight, graceOver]);
+      // A claim that outlived the wait above lands here.
+      released += await giveBack();
+      const unfinished = outcome === 'done' ? 0 : running.size;
+      logger.info({ released, unfinished }, unfinished > 0 ? 'worker stopped with jobs still running' : 'worker stopped');
+      return { released, unfinished };
+    } finally {
+      clearTimeout(graceTimer);
+    }
   }
 
   function runDue(): Promise<number> {
@@ -177,12 +243,13 @@ export function createWorker(options: WorkerOptions) {
       if (started && !draining) { clearTimeout(timer); timer = setTimeout(tick, 0); timer.unref(); }
     },
     runDue,
-    /** Stops claiming new jobs and waits for the ones in flight. */
-    async stop(): Promise<void> {
-      started = false;
-      clearTimeout(timer);
-      await draining;
-      await Promise.all(running);
+    /**
+     * Stops claiming, gives back the claimed jobs it has not started, and waits for the ones running, at most
+     * `stopGraceMs`. Idempotent: every call answers the same report.
+     */
+    stop(): Promise<StopReport> {
+      stopped ??= halt();
+      return stopped;
     },
   };
 }

@@ -150,6 +150,12 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
   const park = db.prepare(`
     UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @runAt, attempts = MAX(0, attempts - 1)
     WHERE id = @id AND status = 'running'`);
+  // A release keeps run_at and queued_at: the job is due again at once, in the place it had.
+  const release = db.prepare(`
+    UPDATE jobs SET status = 'pending', lease_until = NULL, attempts = MAX(0, attempts - 1)
+    WHERE id = ? AND status = 'running' AND lease_until > ?`);
+  const releaseAll = db.transaction((ids: readonly number[], now: number) =>
+    ids.reduce((released, id) => released + release.run(id, now).changes, 0));
   const giveUp = db.prepare(`
     UPDATE jobs SET status = 'failed', lease_until = NULL, last_error = @error, finished_at = @at WHERE id = @id`);
   const recover = db.prepare(`
@@ -249,6 +255,11 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     park(id: number, runAt: number): void {
       flushCompleted();
       park.run({ id, runAt: Math.round(runAt) });
+    },
+    /** Claimed jobs a stopping worker will not start: waiting again at once, no attempt counted, same place. */
+    release(ids: readonly number[], now: number): number {
+      flushCompleted();
+      return ids.length === 0 ? 0 : releaseAll(ids, now);
     },
     fail(id: number, error: string, at: number): void {
       flushCompleted();

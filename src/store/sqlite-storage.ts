@@ -1,34 +1,43 @@
-// The one place the SQLite stores are built: every store the app, the CLI and the sandbox use, over one open database.
-// Nothing outside src/store/ prepares a statement; whoever needs a table gets its store from here.
+// The one place the SQLite stores are built: every store the app, the CLI and the sandbox use, over one open database,
+// as the engine-neutral Storage (storage.ts). Nothing outside src/store/ prepares a statement; whoever needs a table
+// gets its store from here.
 import type { Clock } from '../lib/clock.js';
 import type { SecretBox } from '../lib/crypto.js';
 import type { Db } from './db.js';
-import { createTokenStore, type TokenStore } from './tokens.js';
-import { createLocationStore, type LocationStore } from './locations.js';
+import { createTokenStore } from './tokens.js';
+import { createLocationStore } from './locations.js';
 import { createCallLog } from './calls.js';
 import { createSendLedger } from './ledger.js';
-import { createSuppressions, type SuppressionStore } from './suppressions.js';
+import { createSuppressions } from './suppressions.js';
 import { createReplyLog } from './replies.js';
-import { createAuditLog, type AuditStore } from './audit.js';
-import { createLocationFlags, type LocationFlagStore } from './location-flags.js';
-import { createTwilioAccounts, type TwilioAccountStore } from './twilio-accounts.js';
-import { createAppSenders, type AppSenders } from './app-senders.js';
-import { createLineTypeCache, type LineTypeCache } from './line-types.js';
-import { createDeliveryLog, type DeliveryLog } from './delivery.js';
-import { createAgencyLookups, type AgencyLookups } from './agency-lookups.js';
-import { createFrameOrigins, type FrameOrigins } from './frame-origins.js';
-import { createInstallStatus, type InstallStatus } from './install-status.js';
-import { createActivityLog, type ActivityLog } from './activity.js';
-import { createStats, type StatsStore } from './stats.js';
-import { createUserContextUses, type UserContextUses } from './user-context-uses.js';
-import { createProcessedTwilioMessages, type ProcessedTwilioMessages } from './twilio-processed.js';
-import { createForeignInstallCheck, type ForeignInstallCheck } from './foreign-installs.js';
-import { createWebhookReceipts, type WebhookReceipts } from './webhook-receipts.js';
-import { createRetention, type Retention } from './retention.js';
-import { createDataRights, type DataRights } from './data-rights.js';
-import { createSharedRateLimiter, type SharedRateLimiter } from './rate-counters.js';
-import { createCallOutcomes, type CallOutcomes } from './call-outcomes.js';
-import { createDatabaseHealth, type DatabaseHealth } from './database-health.js';
+import { createAuditLog } from './audit.js';
+import { createLocationFlags } from './location-flags.js';
+import { createTwilioAccounts } from './twilio-accounts.js';
+import { createAppSenders } from './app-senders.js';
+import { createLineTypeCache } from './line-types.js';
+import { createDeliveryLog } from './delivery.js';
+import { createAgencyLookups } from './agency-lookups.js';
+import { createFrameOrigins } from './frame-origins.js';
+import { createInstallStatus } from './install-status.js';
+import { createActivityLog } from './activity.js';
+import { createStats } from './stats.js';
+import { createUserContextUses } from './user-context-uses.js';
+import { createProcessedTwilioMessages } from './twilio-processed.js';
+import { createForeignInstallCheck } from './foreign-installs.js';
+import { createWebhookReceipts } from './webhook-receipts.js';
+import { createRetention } from './retention.js';
+import { createDataRights } from './data-rights.js';
+import { createSharedRateLimiter } from './rate-counters.js';
+import { createCallOutcomes } from './call-outcomes.js';
+import { createDatabaseHealth } from './database-health.js';
+import { createConversationMessages } from './conversation-messages.js';
+import { createProviderReceipts } from './provider-receipts.js';
+import { createJobQueue } from './job-queue.js';
+import { createWebhookInbox } from './webhook-inbox.js';
+import { createJobStats } from './job-stats.js';
+import type { Storage } from './storage.js';
+
+export type { Storage } from './storage.js';
 
 export interface SqliteStorageOptions {
   /** Decides the shared rate limiters' windows. */
@@ -37,44 +46,8 @@ export interface SqliteStorageOptions {
   appTwilioAccount: { accountSid: string; authToken: string } | null;
   /** Job kinds that are inbound events (the job registry's `inboundEventKinds`): erasure lets a pending one run. */
   inboundEventKinds: readonly string[];
-}
-
-/** Every store, built once. The workflow's ports (src/workflow/ports/storage.ts) are satisfied by the first group. */
-export interface Storage {
-  // ── what the workflow remembers ──
-  tokens: TokenStore;
-  locations: LocationStore;
-  calls: ReturnType<typeof createCallLog>;
-  ledger: ReturnType<typeof createSendLedger>;
-  suppressions: SuppressionStore;
-  replies: ReturnType<typeof createReplyLog>;
-  audit: AuditStore;
-  locationFlags: LocationFlagStore;
-  // ── providers and HighLevel ──
-  twilioAccounts: TwilioAccountStore;
-  appSenders: AppSenders;
-  lineTypes: LineTypeCache;
-  delivery: DeliveryLog;
-  processedTwilioMessages: ProcessedTwilioMessages;
-  agencyLookups: AgencyLookups;
-  webhookReceipts: WebhookReceipts;
-  // ── the embedded page and its API ──
-  frameOrigins: FrameOrigins;
-  installStatus: InstallStatus;
-  activity: ActivityLog;
-  stats: StatsStore;
-  userContextUses: UserContextUses;
-  // ── operations ──
-  dataRights: DataRights;
-  callOutcomes: CallOutcomes;
-  health: DatabaseHealth;
-  /** A rate limit counted in the database (one limit across every instance); `name` keeps limiters apart. */
-  rateLimiter(limit: { name: string; limit: number; windowMs: number }): SharedRateLimiter;
-  /** Tells whether the database holds installs other than `ownIds` (sandbox mode's guard). */
-  foreignInstallCheck(ownIds: readonly string[]): ForeignInstallCheck;
-  /** Retention over these tables, pruning finished jobs through the queue it is given. */
-  retentionWith(queue: { prune(before: number): number }): Retention;
-  // ── the job queue's pieces (queue, inbox, job stats, backups) are built in src/compose.ts until they join here ──
+  /** Each job kind's priority (the job registry's `priorityOf`), for jobs enqueued without one. */
+  priorityOf?: (kind: string) => number;
 }
 
 /**
@@ -83,6 +56,9 @@ export interface Storage {
  */
 export function createSqliteStorage(db: Db, box: SecretBox | null, options: SqliteStorageOptions): Storage {
   const secrets = box ?? lockedBox;
+  const queue = createJobQueue(db, { priorityOf: options.priorityOf });
+  const webhookReceipts = createWebhookReceipts(db);
+  const providerReceipts = createProviderReceipts(db);
   return {
     tokens: createTokenStore(db, secrets),
     locations: createLocationStore(db),
@@ -98,7 +74,9 @@ export function createSqliteStorage(db: Db, box: SecretBox | null, options: Sqli
     delivery: createDeliveryLog(db),
     processedTwilioMessages: createProcessedTwilioMessages(db),
     agencyLookups: createAgencyLookups(db),
-    webhookReceipts: createWebhookReceipts(db),
+    webhookReceipts,
+    conversationMessages: createConversationMessages(db),
+    providerReceipts,
     frameOrigins: createFrameOrigins(db),
     installStatus: createInstallStatus(db),
     activity: createActivityLog(db),
@@ -107,9 +85,13 @@ export function createSqliteStorage(db: Db, box: SecretBox | null, options: Sqli
     dataRights: createDataRights(db, { inboundEventKinds: options.inboundEventKinds }),
     callOutcomes: createCallOutcomes(db),
     health: createDatabaseHealth(db),
+    queue,
+    inbox: createWebhookInbox(db, { queue, receipts: webhookReceipts }),
+    providerInbox: createWebhookInbox(db, { queue, receipts: providerReceipts }),
+    jobStats: createJobStats(db),
+    retention: createRetention(db, queue),
     rateLimiter: (limit) => createSharedRateLimiter(db, { ...limit, clock: options.clock }),
     foreignInstallCheck: (ownIds) => createForeignInstallCheck(db, ownIds),
-    retentionWith: (queue) => createRetention(db, queue),
   };
 }
 

@@ -20,6 +20,13 @@ export interface QueueOptions {
 
 const LEASE = 5 * MINUTE;
 
+/** A promise and the function that resolves it: a handler says it began, a test lets it finish. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => { fire = resolve; });
+  return { promise, fire };
+}
+
 export function describeJobQueueContract(name: string, makeQueue: (options: QueueOptions) => Awaitable<QueueFixture>): void {
   describe(`job queue contract: ${name}`, () => {
     let fixture: QueueFixture;
@@ -172,6 +179,95 @@ export function describeJobQueueContract(name: string, makeQueue: (options: Queu
       it('when a caller\'s jobs are all due at once, then a batch takes only the first of them', async () => {
         for (let i = 0; i < 3; i += 1) { await add({ label: `msg-${i}`, locationId: 'loc', subject: '+15550012000' }); clock.advance(1); }
         expect(labels(await claim())).toEqual(['msg-0']);
+      });
+    });
+
+    describe('giving claimed jobs back (a stopping instance)', () => {
+      it('when claimed jobs are released, then they are due again at once in the place they had, with no attempt counted', async () => {
+        await add({ label: 'first', locationId: 'loc', subject: '+15550013000', dueInMs: -2_000 });
+        clock.advance(1);
+        await add({ label: 'second', locationId: 'loc', subject: '+15550013000' });
+        await add({ label: 'alone', locationId: 'other', subject: '+15550014000' });
+        const claimed = await claim();
+        expect(labels(claimed).sort()).toEqual(['alone', 'first']);
+        expect(await queue.release(claimed.map((job) => job.id), clock.now())).toBe(2);
+        expect(await queue.counts()).toMatchObject({ pending: 3, running: 0 });
+        const again = await claim();
+        expect(labels(again).sort()).toEqual(['alone', 'first']);
+        expect(again.map((job) => job.attempts)).toEqual([1, 1]);
+      });
+
+      it('when a job is no longer running under a lease this worker holds, then releasing it changes nothing', async () => {
+        await add({ label: 'done', locationId: 'loc-a', subject: '+15550015000' });
+        await add({ label: 'expired', locationId: 'loc-b', subject: '+15550016000' });
+        const claimed = await claim();
+        const done = claimed.find((job) => labels([job])[0] === 'done')!;
+        await queue.complete(done.id, clock.now());
+        clock.advance(LEASE + 1);
+        expect(await queue.release(claimed.map((job) => job.id), clock.now())).toBe(0);
+        expect(await queue.release([], clock.now())).toBe(0);
+        expect(await queue.counts()).toMatchObject({ done: 1, running: 1, pending: 0 });
+      });
+
+      it('when the worker stops while a job runs, then that job finishes and nothing more is claimed', async () => {
+        const began = signal();
+        const finish = signal();
+        const ran: string[] = [];
+        const handler: JobHandler = async (job) => {
+          ran.push((job.payload as { label: string }).label);
+          began.fire();
+          await finish.promise;
+        };
+        const worker = createWorker({ queue, clock, logger: silentLogger, concurrency: 1, handlers: { k: handler } });
+        await add({ label: 'slow', locationId: 'loc-a', subject: '+15550017000', dueInMs: -1 });
+        await add({ label: 'next', locationId: 'loc-b', subject: '+15550018000' });
+        const draining = worker.runDue();
+        await began.promise;
+        const stopped = worker.stop();
+        finish.fire();
+        expect(await stopped).toEqual({ released: 0, unfinished: 0 });
+        await draining;
+        expect(ran).toEqual(['slow']);
+        expect(await queue.counts()).toMatchObject({ done: 1, pending: 1, running: 0 });
+      });
+
+      it('when jobs are claimed as the worker stops, then none of them starts and they are given back at once, no attempt counted', async () => {
+        const ran: string[] = [];
+        let stopped: Promise<unknown> | undefined;
+        const worker = createWorker({
+          // A claim in flight when the stop comes (a SIGTERM during a database round trip).
+          queue: { ...queue, claimDue: async (now, limit, leaseMs) => {
+            const jobs = await queue.claimDue(now, limit, leaseMs);
+            stopped ??= worker.stop();
+            return jobs;
+          } },
+          clock, logger: silentLogger, handlers: { k: async (job) => { ran.push(String(job.id)); } },
+        });
+        await add({ label: 'a', locationId: 'loc-a', subject: '+15550019000' });
+        await add({ label: 'b', locationId: 'loc-b', subject: '+15550020000' });
+        await worker.runDue();
+        expect(await stopped).toEqual({ released: 2, unfinished: 0 });
+        expect(ran).toEqual([]);
+        expect(await queue.counts()).toMatchObject({ pending: 2, running: 0 });
+        expect((await claim()).map((job) => job.attempts)).toEqual([1, 1]);
+      });
+
+      it('when a job is still running once the grace period is over, then stop returns without it and its lease stays', async () => {
+        const began = signal();
+        const finish = signal();
+        const settled = signal();
+        const worker = createWorker({
+          queue, clock, logger: silentLogger, stopGraceMs: 0, onSettled: () => settled.fire(),
+          handlers: { k: async () => { began.fire(); await finish.promise; } },
+        });
+        await add({ label: 'stuck', locationId: 'loc', subject: '+15550021000' });
+        const draining = worker.runDue();
+        await began.promise;
+        expect(await worker.stop()).toEqual({ released: 0, unfinished: 1 });
+        expect(await queue.counts()).toMatchObject({ running: 1 });
+        finish.fire();
+        await settled.promise;
+        await draining;
       });
     });
 

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import nock from 'nock';
 import supertest from 'supertest';
 import { loadConfig, type Config } from '../../src/config.js';
-import { composeApp, type ComposedApp } from '../../src/compose.js';
+import { composeApp, type SqliteComposedApp } from '../../src/compose.js';
 import { createManualClock, type ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { generateKey } from '../../src/lib/crypto.js';
@@ -16,6 +16,10 @@ import { defaultSettings, mergeSettings, type SettingsPatch } from '../../src/wo
 import { createTokenStore } from '../../src/store/tokens.js';
 import { createLocationStore } from '../../src/store/locations.js';
 import { createSecretBox } from '../../src/lib/crypto.js';
+import { openDatabase } from '../../src/store/db.js';
+import { createSqliteStorage } from '../../src/store/sqlite-storage.js';
+import { inboundEventKinds, priorityOf } from '../../src/jobs/registry.js';
+import { deferStorage } from './deferred-storage.js';
 import { checkRequests, loadOpenApiChecker, recordNockRequests, type RecordedRequest } from './openapi.js';
 
 export const HL = 'https://hl.test';
@@ -23,7 +27,7 @@ export const HL = 'https://hl.test';
 export const TUESDAY_11AM_NY = Date.UTC(2026, 0, 6, 16, 0, 0);
 
 export interface Harness {
-  app: ComposedApp;
+  app: SqliteComposedApp;
   config: Config;
   clock: ManualClock;
   dir: string;
@@ -50,7 +54,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(options: { env?: Record<string, string>; startAt?: number } = {}): Promise<Harness> {
+/**
+ * `deferStores`: the app runs on the SQLite storage wrapped so that every store answers with a promise a turn later,
+ * as PostgreSQL's do (test/helpers/deferred-storage.ts); `h.app.db` is the same database, for the test's own SQL.
+ */
+export async function createHarness(options: { env?: Record<string, string>; startAt?: number; deferStores?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'textback-test-'));
   const clock = createManualClock(options.startAt ?? TUESDAY_11AM_NY);
   const keys = generateWebhookKeyPair();
@@ -70,7 +78,15 @@ export async function createHarness(options: { env?: Record<string, string>; sta
   const logs: string[] = [];
   const destination = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const logger = createLogger({ level: 'info', destination });
-  const app = composeApp({ config, clock, logger, sleep: async (ms) => { clock.advance(ms); }, webhookKeysPem: keys.publicKeyPem });
+  const composeOptions = { config, clock, logger, sleep: async (ms: number) => { clock.advance(ms); }, webhookKeysPem: keys.publicKeyPem };
+  let app: SqliteComposedApp;
+  if (options.deferStores) {
+    const db = openDatabase(config.databasePath);
+    const storage = createSqliteStorage(db, createSecretBox(encryptionKey), { clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf });
+    app = Object.assign(composeApp({ ...composeOptions, storage: deferStorage(storage), closeStorage: () => { db.close(); } }), { db });
+  } else {
+    app = composeApp(composeOptions);
+  }
 
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');

@@ -93,10 +93,10 @@ describe('sandbox mode', () => {
     const s = await state(server);
     expect(s.ready).toBe(true);
     expect(s.business).toMatchObject({ installed: true, enabled: true, textBackPolicy: 'send-immediately' });
-    const token = server.app.db.prepare('SELECT owner_type FROM tokens WHERE owner_id = ?').pluck().get(DEMO.locationId);
+    const token = server.app.db!.prepare('SELECT owner_type FROM tokens WHERE owner_id = ?').pluck().get(DEMO.locationId);
     expect(token).toBe('Location');
     // The INSTALL and LocationUpdate webhooks that follow the install were handled: the profile came from the stand-in.
-    expect(createLocationStore(server.app.db).get(DEMO.locationId)).toMatchObject({ name: 'Acme Plumbing', timeZone: 'America/New_York', phone: '+12125550100' });
+    expect(createLocationStore(server.app.db!).get(DEMO.locationId)).toMatchObject({ name: 'Acme Plumbing', timeZone: 'America/New_York', phone: '+12125550100' });
     expect(server.sandbox.standIn.counters().requests).toBeGreaterThan(0);
     expect(statSync(join(dataDir, 'sandbox.key')).mode & 0o777).toBe(0o600);
     const home = await fetch(`${server.url}/`);
@@ -182,7 +182,7 @@ describe('sandbox mode', () => {
     let server = await start(dataDir);
     await act(server, '/sandbox/api/calls', { from: TAYLOR, status: 'voicemail' });
     await act(server, '/sandbox/api/time', { hours: 1 });
-    const locations = createLocationStore(server.app.db);
+    const locations = createLocationStore(server.app.db!);
     const settings = locations.get(DEMO.locationId)!.settings;
     locations.saveSettings(DEMO.locationId, mergeSettings(settings, { textBackPolicy: 'respect-quiet-hours' }), server.app.clock.now());
     const key = readFileSync(join(dataDir, 'sandbox.key'), 'utf8');

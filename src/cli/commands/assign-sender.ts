@@ -23,17 +23,17 @@ export const command: CliCommand = {
   usage: 'assign-sender <locationId> <number|MessagingServiceSid>',
   async run(args, ctx) {
     const { locationId, sender } = senderCommandArguments(args);
-    return withStorage(ctx, ({ dataRights, appSenders, audit }, config) => {
-      if (!dataRights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
+    return withStorage(ctx, async ({ dataRights, appSenders, audit }, config) => {
+      if (!await dataRights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
       if (!config.twilio) ctx.err('note: no app-wide Twilio account is configured (TWILIO_ACCOUNT_SID); the assignment applies once one is');
-      const result = appSenders.assign(sender, locationId, 'cli', ctx.clock.now());
+      const result = await appSenders.assign(sender, locationId, 'cli', ctx.clock.now());
       if (result.outcome === 'taken') throw new CliError(`${sender} is assigned to ${result.by}; unassign it there first (unassign-sender ${result.by} ${sender})`);
       if (result.outcome === 'unchanged') {
         ctx.out(`${sender} was already assigned to ${locationId}`);
         return EXIT.ok;
       }
-      audit.record({ locationId, actor: 'cli', action: 'app-sender.assign', detail: { sender } }, ctx.clock.now());
-      for (const other of appSenders.savedByOthers(sender, locationId)) ctx.err(`note: ${other} had saved ${sender} without an assignment; it can no longer send from it`);
+      await audit.record({ locationId, actor: 'cli', action: 'app-sender.assign', detail: { sender } }, ctx.clock.now());
+      for (const other of await appSenders.savedByOthers(sender, locationId)) ctx.err(`note: ${other} had saved ${sender} without an assignment; it can no longer send from it`);
       ctx.out(`${sender} is now assigned to ${locationId}`);
       return EXIT.ok;
     });

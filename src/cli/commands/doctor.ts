@@ -5,7 +5,8 @@ import { ConfigError, type Config } from '../../config.js';
 import { createSecretBox } from '../../lib/crypto.js';
 import { errorMessage } from '../../lib/errors.js';
 import { openDatabase } from '../../store/db.js';
-import { createSqliteStorage, type Storage } from '../../store/sqlite-storage.js';
+import { createSqliteStorage } from '../../store/sqlite-storage.js';
+import type { Storage } from '../../store/storage.js';
 import { inboundEventKinds } from '../../jobs/registry.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
 import { listBackups } from '../../store/backup.js';
@@ -37,11 +38,11 @@ export const command: CliCommand = {
       return EXIT.failed;
     }
 
-    const opened = checkDatabase(ctx, config, report);
+    const opened = await checkDatabase(ctx, config, report);
     if (opened) {
       try {
-        checkEncryptionKey(opened.storage, config, report);
-        checkReconnects(opened.storage, report);
+        await checkEncryptionKey(opened.storage, config, report);
+        await checkReconnects(opened.storage, report);
       } finally {
         opened.close();
       }
@@ -59,7 +60,7 @@ export const command: CliCommand = {
 type Report = (status: Status, check: string, detail: string) => void;
 
 /** The database's stores, with the configured key (if any) sealing and opening tokens. */
-function checkDatabase(ctx: CliContext, config: Config, report: Report): { storage: Storage; close(): void } | null {
+async function checkDatabase(ctx: CliContext, config: Config, report: Report): Promise<{ storage: Storage; close(): void } | null> {
   if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) {
     report('warn', 'database', `${config.databasePath} does not exist yet (the app creates it at its first start)`);
     return null;
@@ -68,7 +69,7 @@ function checkDatabase(ctx: CliContext, config: Config, report: Report): { stora
     const db = openDatabase(config.databasePath);
     const box = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
     const storage = createSqliteStorage(db, box, { clock: ctx.clock, appTwilioAccount: config.twilio, inboundEventKinds });
-    const check = storage.health.quickCheck();
+    const check = await storage.health.quickCheck();
     if (check !== 'ok') report('FAIL', 'database', `quick_check: ${check}`);
     else report('ok', 'database', `opens and is migrated (schema version ${MIGRATIONS.length}); quick_check ok`);
     return { storage, close: () => db.close() };
@@ -78,27 +79,27 @@ function checkDatabase(ctx: CliContext, config: Config, report: Report): { stora
   }
 }
 
-function checkEncryptionKey(storage: Storage, config: Config, report: Report): void {
+async function checkEncryptionKey(storage: Storage, config: Config, report: Report): Promise<void> {
   if (!config.encryptionKey) {
     report(config.mode === 'sandbox' ? 'skip' : 'FAIL', 'encryption key', 'ENCRYPTION_KEY is not set (sandbox mode keeps its own key)');
     return;
   }
-  const newest = storage.tokens.newestOwner();
+  const newest = await storage.tokens.newestOwner();
   if (!newest) {
     report('ok', 'encryption key', 'valid; no stored token to try it on yet');
     return;
   }
   try {
     // Reading a token opens its access token with the configured key.
-    storage.tokens.get(newest.ownerId);
+    await storage.tokens.get(newest.ownerId);
     report('ok', 'encryption key', `opens the stored ${newest.ownerType} token most recently saved`);
   } catch {
     report('FAIL', 'encryption key', 'ENCRYPTION_KEY cannot open the stored tokens (was the key changed or the database copied from elsewhere?)');
   }
 }
 
-function checkReconnects(storage: Storage, report: Report): void {
-  const rows = storage.tokens.needingReconnect();
+async function checkReconnects(storage: Storage, report: Report): Promise<void> {
+  const rows = await storage.tokens.needingReconnect();
   if (rows.length === 0) report('ok', 'installations', 'none needs reconnecting');
   for (const row of rows) report('warn', 'installations', `${row.ownerType} ${row.ownerId} needs reconnecting: ${row.reason ?? 'no reason recorded'}`);
 }

@@ -9,11 +9,11 @@ export const command: CliCommand = {
     const { values } = parseOptions(args, { location: { type: 'string' }, phone: { type: 'string' } }, ['location', 'phone']);
     const locationId = values.location!;
     const phone = phoneArgument(values.phone);
-    return withStorage(ctx, ({ dataRights: rights, audit }) => {
-      if (!rights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
-      const erased = rights.eraseNumber(locationId, phone);
-      const suppression = rights.suppressionOf(locationId, phone);
-      audit.record({ locationId, actor: 'cli', action: 'data.erase', detail: { phone: maskPhone(phone), ...erased, suppressionKept: suppression.suppressed } }, ctx.clock.now());
+    return withStorage(ctx, async ({ dataRights: rights, audit }) => {
+      if (!await rights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
+      const erased = await rights.eraseNumber(locationId, phone);
+      const suppression = await rights.suppressionOf(locationId, phone);
+      await audit.record({ locationId, actor: 'cli', action: 'data.erase', detail: { phone: maskPhone(phone), ...erased, suppressionKept: suppression.suppressed } }, ctx.clock.now());
       ctx.out(JSON.stringify({ locationId, phone: maskPhone(phone), erased, suppression }, null, 2));
       ctx.err(`erased ${maskPhone(phone)} at ${locationId}: ${erased.calls} calls, ${erased.messages} messages, ${erased.replies} replies, `
         + `${erased.jobs} jobs, ${erased.lookups} cached lookups; ${suppression.suppressed ? 'its suppression entry is kept' : 'it is not suppressed'}`);

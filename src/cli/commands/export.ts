@@ -11,11 +11,11 @@ export const command: CliCommand = {
     if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
     const locationId = values.location!;
     const phone = phoneArgument(values.phone);
-    return withStorage(ctx, ({ dataRights: rights, audit }) => {
-      if (!rights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
+    return withStorage(ctx, async ({ dataRights: rights, audit }) => {
+      if (!await rights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
       const now = ctx.clock.now();
-      const data = rights.exportNumber(locationId, phone, now);
-      audit.record({
+      const data = await rights.exportNumber(locationId, phone, now);
+      await audit.record({
         locationId, actor: 'cli', action: 'data.export',
         detail: { phone: maskPhone(phone), format, calls: data.calls.length, messages: data.messages.length, replies: data.replies.length },
       }, now);

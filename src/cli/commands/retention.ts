@@ -1,7 +1,6 @@
 // `retention [--dry-run]`: applies the retention rules now (as the daily job does) and prints what was removed;
 // with --dry-run only counts what would be removed.
 import { silentLogger } from '../../lib/logger.js';
-import { createJobQueue } from '../../store/job-queue.js';
 import { performRetention } from '../../jobs/retention.js';
 import { EXIT, parseOptions, withStorage, type CliCommand } from '../context.js';
 
@@ -10,9 +9,9 @@ export const command: CliCommand = {
   async run(args, ctx) {
     const { values } = parseOptions(args, { 'dry-run': { type: 'boolean' } });
     const dryRun = values['dry-run'] === true;
-    return withStorage(ctx, async (storage, config, db) => {
+    return withStorage(ctx, async (storage, config) => {
       const report = await performRetention(
-        { retention: storage.retentionWith(createJobQueue(db)), policy: config.retention, audit: storage.audit, logger: silentLogger, clock: ctx.clock },
+        { retention: storage.retention, policy: config.retention, audit: storage.audit, logger: silentLogger, clock: ctx.clock },
         { actor: 'cli', dryRun },
       );
       ctx.err(dryRun

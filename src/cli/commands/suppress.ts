@@ -11,9 +11,9 @@ export const command: CliCommand = {
     const { values } = parseOptions(args, { location: { type: 'string' }, phone: { type: 'string' }, reason: { type: 'string' } }, ['location', 'phone']);
     const locationId = values.location!;
     const phone = phoneArgument(values.phone);
-    return withStorage(ctx, async (storage, _config, db) => {
-      if (!storage.dataRights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
-      const added = await suppressByHand(suppressionDeps(storage, db, ctx.clock), { locationId, phone, reason: values.reason?.trim() || 'added by an operator (cli)', actor: 'cli' });
+    return withStorage(ctx, async (storage) => {
+      if (!await storage.dataRights.knowsLocation(locationId)) throw new CliError(`location ${locationId} is not known to this database`);
+      const added = await suppressByHand(suppressionDeps(storage, ctx.clock), { locationId, phone, reason: values.reason?.trim() || 'added by an operator (cli)', actor: 'cli' });
       ctx.out(added ? `${maskPhone(phone)} is now suppressed at ${locationId}` : `${maskPhone(phone)} was already suppressed at ${locationId}`);
       return EXIT.ok;
     });

@@ -7,9 +7,9 @@ export const command: CliCommand = {
   usage: 'unassign-sender <locationId> <number|MessagingServiceSid>',
   async run(args, ctx) {
     const { locationId, sender } = senderCommandArguments(args);
-    return withStorage(ctx, ({ appSenders, audit }) => {
-      if (!appSenders.unassign(sender, locationId)) throw new CliError(`${sender} is not assigned to ${locationId}`);
-      audit.record({ locationId, actor: 'cli', action: 'app-sender.unassign', detail: { sender } }, ctx.clock.now());
+    return withStorage(ctx, async ({ appSenders, audit }) => {
+      if (!await appSenders.unassign(sender, locationId)) throw new CliError(`${sender} is not assigned to ${locationId}`);
+      await audit.record({ locationId, actor: 'cli', action: 'app-sender.unassign', detail: { sender } }, ctx.clock.now());
       ctx.out(`${sender} is no longer assigned to ${locationId}`);
       return EXIT.ok;
     });

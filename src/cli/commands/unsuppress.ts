@@ -14,8 +14,8 @@ export const command: CliCommand = {
     const phone = phoneArgument(values.phone);
     const reason = values.reason!.trim();
     if (reason.length > 500) throw new UsageError('--reason: at most 500 characters');
-    return withStorage(ctx, async (storage, _config, db) => {
-      const result = await liftByHand(suppressionDeps(storage, db, ctx.clock), { locationId, phone, reason, actor: 'cli', lifter: 'admin', force: values.force === true });
+    return withStorage(ctx, async (storage) => {
+      const result = await liftByHand(suppressionDeps(storage, ctx.clock), { locationId, phone, reason, actor: 'cli', lifter: 'admin', force: values.force === true });
       if (result.outcome === 'not-suppressed') throw new CliError(`${maskPhone(phone)} is not on the suppression list of ${locationId}`);
       if (result.outcome === 'locked') {
         throw new CliError(`${maskPhone(phone)} stays suppressed at ${locationId}: ${result.verdict.reason} (an operator may override with --force and a reason; the override is audited)`);

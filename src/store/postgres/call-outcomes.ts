@@ -4,7 +4,9 @@ import type { AsyncStore } from '../async-store.js';
 import type { CallOutcomes, CallSighting } from '../call-outcomes.js';
 import type { Postgres } from './pool.js';
 
-export function createPostgresCallOutcomes(pg: Pick<Postgres, 'pool'>): AsyncStore<CallOutcomes> {
+export type PostgresCallOutcomes = ReturnType<typeof createPostgresCallOutcomes>;
+
+export function createPostgresCallOutcomes(pg: Pick<Postgres, 'pool'>) {
   const db = pg.pool;
   const first = async <R extends object>(text: string, values: unknown[]): Promise<R | null> =>
     ((await db.query(text, values)).rows[0] as R | undefined) ?? null;
@@ -24,5 +26,5 @@ export function createPostgresCallOutcomes(pg: Pick<Postgres, 'pool'>): AsyncSto
     /** A call from the number, answered, after `since`. */
     answeredSince: (locationId: string, phone: string, since: number) => exists(`
       SELECT 1 FROM calls WHERE location_id = $1 AND phone = $2 AND occurred_at > $3 AND decision = 'ignored:answered' LIMIT 1`, [locationId, phone, since]),
-  };
+  } satisfies AsyncStore<CallOutcomes>;
 }

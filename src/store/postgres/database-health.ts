@@ -4,7 +4,9 @@ import type { AsyncStore } from '../async-store.js';
 import type { DatabaseHealth } from '../database-health.js';
 import type { Postgres } from './pool.js';
 
-export function createPostgresDatabaseHealth(pg: Pick<Postgres, 'pool'>): AsyncStore<DatabaseHealth> {
+export type PostgresDatabaseHealth = ReturnType<typeof createPostgresDatabaseHealth>;
+
+export function createPostgresDatabaseHealth(pg: Pick<Postgres, 'pool'>) {
   const db = pg.pool;
   return {
     /** Rejects when no pooled connection can answer a query (server down, pool closed, connect timeout). */
@@ -28,5 +30,5 @@ export function createPostgresDatabaseHealth(pg: Pick<Postgres, 'pool'>): AsyncS
       if (failures > 0) problems.push(`${failures} page checksum failure(s) recorded for this database`);
       return problems.length === 0 ? 'ok' : problems.join('; ');
     },
-  };
+  } satisfies AsyncStore<DatabaseHealth>;
 }

@@ -4,7 +4,9 @@ import type { AsyncStore } from '../async-store.js';
 import type { ForeignInstallCheck } from '../foreign-installs.js';
 import type { Postgres } from './pool.js';
 
-export function createPostgresForeignInstallCheck(pg: Pick<Postgres, 'pool'>, ownIds: readonly string[]): AsyncStore<ForeignInstallCheck> {
+export type PostgresForeignInstallCheck = ReturnType<typeof createPostgresForeignInstallCheck>;
+
+export function createPostgresForeignInstallCheck(pg: Pick<Postgres, 'pool'>, ownIds: readonly string[]) {
   const own = [...ownIds];
   return {
     /** True when any location, agency or token in the database is not one of `ownIds`. */
@@ -16,5 +18,5 @@ export function createPostgresForeignInstallCheck(pg: Pick<Postgres, 'pool'>, ow
           OR EXISTS (SELECT 1 FROM tokens WHERE owner_id <> ALL ($1::text[])) AS found`, [own]);
       return rows[0].found;
     },
-  };
+  } satisfies AsyncStore<ForeignInstallCheck>;
 }

@@ -3,7 +3,9 @@ import type { AsyncStore } from '../async-store.js';
 import { whiteLabelOrigin, type FrameOrigins } from '../frame-origins.js';
 import type { Postgres } from './pool.js';
 
-export function createPostgresFrameOrigins(pg: Pick<Postgres, 'pool'>): AsyncStore<FrameOrigins> {
+export type PostgresFrameOrigins = ReturnType<typeof createPostgresFrameOrigins>;
+
+export function createPostgresFrameOrigins(pg: Pick<Postgres, 'pool'>) {
   const db = pg.pool;
   return {
     /** Returns the origin learned, or null when the domain is not a usable host name. */
@@ -21,5 +23,5 @@ export function createPostgresFrameOrigins(pg: Pick<Postgres, 'pool'>): AsyncSto
     async has(origin: string): Promise<boolean> {
       return ((await db.query('SELECT 1 FROM frame_origins WHERE origin = $1', [origin])).rowCount ?? 0) > 0;
     },
-  };
+  } satisfies AsyncStore<FrameOrigins>;
 }

@@ -7,7 +7,9 @@ import type { Postgres } from './pool.js';
 
 type TokenRow = { owner_type: string; needs_reconnect: number; reconnect_reason: string | null };
 
-export function createPostgresInstallStatus(pg: Pick<Postgres, 'pool'>): AsyncStore<InstallStatus> {
+export type PostgresInstallStatus = ReturnType<typeof createPostgresInstallStatus>;
+
+export function createPostgresInstallStatus(pg: Pick<Postgres, 'pool'>) {
   const db = pg.pool;
   const tokenOf = async (ownerId: string): Promise<TokenRow | undefined> =>
     (await db.query<TokenRow>('SELECT owner_type, needs_reconnect, reconnect_reason FROM tokens WHERE owner_id = $1', [ownerId])).rows[0];
@@ -31,5 +33,5 @@ export function createPostgresInstallStatus(pg: Pick<Postgres, 'pool'>): AsyncSt
     async ensureCompany(companyId: string, now: number): Promise<void> {
       await db.query('INSERT INTO companies (company_id, installed_at) VALUES ($1, $2) ON CONFLICT (company_id) DO NOTHING', [companyId, now]);
     },
-  };
+  } satisfies AsyncStore<InstallStatus>;
 }

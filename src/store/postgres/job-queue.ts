@@ -5,7 +5,7 @@
 import type { CancelFilter, Job, JobQueue, JobStatus, NewJob } from '../../scheduler/queue-port.js';
 import { CLAIM_SQL, LOOKAHEAD, createElsewhereMemo } from './job-claim.js';
 import { enqueueJobs } from './job-enqueue.js';
-import { createJobWakeups, type JobWakeups } from './job-wakeups.js';
+import { JOBS_CHANNEL, createJobWakeups, type JobWakeups } from './job-wakeups.js';
 import type { Postgres } from './pool.js';
 
 interface JobRow {
@@ -118,6 +118,21 @@ export function createPostgresJobQueue(pg: Pick<Postgres, 'pool' | 'newClient'>,
     },
     async fail(id, error, at) {
       await db.query(`UPDATE jobs SET status = 'failed', lease_until = NULL, last_error = $2, finished_at = $3 WHERE id = $1`, [id, error, at]);
+    },
+    async release(ids, now) {
+      if (ids.length === 0) return 0;
+      memo.enqueued();
+      // One statement: the jobs go back (run_at and queued_at kept: due at once, same place) and, at its commit,
+      // every listening instance is woken to take them.
+      const { rows } = await db.query<{ n: number }>(`
+        WITH released AS (
+          UPDATE jobs SET status = 'pending', lease_until = NULL, attempts = GREATEST(0, attempts - 1)
+          WHERE id = ANY ($1::bigint[]) AND status = 'running' AND lease_until > $2
+          RETURNING id
+        )
+        SELECT COUNT(*) AS n, (SELECT pg_notify('${JOBS_CHANNEL}', '') FROM released LIMIT 1) IS NULL AS woken FROM released`,
+      [ids, now]);
+      return rows[0].n;
     },
     async cancel(filter: CancelFilter, at) {
       const values: unknown[] = [filter.locationId, at];

@@ -8,7 +8,9 @@ import type { Postgres } from './pool.js';
  * counts are index-only scans of the pending and running jobs, so a scrape costs in proportion to the backlog,
  * never to the finished jobs kept for a week.
  */
-export function createPostgresJobStats(pg: Pick<Postgres, 'pool'>, options: { failedWindowMs?: number } = {}): AsyncStore<JobStatsReader> {
+export type PostgresJobStats = ReturnType<typeof createPostgresJobStats>;
+
+export function createPostgresJobStats(pg: Pick<Postgres, 'pool'>, options: { failedWindowMs?: number } = {}) {
   const failedWindowMs = options.failedWindowMs ?? 24 * 60 * 60_000;
   return {
     async read(now: number): Promise<JobStats> {
@@ -22,5 +24,5 @@ export function createPostgresJobStats(pg: Pick<Postgres, 'pool'>, options: { fa
       return { pending, running, failedRecently: failed, oldestOverdueMs: due === null ? 0 : Math.max(0, now - due) };
     },
     failedWindowMs,
-  };
+  } satisfies AsyncStore<JobStatsReader>;
 }

@@ -15,10 +15,12 @@ const SWEEP_EVERY_MS = 60_000;
  * the committed row), so each sees the count the one before it left and two instances never both take the last slot.
  * The count stops at limit + 1, which is all that "used up" needs. Keys are stored hashed; rows go once expired.
  */
+export type PostgresSharedRateLimiter = ReturnType<typeof createPostgresSharedRateLimiter>;
+
 export function createPostgresSharedRateLimiter(
   pg: Pick<Postgres, 'pool'>,
   options: { name: string; limit: number; windowMs: number; clock: Clock },
-): AsyncStore<SharedRateLimiter> {
+) {
   const db = pg.pool;
   const { limit, windowMs, clock } = options;
   let sweptAt = -Infinity;
@@ -46,5 +48,5 @@ export function createPostgresSharedRateLimiter(
       const row = rows[0];
       return row && row.hits > limit && row.expires_at > now ? row.expires_at - now : 0;
     },
-  };
+  } satisfies AsyncStore<SharedRateLimiter>;
 }

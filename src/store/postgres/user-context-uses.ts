@@ -8,7 +8,9 @@ import type { Postgres } from './pool.js';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 
-export function createPostgresUserContextUses(pg: Pick<Postgres, 'pool'>, options: { memoryMs?: number } = {}): AsyncStore<UserContextUses> {
+export type PostgresUserContextUses = ReturnType<typeof createPostgresUserContextUses>;
+
+export function createPostgresUserContextUses(pg: Pick<Postgres, 'pool'>, options: { memoryMs?: number } = {}) {
   const db = pg.pool;
   const memoryMs = options.memoryMs ?? USER_CONTEXT_MEMORY_MS;
   let prunedAt = -Infinity;
@@ -34,5 +36,5 @@ export function createPostgresUserContextUses(pg: Pick<Postgres, 'pool'>, option
         RETURNING first_used_at`, [hash, now]);
       return rows[0].first_used_at;
     },
-  };
+  } satisfies AsyncStore<UserContextUses>;
 }

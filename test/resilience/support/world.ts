@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../../src/config.js';
-import { composeApp, type ComposedApp } from '../../../src/compose.js';
+import { composeApp, type SqliteComposedApp } from '../../../src/compose.js';
 import { createManualClock, type ManualClock } from '../../../src/lib/clock.js';
 import { generateKey } from '../../../src/lib/crypto.js';
 import { silentLogger } from '../../../src/lib/logger.js';
@@ -18,7 +18,7 @@ import { TUESDAY_11AM_NY } from '../../helpers/harness.js';
 export const FULL = process.env.RESILIENCE_SIZE === 'full';
 
 export interface World {
-  app: ComposedApp;
+  app: SqliteComposedApp;
   standIn: StandIn;
   clock: ManualClock;
   appUrl: string;

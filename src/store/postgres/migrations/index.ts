@@ -10,7 +10,8 @@ import { sql as trust } from './006-trust.js';
 import { sql as businessIdentity } from './007-business-identity.js';
 import { sql as queueFairness } from './008-queue-fairness.js';
 import { sql as webhookDedupe } from './009-webhook-dedupe.js';
+import { sql as conversationChannel } from './010-conversation-channel.js';
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
-  initial, locationFlags, twilio, installEdges, dndAndOptOuts, trust, businessIdentity, queueFairness, webhookDedupe,
+  initial, locationFlags, twilio, installEdges, dndAndOptOuts, trust, businessIdentity, queueFairness, webhookDedupe, conversationChannel,
 ];

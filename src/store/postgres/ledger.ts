@@ -1,0 +1,128 @@
+// The send ledger on PostgreSQL (messages table): the same contract as src/store/ledger.ts, for several instances.
+// A reservation that re-checks the suppression list holds the number's lock (number-lock.ts), as every suppression
+// change does: a STOP and a send to the same number are ordered, never both winning.
+import type { LedgerEntry, LedgerStatus, Reservation, SendLedger } from '../../workflow/ports/storage.js';
+import type { MessageKind } from '../../workflow/ports/services.js';
+import type { AsyncStore } from '../async-store.js';
+import { lockNumber } from './number-lock.js';
+import { transaction, type Postgres, type Queryable } from './pool.js';
+
+interface EntryRow { id: number; send_key: string; kind: MessageKind; status: LedgerStatus; phone: string; created_at: number; sent_at: number | null }
+
+const ENTRY = 'id, send_key, kind, status, phone, created_at, sent_at';
+
+const toEntry = (row: EntryRow): LedgerEntry => ({
+  id: row.id, sendKey: row.send_key, kind: row.kind, status: row.status, phone: row.phone, createdAt: row.created_at, sentAt: row.sent_at,
+});
+
+/**
+ * How old a reservation still 'sending' must be before start-up recovery calls it interrupted. Sends run inside jobs
+ * leased for 5 minutes (src/scheduler/worker.ts) and are reserved after the claim, so a reservation older than a
+ * lease belongs to a job whose lease has expired (the job itself is then another instance's to take over); the rest
+ * (a test text, a staff reply) settle within their provider's timeout. The extra minutes absorb clock skew between
+ * instances. A live send marked too early would still be recorded sent or failed by its owner (those writes do not
+ * look at the status), and never resent.
+ */
+export const INTERRUPTED_AFTER_MS = 10 * 60_000;
+
+export interface PostgresSendLedgerOptions {
+  /** Default INTERRUPTED_AFTER_MS; must exceed the worker's job lease. */
+  interruptedAfterMs?: number;
+}
+
+type ReserveInput = Parameters<SendLedger['reserve']>[0];
+export type PostgresSendLedger = AsyncStore<SendLedger & { markInterruptedUnknown(now: number): number }>;
+
+export function createPostgresSendLedger(pg: Pick<Postgres, 'pool'>, options: PostgresSendLedgerOptions = {}): PostgresSendLedger {
+  const db = pg.pool;
+  const interruptedAfterMs = options.interruptedAfterMs ?? INTERRUPTED_AFTER_MS;
+
+  const findByKey = async (client: Queryable, sendKey: string) =>
+    (await client.query<EntryRow>(`SELECT ${ENTRY} FROM messages WHERE send_key = $1`, [sendKey])).rows[0];
+
+  /**
+   * Inserts the reservation unless the key exists (ON CONFLICT: a concurrent reserve of the same key waits for the
+   * first to commit, then does nothing) or, with `checkSuppression`, the number is suppressed. Then why nothing was
+   * inserted: an existing entry wins over a suppression, as on SQLite. Undefined only when a conflicting entry was
+   * released in between: the caller tries again.
+   */
+  async function attempt(client: Queryable, input: ReserveInput, now: number): Promise<Reservation | undefined> {
+    const { rows } = await client.query<EntryRow>(`
+      INSERT INTO messages (location_id, send_key, kind, call_id, contact_id, phone, body, status, provider, segments, created_at, updated_at)
+      SELECT $1, $2, $3, $4, $5, $6, $7, 'sending', $8, $9, $10, $10
+      WHERE NOT ($11::boolean AND EXISTS (SELECT 1 FROM suppressions WHERE location_id = $1 AND phone = $6))
+      ON CONFLICT (send_key) DO NOTHING RETURNING ${ENTRY}`,
+    [input.locationId, input.sendKey, input.kind, input.callId, input.contactId, input.phone, input.body,
+      input.provider, input.segments, now, input.checkSuppression]);
+    if (rows[0]) return { outcome: 'reserved', entry: toEntry(rows[0]) };
+    const existing = await findByKey(client, input.sendKey);
+    if (existing) return { outcome: 'exists', entry: toEntry(existing) };
+    if (input.checkSuppression) return { outcome: 'suppressed' };
+    return undefined;
+  }
+
+  async function reserveOnce(input: ReserveInput, now: number): Promise<Reservation | undefined> {
+    // A kind that reaches suppressed numbers (the opt-out confirmation) has nothing to order against a STOP.
+    if (!input.checkSuppression) return attempt(db, input, now);
+    // The number's lock first, then the check-and-insert in a later statement: its snapshot, taken after the lock was
+    // granted, sees any suppression committed before; a suppression not yet committed waits for this commit.
+    return transaction(db, async (client) => {
+      await lockNumber(client, input.locationId, input.phone);
+      return attempt(client, input, now);
+    });
+  }
+
+  return {
+    async reserve(input, now) {
+      for (;;) {
+        const reservation = await reserveOnce(input, now);
+        if (reservation) return reservation;
+      }
+    },
+    async findByKey(sendKey) {
+      const row = await findByKey(db, sendKey);
+      return row ? toEntry(row) : null;
+    },
+    async markSent(id, receipt, now) {
+      await db.query(`
+        UPDATE messages SET status = $2, provider = $3, provider_message_id = $4, sent_at = $5, updated_at = $5 WHERE id = $1`,
+      [id, receipt.status === 'delivered' ? 'delivered' : 'sent', receipt.provider, receipt.providerMessageId, now]);
+    },
+    async markFailed(id, code, message, now) {
+      await db.query(`UPDATE messages SET status = 'failed', error_code = $2, error_message = $3, updated_at = $4 WHERE id = $1`, [id, code, message, now]);
+    },
+    async markUnknown(id, message, now) {
+      await db.query(`UPDATE messages SET status = 'unknown', error_message = $2, updated_at = $3 WHERE id = $1 AND status = 'sending'`, [id, message, now]);
+    },
+    async release(id) {
+      await db.query(`DELETE FROM messages WHERE id = $1 AND status = 'sending'`, [id]);
+    },
+    async lastTextedAt(locationId, phone) {
+      const { rows } = await db.query<{ at: number | null }>(`
+        SELECT MAX(created_at) AS at FROM messages
+        WHERE location_id = $1 AND phone = $2 AND kind IN ('textback', 'followup') AND status <> 'failed'`, [locationId, phone]);
+      return rows[0].at;
+    },
+    async hasTexted(locationId, phone) {
+      const { rows } = await db.query(`SELECT 1 FROM messages WHERE location_id = $1 AND phone = $2 AND status <> 'failed' LIMIT 1`, [locationId, phone]);
+      return rows.length > 0;
+    },
+    async lastSentOfKind(locationId, phone, kind) {
+      const { rows } = await db.query<{ at: number | null }>(`
+        SELECT MAX(created_at) AS at FROM messages WHERE location_id = $1 AND phone = $2 AND kind = $3 AND status <> 'failed'`,
+      [locationId, phone, kind]);
+      return rows[0].at;
+    },
+    /**
+     * At start-up: reservations an instance that died left behind may have been sent; they are marked, never resent.
+     * Other instances keep running, so only reservations older than `interruptedAfterMs` (see INTERRUPTED_AFTER_MS)
+     * are touched: a live instance's send in flight is left to it.
+     */
+    async markInterruptedUnknown(now) {
+      const result = await db.query(`
+        UPDATE messages SET status = 'unknown', error_message = 'interrupted between reserve and send; never resent', updated_at = $1
+        WHERE status = 'sending' AND created_at < $2`, [now, now - interruptedAfterMs]);
+      return result.rowCount ?? 0;
+    },
+  };
+}

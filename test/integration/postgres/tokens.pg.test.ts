@@ -1,0 +1,53 @@
+// The token store contract (test/contracts/tokens-contract.ts) on PostgreSQL, and the refresh compare-and-swap across
+// instances: two pools racing to save the same rotation, exactly one wins (docs/decisions/0003).
+import { describe, expect, it } from 'vitest';
+import { createSecretBox, generateKey } from '../../../src/lib/crypto.js';
+import { DAY } from '../../../src/lib/clock.js';
+import { createPostgresTokenStore } from '../../../src/store/postgres/tokens.js';
+import type { TokenGrant } from '../../../src/store/tokens.js';
+import { describeTokenStoreContract } from '../../contracts/tokens-contract.js';
+import { hasPostgres } from '../../helpers/postgres.js';
+import { usePostgresEngine } from '../../helpers/store-engines.js';
+
+describe.runIf(hasPostgres)('PostgreSQL token store', () => {
+  const engine = usePostgresEngine();
+
+  describeTokenStoreContract('PostgreSQL', async (box) => {
+    const { pg, rows } = await engine.fresh();
+    return { store: createPostgresTokenStore(pg, box), rows, close() {} };
+  });
+
+  describe('two instances', () => {
+    const T0 = 1_700_000_000_000;
+    const grant = (ownerId: string, pair: string): TokenGrant => ({
+      ownerId, ownerType: 'Location', companyId: null, accessToken: `access-${pair}`, refreshToken: `refresh-${pair}`,
+      expiresAt: T0 + DAY, scope: null, userId: null,
+    });
+
+    it('when two pools save a refresh of the same rotation at once, then exactly one wins and its pair is the one stored, every time', async () => {
+      await engine.fresh();
+      const box = createSecretBox(generateKey());
+      const first = createPostgresTokenStore(engine.pg(), box);
+      const second = createPostgresTokenStore(engine.open(), box);
+      const owners = Array.from({ length: 40 }, (_, i) => `loc-${i}`);
+      for (const owner of owners) await first.save(grant(owner, 'old'), T0);
+      for (let rotation = 1; rotation <= 5; rotation += 1) {
+        const outcomes = await Promise.all(owners.map(async (owner) => {
+          // Both instances read the same row, refresh, and race to save their own new pair against it.
+          const [readA, readB] = await Promise.all([first.get(owner), second.get(owner)]);
+          expect(readA?.revision).toBe(readB?.revision);
+          const [wonA, wonB] = await Promise.all([
+            first.swap(readA!.revision, grant(owner, `a${rotation}`), T0 + rotation),
+            second.swap(readB!.revision, grant(owner, `b${rotation}`), T0 + rotation),
+          ]);
+          const stored = await first.get(owner);
+          return { wins: Number(wonA) + Number(wonB), stored: stored?.refreshToken, winner: wonA ? `refresh-a${rotation}` : `refresh-b${rotation}` };
+        }));
+        for (const outcome of outcomes) {
+          expect(outcome.wins).toBe(1);
+          expect(outcome.stored).toBe(outcome.winner);
+        }
+      }
+    });
+  });
+});

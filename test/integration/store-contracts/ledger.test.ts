@@ -1,0 +1,9 @@
+// The send ledger contract (test/contracts/ledger-contract.ts) on SQLite, each test on a fresh file.
+import { createSendLedger } from '../../../src/store/ledger.js';
+import { describeSendLedgerContract } from '../../contracts/ledger-contract.js';
+import { openSqliteEngine } from '../../helpers/store-engines.js';
+
+describeSendLedgerContract('SQLite', () => {
+  const engine = openSqliteEngine();
+  return { store: createSendLedger(engine.db), rows: engine.rows, close: engine.close };
+});
