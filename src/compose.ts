@@ -105,6 +105,21 @@ export interface SqliteComposedApp extends ComposedApp {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The storage DATABASE_URL names, opened and migrated, to pass to composeApp; none when it is unset (composeApp then
+ * opens the SQLite file at DATABASE_PATH itself).
+ */
+export async function openConfiguredStorage(config: Config, options: { clock?: Clock; encryptionKey?: string } = {}): Promise<Pick<ComposeOptions, 'storage' | 'closeStorage'>> {
+  if (!config.databaseUrl) return {};
+  const encryptionKey = config.encryptionKey ?? options.encryptionKey;
+  if (!encryptionKey) throw new Error('ENCRYPTION_KEY is required');
+  const { openPostgresStorage } = await import('./store/postgres/postgres-storage.js');
+  const opened = await openPostgresStorage(config.databaseUrl, createSecretBox(encryptionKey), {
+    clock: options.clock ?? systemClock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf,
+  });
+  return { storage: opened.storage, closeStorage: opened.close };
+}
+
 export function composeApp(options: ComposeOptions & { storage?: undefined }): SqliteComposedApp;
 export function composeApp(options: ComposeOptions): ComposedApp;
 export function composeApp(options: ComposeOptions): ComposedApp {

@@ -1,7 +1,7 @@
 // Process entry point: configuration, the composed app, the HTTP server, and a graceful shutdown.
 import { createServer } from 'node:http';
 import { ConfigError, loadConfigFromProcess, type Config } from './config.js';
-import { composeApp, type ComposeOptions } from './compose.js';
+import { composeApp, openConfiguredStorage, type ComposeOptions } from './compose.js';
 import { createLogger } from './lib/logger.js';
 
 /** A shutdown taking longer than this exits anyway (a supervisor's SIGKILL usually follows 30 s after SIGTERM). */
@@ -37,10 +37,12 @@ async function main(): Promise<void> {
     stopSandbox = sandbox.stop;
   }
 
+  // DATABASE_URL: PostgreSQL, migrated before anything is served (several instances may start at once).
+  options = { ...options, ...(await openConfiguredStorage(options.config, options)) };
   const app = composeApp(options);
   const server = createServer({ keepAliveTimeout: 65_000 }, app.handler);
   await new Promise<void>((resolve) => server.listen(options.config.port, resolve));
-  app.start();
+  await app.start();
   await options.onListening?.(app);
   logger.info({ port: options.config.port, mode: config.mode, publicUrl: options.config.publicUrl }, 'TextBack is serving');
 
