@@ -1,11 +1,13 @@
 // `npm run bench`: every benchmark of docs/performance.md, one `name: value` line per figure, all on loopback.
-// Ratios are against baselines measured in this same run (the machine is shared and noisy). Run one scenario with
-// `node bench/run.js <ingest|scheduler|scheduler-postgres|end-to-end|burst|noisy-neighbour|backlog>`. Environment:
+// Ratios are against baselines measured in this same run (the machine is shared and noisy). The PostgreSQL scenarios
+// run after SQLite's, each in a database of its own that it creates and drops (skipped when no server answers). Run
+// one with `node bench/run.js <ingest|scheduler|end-to-end|burst|noisy-neighbour|backlog|ingest-postgres|
+// scheduler-postgres|end-to-end-postgres>`. Environment:
 // BENCH_PROFILE=<dir> writes the app's CPU profiles there; BENCH_VERBOSE=1 shows the app's stderr;
 // BENCH_BURST_CALLS=1000 runs the burst at full size; BENCH_NOISY_BURST=<n> sizes the noisy neighbour's burst
 // (default 1000); BENCH_DIST=<dir> benchmarks another build of dist/src (A/B comparisons); BENCH_DATABASE_URL=
-// <postgres://…> is the server scheduler-postgres makes its throwaway databases on (else TEST_DATABASE_URL, else
-// 127.0.0.1:5432).
+// <postgres://…> is the server the PostgreSQL scenarios make their throwaway databases on (else TEST_DATABASE_URL,
+// else 127.0.0.1:5432); BENCH_PG_INSTANCES=<n> runs end-to-end-postgres with n app processes (default 1).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST } from './support/children.js';
@@ -18,11 +20,13 @@ if (!existsSync(join(DIST, 'main.js'))) {
 const scenarios = {
   ingest: async (report) => (await import('./scenarios/ingest.js')).runIngest({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   scheduler: async (report) => (await import('./scenarios/scheduler.js')).runScheduler({ report }),
-  'scheduler-postgres': async (report) => (await import('./scenarios/scheduler-postgres.js')).runSchedulerPostgres({ report }),
   'end-to-end': async (report) => (await import('./scenarios/end-to-end.js')).runEndToEnd({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   burst: async (report) => (await import('./scenarios/burst.js')).runBurst({ report }),
   'noisy-neighbour': async (report) => (await import('./scenarios/noisy-neighbour.js')).runNoisyNeighbour({ report }),
   backlog: async (report) => (await import('./scenarios/backlog.js')).runBacklog({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
+  'ingest-postgres': async (report) => (await import('./scenarios/ingest-postgres.js')).runIngestPostgres({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
+  'scheduler-postgres': async (report) => (await import('./scenarios/scheduler-postgres.js')).runSchedulerPostgres({ report }),
+  'end-to-end-postgres': async (report) => (await import('./scenarios/end-to-end-postgres.js')).runEndToEndPostgres({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
 };
 
 const wanted = process.argv.slice(2);

@@ -24,7 +24,7 @@ import { createCallHistory } from './highlevel/call-history.js';
 import { createInstaller } from './highlevel/installer.js';
 import { createWebhookVerifier, loadDefaultWebhookKeys, parsePublicKeys } from './highlevel/webhook-signature.js';
 import { createHighLevelSender } from './messaging/highlevel-sender.js';
-import { createTwilioClients } from './messaging/twilio-client.js';
+import { createTwilioClients, type TwilioClients } from './messaging/twilio-client.js';
 import { createTwilioSender } from './messaging/twilio-sender.js';
 import { createRoutingSender } from './messaging/routing-sender.js';
 import { createLineTypeChecker } from './messaging/line-type-checker.js';
@@ -77,6 +77,8 @@ export interface ComposeOptions {
    */
   storage?: Storage;
   closeStorage?: CloseStorage;
+  /** Sandbox mode only (refused otherwise): Twilio clients that talk to the sandbox's stand-in instead of api.twilio.com. */
+  twilioClients?: TwilioClients;
 }
 
 export interface ComposedApp {
@@ -149,7 +151,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     tokens, locations, oauth, clock, logger, onRefresh: metrics.onTokenRefresh,
     findAgency: (locationId) => agencies!.find(locationId, 'stranded'),
   });
-  const pacer = createPacer({ clock, sleep });
+  // On PostgreSQL every instance's pacer also reserves its slots in the database (docs/decisions/0012).
+  const pacer = createPacer({ clock, sleep, shared: storage.pacingSlots });
   const api = createHighLevelApi({ apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest });
   const agencyFinder = createAgencyFinder({ tokens, api, lookups: storage.agencyLookups, appId: config.highLevel.appId, clock, logger });
   agencies = agencyFinder;
@@ -167,7 +170,8 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const scheduler = createWorkflowScheduler(queue, clock, nudge);
   const conversationChannel = createConversationChannel({ queue, store: conversationMessages, clock, posting: conversationProviderId !== null, nudge });
   // Each text goes through the provider its location chose: HighLevel (delivery polled) or its Twilio account.
-  const twilioClients = createTwilioClients();
+  if (options.twilioClients && config.mode !== 'sandbox') throw new Error('stand-in Twilio clients are for sandbox mode only');
+  const twilioClients = options.twilioClients ?? createTwilioClients();
   const sender = createRoutingSender({
     highlevel: withDeliveryCheck(createHighLevelSender({ api }), { scheduler, clock, logger }),
     twilio: createTwilioSender({
@@ -233,9 +237,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       highLevelRequestsOf(job, (locationId) => andThen(locations.get(locationId), (location) => Boolean(location?.settings.replyTag))),
       (requests) => {
         if (requests === 0 || !job.locationId) return null;
-        const at = pacer.admit(job.locationId, requests, { returning: job.runAt !== job.queuedAt, priority: job.priority });
         // The pacer answers its own now when it admits: anything later is a park.
-        return at > clock.now() ? at : null;
+        return andThen(pacer.admit(job.locationId, requests, { returning: job.runAt !== job.queuedAt, priority: job.priority }),
+          (at) => at > clock.now() ? at : null);
       }),
   });
 

@@ -1,21 +1,34 @@
 // End to end: missed-call webhooks at a steady 200 calls/s across 1,000 installed locations, over a database holding
 // 1M history rows and 1M pending follow-ups, until each text reaches the local HighLevel stand-in; then follow-ups
-// pulled due with SQL to measure the scheduler's lag from due time to send; the app's RSS throughout.
+// pulled due with SQL to measure the scheduler's lag from due time to send; the app's RSS throughout. With `postgres`
+// (a throwaway database from support/postgres.js) the same on PostgreSQL, `instances` app processes sharing it (the
+// calls spread round-robin), figures prefixed "postgres: ", and the CPU of every app process and of the server's
+// backends for that database.
 import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
 import { sampleRss } from '../support/children.js';
 import { pacedRequests, percentile } from '../support/load.js';
+import { sampleBackendCpu, waitForIdlePostgresQueue } from '../support/postgres.js';
 import { waitForIdleQueue } from '../support/queue-watch.js';
 import { signEvent } from '../support/webhooks.js';
 import { callerNumber, createWorld, seedHistory, startAppForWorld } from '../support/world.js';
 
-export async function runEndToEnd({ report, locations = 1_000, rate = 200, seconds = 15, historyCalls = 500_000, pendingFollowUps = 1_000_000, followUpSample = 300, cpuProfileDir }) {
-  const world = await createWorld({ locations, settingsPatch: { followUp: { enabled: true, delayMinutes: 15 } } });
-  const seeded = seedHistory(world.databasePath, world.locationIds, { calls: historyCalls, pendingFollowUps });
+export async function runEndToEnd({ report: reportFigure, locations = 1_000, rate = 200, seconds = 15, historyCalls = 500_000, pendingFollowUps = 1_000_000, followUpSample = 300, cpuProfileDir, postgres, instances = 1 }) {
+  const report = postgres ? (name, value) => reportFigure(`postgres: ${name}`, value) : reportFigure;
+  const world = await createWorld({ locations, settingsPatch: { followUp: { enabled: true, delayMinutes: 15 } }, postgres });
+  const seedingStartedAt = Date.now();
+  const seeded = postgres
+    ? await (await import('../support/world-postgres.js')).seedHistoryPostgres(postgres, world.locationIds, { calls: historyCalls, pendingFollowUps })
+    : seedHistory(world.databasePath, world.locationIds, { calls: historyCalls, pendingFollowUps });
   report('history rows (calls + messages)', seeded.history);
   report('pending follow-ups before the run', seeded.pending);
+  if (postgres) report('seeding history and follow-ups took (s)', ((Date.now() - seedingStartedAt) / 1000).toFixed(1));
+  const waitForIdle = (options) => (postgres ? waitForIdlePostgresQueue(postgres.url, options) : waitForIdleQueue(world.databasePath, options));
 
   const { app, keys } = await startAppForWorld(world, { cpuProfileDir });
+  const apps = [app];
+  for (let i = 1; i < instances; i += 1) apps.push((await startAppForWorld(world, { cpuProfileDir, keys })).app);
+  if (instances > 1) report('app instances', instances);
   // The app's own footprint at rest (started, database open, nothing flowing) is the baseline for its RSS under load.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const idleRss = app.rssMb();
@@ -28,18 +41,22 @@ export async function runEndToEnd({ report, locations = 1_000, rate = 200, secon
       return { contactId: event.contactId, ...signEvent(event, keys.privateKey) };
     });
     const sentAt = new Map();
-    const cpuBefore = app.cpuMs();
+    const appsCpuMs = () => apps.reduce((sum, each) => sum + each.cpuMs(), 0);
+    const cpuBefore = appsCpuMs();
+    const backends = postgres ? sampleBackendCpu(postgres.admin, postgres.name) : null;
     const runStartedAt = performance.now();
     const acks = await pacedRequests({
-      url: app.url, rate, durationSeconds: seconds,
+      urls: apps.map((each) => each.url), rate, durationSeconds: seconds,
       next(i) {
         sentAt.set(calls[i].contactId, Date.now());
         return { path: '/webhooks/highlevel', body: calls[i].body, headers: { 'content-type': 'application/json', 'x-ghl-signature': calls[i].signature } };
       },
     });
     const texted = await waitFor(() => world.standIn.sentMessages().length >= total, 60_000);
-    const cpuUsed = app.cpuMs() - cpuBefore;
-    const busyShare = cpuUsed / (performance.now() - runStartedAt);
+    const cpuUsed = appsCpuMs() - cpuBefore;
+    const elapsedMs = performance.now() - runStartedAt;
+    const busyShare = cpuUsed / elapsedMs;
+    const backendCpu = backends ? await backends.stop() : null;
     const firstText = new Map();
     for (const message of world.standIn.sentMessages()) if (!firstText.has(message.contactId)) firstText.set(message.contactId, message.at);
     const latencies = [...firstText].filter(([contactId]) => sentAt.has(contactId)).map(([contactId, at]) => at - sentAt.get(contactId)).sort((a, b) => a - b);
@@ -50,23 +67,22 @@ export async function runEndToEnd({ report, locations = 1_000, rate = 200, secon
     report('webhook ack p99 during the run (ms)', acks.p99.toFixed(1));
     report('429s from the stand-in during the run', world.standIn.counters().rateLimited);
     report(`app CPU at ${rate} calls/s (cores used)`, busyShare.toFixed(2));
-    // The app is one process (intake, worker, SQLite): its CPU is the whole cost, goal ≤ 2.5 ms per missed call.
+    // On SQLite the app is one process (intake, worker, SQLite): its CPU is the whole cost, goal ≤ 2.5 ms per missed
+    // call. On PostgreSQL this counts every app process; the server's backends are reported beside it.
     report('app CPU per missed call, end to end (ms)', (cpuUsed / total).toFixed(2));
+    if (backendCpu !== null) {
+      report('PostgreSQL backends CPU per missed call (ms)', (backendCpu / total).toFixed(2));
+      report(`PostgreSQL backends CPU at ${rate} calls/s (cores used)`, (backendCpu / elapsedMs).toFixed(2));
+    }
 
     // Scheduler lag: pull a sample of the follow-ups just scheduled (15 min ahead) due in a few seconds, 100 per second.
-    await waitForIdleQueue(world.databasePath, { timeoutMs: 30_000 });
-    const db = new Database(world.databasePath);
-    db.pragma('busy_timeout = 5000');
-    const sample = db.prepare(`
-      SELECT j.id, c.contact_id AS contactId FROM jobs j JOIN calls c ON c.id = json_extract(j.payload, '$.callId')
-      WHERE j.kind = 'followup' AND j.status = 'pending' AND j.dedupe_key NOT LIKE '%:future-%' LIMIT ?`).all(followUpSample);
+    await waitForIdle({ timeoutMs: 30_000 });
     const base = Date.now() + 2_500;
-    const dueAt = new Map();
-    const move = db.prepare('UPDATE jobs SET run_at = ? WHERE id = ?');
-    db.transaction(() => sample.forEach((job, i) => { const at = base + i * 10; move.run(at, job.id); dueAt.set(job.contactId, at); }))();
-    db.close();
+    const dueAt = postgres
+      ? await (await import('../support/world-postgres.js')).pullFollowUpsDuePostgres(postgres, { count: followUpSample, base })
+      : pullFollowUpsDue(world.databasePath, { count: followUpSample, base });
     const before = world.standIn.sentMessages().length;
-    await waitFor(() => world.standIn.sentMessages().length >= before + sample.length, 30_000);
+    await waitFor(() => world.standIn.sentMessages().length >= before + dueAt.size, 30_000);
     const lags = [];
     const seen = new Map();
     for (const message of world.standIn.sentMessages()) {
@@ -75,7 +91,7 @@ export async function runEndToEnd({ report, locations = 1_000, rate = 200, secon
       if (n === 2 && dueAt.has(message.contactId)) lags.push(message.at - dueAt.get(message.contactId));
     }
     lags.sort((a, b) => a - b);
-    report('follow-ups sent of those pulled due', `${lags.length} of ${sample.length}`);
+    report('follow-ups sent of those pulled due', `${lags.length} of ${dueAt.size}`);
     report('follow-up lag due → send p50 (ms)', percentile(lags, 0.5));
     report('follow-up lag due → send p99 (ms)', percentile(lags, 0.99));
     report('follow-up lag due → send max (ms)', lags.at(-1) ?? 'n/a');
@@ -85,10 +101,24 @@ export async function runEndToEnd({ report, locations = 1_000, rate = 200, secon
     report('RSS ratio (peak under load / at rest)', (peakRss / idleRss).toFixed(2));
   } finally {
     rss.stop();
-    await app.stop();
+    await Promise.all(apps.map((each) => each.stop()));
     await world.close();
     rmSync(world.dir, { recursive: true, force: true });
   }
+}
+
+/** Moves `count` follow-ups the run scheduled (not the seeded ones) due at base + i × 10 ms; contact id → due time. */
+function pullFollowUpsDue(databasePath, { count, base }) {
+  const db = new Database(databasePath);
+  db.pragma('busy_timeout = 5000');
+  const sample = db.prepare(`
+    SELECT j.id, c.contact_id AS contactId FROM jobs j JOIN calls c ON c.id = json_extract(j.payload, '$.callId')
+    WHERE j.kind = 'followup' AND j.status = 'pending' AND j.dedupe_key NOT LIKE '%:future-%' LIMIT ?`).all(count);
+  const dueAt = new Map();
+  const move = db.prepare('UPDATE jobs SET run_at = ? WHERE id = ?');
+  db.transaction(() => sample.forEach((job, i) => { const at = base + i * 10; move.run(at, job.id); dueAt.set(job.contactId, at); }))();
+  db.close();
+  return dueAt;
 }
 
 async function waitFor(condition, timeoutMs) {

@@ -31,9 +31,13 @@ export function freePort() {
   });
 }
 
-/** The environment a production deployment would have; HIGHLEVEL_API_URL points at a local stand-in (or nowhere). */
-export function productionEnv({ port, databasePath, webhookKeyPem, encryptionKey, apiUrl, clientId = 'bench-client', clientSecret = 'bench-secret' }) {
+/**
+ * The environment a production deployment would have; HIGHLEVEL_API_URL points at a local stand-in (or nowhere).
+ * `databaseUrl` runs the app on PostgreSQL (DATABASE_URL) instead of the SQLite file at `databasePath`.
+ */
+export function productionEnv({ port, databasePath, databaseUrl, webhookKeyPem, encryptionKey, apiUrl, clientId = 'bench-client', clientSecret = 'bench-secret' }) {
   return {
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'production',
     PORT: String(port),

@@ -40,11 +40,11 @@ export async function maxThroughput({ url, pool, cursor = { next: 0 }, durationS
  * Open loop: request i is due at start + i/rate whatever happened to earlier ones, and its latency is counted from
  * that due time (so a stalled server cannot hide its queueing, i.e. no coordinated omission). autocannon's own rate
  * limit sends each second's quota in one burst, which is why latency at a fixed rate is measured here instead.
- * `next(i)` returns { path, body, headers } for request i; `onResponse(i, status, ms)` is optional.
+ * `next(i)` returns { path, body, headers } for request i; `onResponse(i, status, ms)` is optional. `urls` (instead of
+ * `url`) spreads the requests round-robin over several servers (request i goes to urls[i % urls.length]).
  */
-export async function pacedRequests({ url, rate, durationSeconds, next, onResponse, maxSockets = 256 }) {
-  const target = new URL(url);
-  const agent = new Agent({ keepAlive: true, maxSockets });
+export async function pacedRequests({ url, urls = [url], rate, durationSeconds, next, onResponse, maxSockets = 256 }) {
+  const targets = urls.map((each) => ({ target: new URL(each), agent: new Agent({ keepAlive: true, maxSockets }) }));
   const total = Math.round(rate * durationSeconds);
   const latencies = [];
   const statuses = new Map();
@@ -63,11 +63,12 @@ export async function pacedRequests({ url, rate, durationSeconds, next, onRespon
     setTimeout(pump, 20);
   });
   await Promise.all(inFlight);
-  agent.destroy();
+  for (const { agent } of targets) agent.destroy();
 
   function send(index) {
     const due = start + (index * 1000) / rate;
     const { path, body, headers } = next(index);
+    const { target, agent } = targets[index % targets.length];
     const done = new Promise((resolve) => {
       const req = request({ host: target.hostname, port: target.port, method: 'POST', path, agent, headers: { ...headers, 'content-length': body.length } }, (res) => {
         res.resume();

@@ -1,5 +1,6 @@
 // A world for end-to-end benchmarks: the local HighLevel stand-in (this process), installed locations with real
-// stand-in tokens sealed into a fresh app database through the app's own stores, and optional bulk history via SQL.
+// stand-in tokens sealed into a fresh app database through the app's own stores (SQLite, or PostgreSQL's through
+// world-postgres.js), and optional bulk history via SQL.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,9 +40,10 @@ export function callerNumber(index, series = '7400') {
 
 /**
  * Starts the stand-in (rate limit as HighLevel's unless `rateLimit` says otherwise), creates `locations` locations,
- * gets each a Location token through the stand-in's OAuth endpoint, and installs them in a new app database.
+ * gets each a Location token through the stand-in's OAuth endpoint, and installs them in a new app database: a SQLite
+ * file in the world's dir, or with `postgres` (a throwaway database from support/postgres.js) that database.
  */
-export async function createWorld({ locations, settingsPatch = {}, rateLimit, faults }) {
+export async function createWorld({ locations, settingsPatch = {}, rateLimit, faults, postgres }) {
   const dir = mkdtempSync(join(tmpdir(), 'textback-bench-world-'));
   const databasePath = join(dir, 'textback.sqlite');
   const encryptionKey = randomBytes(32).toString('base64');
@@ -67,22 +69,29 @@ export async function createWorld({ locations, settingsPatch = {}, rateLimit, fa
     return { locationId, token: await res.json() };
   });
 
+  const settings = mergeSettings(defaultSettings(), { timeZone: zone, ...settingsPatch });
+  const numberOf = (i) => `+1512${String(2_000_000 + i).padStart(7, '0')}`;
+  const world = { dir, databasePath, encryptionKey, standIn, url: server.url, locationIds: ids, companyId, zone, close: server.close, postgres };
+  if (postgres) {
+    // `postgres`: a throwaway database (support/postgres.js) the app will run on; installed through its stores.
+    const { installOnPostgres } = await import('./world-postgres.js');
+    await installOnPostgres(postgres, { grants, companyId, settings, zone, box: createSecretBox(encryptionKey), numberOf, now: Date.now() });
+    return world;
+  }
   const db = openDatabase(databasePath);
   const store = createLocationStore(db);
   const tokens = createTokenStore(db, createSecretBox(encryptionKey));
-  const settings = mergeSettings(defaultSettings(), { timeZone: zone, ...settingsPatch });
   const now = Date.now();
   db.transaction(() => {
     for (const [i, { locationId, token }] of grants.entries()) {
-      const number = `+1512${String(2_000_000 + i).padStart(7, '0')}`;
+      const number = numberOf(i);
       store.install({ locationId, companyId, settings }, now);
       store.saveProfile(locationId, { name: `Bench Location ${i}`, timeZone: zone, phone: number, numbers: [number] }, now);
       tokens.save({ ownerId: locationId, ownerType: 'Location', companyId, accessToken: token.access_token, refreshToken: token.refresh_token, expiresAt: now + token.expires_in * 1000, scope: token.scope, userId: token.userId }, now);
     }
   })();
   db.close();
-
-  return { dir, databasePath, encryptionKey, standIn, url: server.url, locationIds: ids, companyId, zone, close: server.close };
+  return world;
 }
 
 /**
@@ -140,14 +149,16 @@ async function mapLimit(items, limit, fn) {
   return results;
 }
 
-/** Starts the built app as a production child process against this world's stand-in, with fresh webhook keys. */
-export async function startAppForWorld(world, { cpuProfileDir } = {}) {
-  const keys = createWebhookKeys();
+/**
+ * Starts the built app as a production child process against this world's stand-in, with fresh webhook keys (on the
+ * world's PostgreSQL database when it has one). `keys` reuses the keys of an instance already started.
+ */
+export async function startAppForWorld(world, { cpuProfileDir, keys = createWebhookKeys() } = {}) {
   const port = await freePort();
   const app = await startApp({
     cwd: world.dir,
     cpuProfileDir,
-    env: productionEnv({ port, databasePath: world.databasePath, webhookKeyPem: keys.publicKeyPem, encryptionKey: world.encryptionKey, apiUrl: world.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
+    env: productionEnv({ port, databasePath: world.databasePath, databaseUrl: world.postgres?.url, webhookKeyPem: keys.publicKeyPem, encryptionKey: world.encryptionKey, apiUrl: world.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
   });
   return { app, keys };
 }

@@ -1,5 +1,6 @@
 // What every CLI command is given (output streams, configuration, clock, fetch) and the helpers they share:
-// option parsing with usage errors, the database opened from the configuration (and its stores), phone arguments.
+// option parsing with usage errors, the database opened from the configuration (and its stores, on SQLite or on
+// PostgreSQL when DATABASE_URL is set), phone arguments.
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import type { Clock } from '../lib/clock.js';
@@ -7,7 +8,7 @@ import { toE164 } from '../lib/phone.js';
 import { createSecretBox } from '../lib/crypto.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { createSqliteStorage } from '../store/sqlite-storage.js';
-import type { Storage } from '../store/storage.js';
+import type { CloseStorage, Storage } from '../store/storage.js';
 import { inboundEventKinds, priorityOf } from '../jobs/registry.js';
 
 export interface CliContext {
@@ -83,14 +84,50 @@ export async function withDatabase<T>(ctx: CliContext, work: (db: Db, config: Co
   }
 }
 
+/** The configured database for messages: the SQLite file, or the PostgreSQL URL without its password. */
+export function databaseLabel(config: Pick<Config, 'databasePath' | 'databaseUrl'>): string {
+  if (!config.databaseUrl) return config.databasePath;
+  try {
+    const url = new URL(config.databaseUrl);
+    if (url.password) url.password = '***';
+    return `PostgreSQL ${url.toString()}`;
+  } catch {
+    return 'PostgreSQL (DATABASE_URL)';
+  }
+}
+
 /**
- * Opens (and migrates) the configured database for the duration of `work` and hands it the app's stores (the job
- * queue among them), built by the same factory the app uses.
- * Without ENCRYPTION_KEY (sandbox mode keeps its own) sealed tokens and Twilio secrets cannot be read; nothing else needs it.
+ * The app's stores on the configured database, opened and migrated by the factory the app uses: PostgreSQL when
+ * DATABASE_URL is set (a small pool, no LISTEN: a command claims no jobs), else the SQLite file. The caller closes it.
+ */
+export async function openStorage(ctx: Pick<CliContext, 'clock'>, config: Config): Promise<{ storage: Storage; close: CloseStorage }> {
+  const box = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
+  const options = { clock: ctx.clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf };
+  if (config.databaseUrl) {
+    // Loaded only here: the SQLite commands never load pg.
+    const { openPostgresStorage } = await import('../store/postgres/postgres-storage.js');
+    return openPostgresStorage(config.databaseUrl, box, { ...options, listen: false, pool: { max: 2, applicationName: 'textback-cli' } });
+  }
+  const db = openDatabase(config.databasePath);
+  try {
+    return { storage: createSqliteStorage(db, box, options), close: () => { db.close(); } };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens (and migrates) the configured database, SQLite or PostgreSQL, for the duration of `work` and hands it the
+ * app's stores (the job queue among them). Without ENCRYPTION_KEY (sandbox mode keeps its own) sealed tokens and
+ * Twilio secrets cannot be read; nothing else needs it.
  */
 export async function withStorage<T>(ctx: CliContext, work: (storage: Storage, config: Config) => Promise<T> | T): Promise<T> {
-  return withDatabase(ctx, (db, config) => {
-    const box = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
-    return work(createSqliteStorage(db, box, { clock: ctx.clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf }), config);
-  });
+  const config = ctx.loadConfig();
+  const opened = await openStorage(ctx, config);
+  try {
+    return await work(opened.storage, config);
+  } finally {
+    await opened.close();
+  }
 }

@@ -15,7 +15,7 @@ export interface RefreshOutcome {
 }
 
 export interface AccessTokensDeps {
-  tokens: Pick<TokenStorePort, 'get' | 'save' | 'swap' | 'markNeedsReconnect'>;
+  tokens: Pick<TokenStorePort, 'get' | 'insertIfAbsent' | 'swap' | 'markNeedsReconnect'>;
   locations: Pick<LocationStorePort, 'get'> & Partial<Pick<LocationStorePort, 'installState'>>;
   oauth: Pick<OAuthClient, 'refresh' | 'mintLocationToken'>;
   clock: Clock;
@@ -139,7 +139,7 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
       expiresAt: now + response.expires_in * 1000, scope: response.scope ?? null, userId: response.userId ?? null,
     };
     // A row that appeared or changed meanwhile (another process, or the location's own install) is never overwritten.
-    if (!(current ? await tokens.swap(current.revision, grant, now) : await saveIfAbsent(grant, now))) {
+    if (!(current ? await tokens.swap(current.revision, grant, now) : await tokens.insertIfAbsent(grant, now))) {
       report(locationId, 'Location', 'lost-race');
       return stored(locationId);
     }
@@ -155,14 +155,6 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
       return new NotInstalledError(locationId);
     }
     return asApiError('minting a HighLevel location token failed', error);
-  }
-
-  // A read then a write: the store has no insert-if-absent, so a row written in between (by another instance) is
-  // overwritten; the minted token is valid either way, and the location's own install saves its grant again.
-  async function saveIfAbsent(grant: TokenGrant, now: number): Promise<boolean> {
-    if (await tokens.get(grant.ownerId)) return false;
-    await tokens.save(grant, now);
-    return true;
   }
 
   async function stored(ownerId: string): Promise<string> {

@@ -1,5 +1,7 @@
 // Per-owner request pacing under HighLevel's burst limit (100 requests / 10 s per app per location or company).
 import type { Clock } from '../lib/clock.js';
+import { andThen, type Awaitable } from '../lib/awaitable.js';
+import type { PacingSlots } from '../store/pacing-slots.js';
 
 export interface PacerOptions {
   clock: Clock;
@@ -8,6 +10,11 @@ export interface PacerOptions {
   /** Requests allowed per window; below HighLevel's 100 to leave room for other processes and retries. */
   max?: number;
   intervalMs?: number;
+  /**
+   * Slots every instance on the database counts (docs/decisions/0012): each request, or each admitted job's requests
+   * together, also needs a reservation there, and a 429's hold is shared. Absent (SQLite, one process): memory alone.
+   */
+  shared?: PacingSlots;
 }
 
 export interface Pacer {
@@ -18,9 +25,10 @@ export interface Pacer {
    * held for its next acquire() calls), else the time they will fit, which is promised to it so the next job asking
    * is given a later time (parked jobs come back one slot apart, not all at once). `returning`: the job was held back
    * before and comes back for the time it was promised. `priority` (lower first, default 0): a job is promised a
-   * time ahead of every promise to lower-priority jobs, which then wait longer.
+   * time ahead of every promise to lower-priority jobs, which then wait longer. Answers later only with `shared`
+   * slots (when the owner's requests fit here and the shared window is asked).
    */
-  admit(ownerId: string, requests: number, options?: { returning?: boolean; priority?: number }): number;
+  admit(ownerId: string, requests: number, options?: { returning?: boolean; priority?: number }): Awaitable<number>;
   /** Learns from HighLevel's X-RateLimit-Remaining / X-RateLimit-Interval-Milliseconds response headers. */
   observe(ownerId: string, headers: Record<string, unknown>): void;
   /** Holds the owner's requests for `ms` (after a 429). */
@@ -44,8 +52,15 @@ interface OwnerState {
 /** A held slot unused this long is let go (its job needed fewer requests); it stays counted in its window. */
 const HOLD_MS = 2_000;
 
+/** A pacer of one process alone (no `shared` slots): admit() always answers at once. */
+export interface LocalPacer extends Pacer {
+  admit(ownerId: string, requests: number, options?: { returning?: boolean; priority?: number }): number;
+}
+
+export function createPacer(options: PacerOptions & { shared?: undefined }): LocalPacer;
+export function createPacer(options: PacerOptions): Pacer;
 export function createPacer(options: PacerOptions): Pacer {
-  const { clock, sleep } = options;
+  const { clock, sleep, shared } = options;
   const max = options.max ?? 90;
   const owners = new Map<string, OwnerState>();
 
@@ -112,10 +127,15 @@ export function createPacer(options: PacerOptions): Pacer {
     return false;
   }
 
-  async function waitTurn(state: OwnerState): Promise<void> {
+  async function waitTurn(ownerId: string, state: OwnerState): Promise<void> {
     for (;;) {
       const now = clock.now();
-      const at = nextSlot(state, now);
+      let at = nextSlot(state, now);
+      if (at <= now && shared) {
+        const reservation = await shared.reserve(ownerId, { count: 1, now, expiresAt: now + state.intervalMs, max });
+        // Refused: another instance holds the window (or a 429's hold); its slots free up at retryAt.
+        if (!reservation.granted) at = Math.max(now + 1, reservation.retryAt);
+      }
       if (at <= now) {
         grant(state, now);
         return;
@@ -124,11 +144,32 @@ export function createPacer(options: PacerOptions): Pacer {
     }
   }
 
+  /** Parks `requests` of a job in its priority's line at `at` or after the last of that line; returns its time. */
+  function promise(state: OwnerState, priority: number, requests: number, at: number): number {
+    let line = state.promised.get(priority);
+    if (!line) {
+      line = [];
+      state.promised.set(priority, line);
+    }
+    // In line, so at or after the last of its priority.
+    const time = Math.max(at, line.length > 0 ? line[line.length - 1] : at);
+    for (let i = 0; i < requests; i += 1) line.push(time);
+    return time;
+  }
+
+  function hold(state: OwnerState, now: number, requests: number): number {
+    for (let i = 0; i < requests; i += 1) {
+      grant(state, now);
+      state.held.push(now);
+    }
+    return now;
+  }
+
   return {
     acquire(ownerId) {
       const state = stateOf(ownerId);
       if (state.held.length > 0 && useHeld(state, clock.now())) return Promise.resolve();
-      const turn = state.tail.then(() => waitTurn(state));
+      const turn = state.tail.then(() => waitTurn(ownerId, state));
       state.tail = turn.catch(() => undefined);
       return turn;
     },
@@ -158,21 +199,15 @@ export function createPacer(options: PacerOptions): Pacer {
         at = promiseSlot(state, now, requests, (other) => other <= priority, true);
       }
       if (at <= now) {
-        for (let i = 0; i < requests; i += 1) {
-          grant(state, now);
-          state.held.push(now);
-        }
-        return now;
+        if (!shared) return hold(state, now, requests);
+        // They fit here; all of them must also fit the window every instance counts. Held slots count until their
+        // requests can last have gone (HOLD_MS) plus the window.
+        const expiresAt = now + state.intervalMs + HOLD_MS;
+        return andThen(shared.reserve(ownerId, { count: requests, now, expiresAt, max }), (reservation) =>
+          reservation.granted ? hold(state, now, requests) : promise(state, priority, requests, Math.max(now + 1, reservation.retryAt)));
       }
       if (admitOptions.returning) at = promiseSlot(state, now, requests, (other) => other <= priority, true);
-      let line = state.promised.get(priority);
-      if (!line) {
-        line = [];
-        state.promised.set(priority, line);
-      }
-      // In line, so at or after the last of its priority.
-      for (let i = 0; i < requests; i += 1) line.push(at);
-      return at;
+      return promise(state, priority, requests, at);
     },
     observe(ownerId, headers) {
       const state = stateOf(ownerId);
@@ -188,6 +223,8 @@ export function createPacer(options: PacerOptions): Pacer {
     penalize(ownerId, ms) {
       const state = stateOf(ownerId);
       state.blockedUntil = Math.max(state.blockedUntil, clock.now() + Math.max(0, ms));
+      // Every instance holds back too; one that does not hear of it meets HighLevel's own 429 and learns the same way.
+      if (shared) void Promise.resolve().then(() => shared.block(ownerId, state.blockedUntil)).catch(() => undefined);
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Inbox } from '../scheduler/inbox.js';
 import type { WebhookVerifier } from '../highlevel/webhook-signature.js';
 import { PROVIDER_OUTBOUND_JOB } from '../jobs/kind-names.js';
 import type { ProviderOutboundJob } from '../jobs/provider-outbound.js';
+import { STORAGE_RETRY_AFTER_SECONDS } from './webhook-intake.js';
 
 export const PROVIDER_DELIVERY_PATH = '/webhooks/highlevel/conversation-provider';
 
@@ -49,7 +50,10 @@ export function createProviderDelivery(deps: ProviderDeliveryDeps) {
 
   function answer(res: ServerResponse, outcome: DeliveryOutcome): void {
     const body = STATUS[outcome] === 200 ? `{"status":"${outcome}"}` : `{"error":"${outcome}"}`;
-    res.writeHead(STATUS[outcome], { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    // As at the webhook intake: HighLevel redelivers after a 429, no earlier than this.
+    if (outcome === 'storage-failed') headers['retry-after'] = STORAGE_RETRY_AFTER_SECONDS;
+    res.writeHead(STATUS[outcome], headers);
     res.end(body);
   }
 

@@ -9,7 +9,8 @@ export const SandboxStateSchema = z.object({
   /** How much time the sandbox page made pass, in total (shown on the page). */
   advancedMs: z.number().finite().min(0).default(0),
   /** The stand-in keeps contacts in memory: they are re-created with the same ids so the app's records still match. */
-  contacts: z.array(z.object({ id: z.string().min(1), phone: z.string().min(1) })).default(() => []),
+  /** Without locationId: a contact of the first demo sub-account (state files written before there were two). */
+  contacts: z.array(z.object({ id: z.string().min(1), phone: z.string().min(1), locationId: z.string().min(1).optional() })).default(() => []),
 });
 export type SandboxState = z.infer<typeof SandboxStateSchema>;
 

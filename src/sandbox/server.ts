@@ -13,6 +13,8 @@ export interface SandboxServerOptions {
   /** Holds textback.sqlite, sandbox.key and sandbox-state.json. */
   dataDir: string;
   clockStartAt?: number;
+  /** See SandboxOptions.twilioCallbackTimer. */
+  twilioCallbackTimer?: boolean;
   logger?: Logger;
   logLevel?: Config['logLevel'];
 }
@@ -43,7 +45,7 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       LOG_LEVEL: options.logLevel ?? 'silent',
     });
     const logger = options.logger ?? createLogger({ level: config.logLevel });
-    sandbox = await prepareSandbox(config, logger, { clockStartAt: options.clockStartAt });
+    sandbox = await prepareSandbox(config, logger, { clockStartAt: options.clockStartAt, twilioCallbackTimer: options.twilioCallbackTimer });
     app = composeApp(sandbox.composeOptions);
     server.on('request', app.handler);
     app.start();

@@ -37,6 +37,11 @@ export interface WorkerOptions {
   onSettled?: (job: Job, outcome: 'done' | 'deferred' | 'retry' | 'failed' | 'parked', error?: unknown) => void;
   /** How long stop() waits for jobs in flight (default 20 s, inside main.ts's 25 s shutdown limit). */
   stopGraceMs?: number;
+  /**
+   * A claimed job of a kind this instance has no handler for (a newer instance enqueued it during a rolling deploy)
+   * is parked this long, untouched and no attempt counted, for an instance that knows it (default a minute).
+   */
+  unknownKindParkMs?: number;
 }
 
 /** What stop() left behind: jobs given back unstarted, and jobs still running when the grace ran out (their leases
@@ -57,6 +62,9 @@ export function createWorker(options: WorkerOptions) {
   const idlePollMs = options.idlePollMs ?? 1_000;
   const backoff = options.backoff ?? defaultBackoff;
   const stopGraceMs = options.stopGraceMs ?? 20_000;
+  const unknownKindParkMs = options.unknownKindParkMs ?? 60_000;
+  /** Kinds already reported as unknown: one warning per kind, however often their jobs come by. */
+  const unknownKinds = new Set<string>();
   const running = new Set<Promise<void>>();
   /** Jobs claimed and neither started nor parked yet: what a stop gives back. */
   const waiting = new Map<number, Job>();
@@ -72,7 +80,6 @@ export function createWorker(options: WorkerOptions) {
     const handler = handlers[job.kind];
     const started = Date.now();
     try {
-      if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       const result = await handler(job);
       if (result && typeof result.runAgainAt === 'number') {
         await queue.reschedule(job.id, result.runAgainAt);
@@ -102,7 +109,11 @@ export function createWorker(options: WorkerOptions) {
     const key = job.subject ? `${job.locationId}:${job.subject}` : undefined;
     const previous = key ? subjectTails.get(key) : undefined;
     // A job still waiting for its turn when the worker stops has been given back: it must not start here.
-    const run = (previous ?? Promise.resolve()).then(() => (waiting.delete(job.id) ? execute(job) : undefined));
+    // A settle that throws (the database is down) must not become an unhandled rejection, which ends the process: the
+    // job keeps its lease, and once that runs out it is taken back and runs again (here or on another instance).
+    const run = (previous ?? Promise.resolve())
+      .then(() => (waiting.delete(job.id) ? execute(job) : undefined))
+      .catch((error: unknown) => { logger.error({ job: job.id, kind: job.kind, err: error }, 'job outcome could not be saved; it runs again once its lease expires'); });
     if (key) {
       subjectTails.set(key, run);
       void run.finally(() => { if (subjectTails.get(key) === run) subjectTails.delete(key); });
@@ -139,6 +150,10 @@ export function createWorker(options: WorkerOptions) {
       for (const job of jobs) {
         // Given back meanwhile (a stop while an earlier job's admission was awaited): not this worker's any more.
         if (!waiting.has(job.id)) continue;
+        if (!handlers[job.kind]) {
+          await leaveUnknown(job, now);
+          continue;
+        }
         // Waited for only when it is a promise: a store that answers at once keeps the batch in one turn.
         const verdict = options.admit?.(job, now) ?? null;
         const parkUntil = verdict instanceof Promise ? await verdict : verdict;
@@ -158,6 +173,21 @@ export function createWorker(options: WorkerOptions) {
     }
     await Promise.all(running);
     return ran;
+  }
+
+  /**
+   * A kind this instance does not know (rolling deploys: an instance running newer code enqueued it) is not failed:
+   * the job is parked untouched, no attempt counted, for an instance that knows it. It keeps its place in its
+   * (location, subject) line, so later jobs about the same caller wait for it rather than overtake it.
+   */
+  async function leaveUnknown(job: Job, now: number): Promise<void> {
+    if (!waiting.delete(job.id)) return;
+    if (!unknownKinds.has(job.kind)) {
+      unknownKinds.add(job.kind);
+      logger.warn({ kind: job.kind, job: job.id, parkMs: unknownKindParkMs }, 'job kind unknown to this instance: its jobs are left for an instance that knows it');
+    }
+    await queue.park(job.id, now + unknownKindParkMs);
+    options.onSettled?.(job, 'parked');
   }
 
   /** Gives back every claimed job not started yet (none of them starts here afterwards). */

@@ -32,6 +32,7 @@ import type { ConversationMessages } from './conversation-messages.js';
 import type { ProviderReceipts } from './provider-receipts.js';
 import type { JobStatsReader } from './job-stats.js';
 import type { InboxStore, JobQueue } from '../scheduler/queue-port.js';
+import type { PacingSlots } from './pacing-slots.js';
 
 export type { AsyncStore, Awaitable } from './async-store.js';
 
@@ -112,6 +113,11 @@ export interface Storage {
   rateLimiter(limit: { name: string; limit: number; windowMs: number }): SharedRateLimiterPort;
   /** Tells whether the database holds installs other than `ownIds` (sandbox mode's guard). */
   foreignInstallCheck(ownIds: readonly string[]): ForeignInstallCheckPort;
+  /**
+   * HighLevel request slots shared by every instance on this database (docs/decisions/0012); absent on SQLite, where
+   * one process owns the database and its pacer counts in memory.
+   */
+  pacingSlots?: PacingSlots;
 }
 
 /** What closes an opened storage (the engine's connections); awaited once, at shutdown. */

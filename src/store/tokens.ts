@@ -45,6 +45,11 @@ export function createTokenStore(db: Db, box: SecretBox) {
     ON CONFLICT (owner_id) DO UPDATE SET owner_type = excluded.owner_type, company_id = excluded.company_id,
       access_token = excluded.access_token, refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,
       scope = excluded.scope, user_id = excluded.user_id, needs_reconnect = 0, reconnect_reason = NULL, updated_at = excluded.updated_at`);
+  // A minted location token must not replace a row written meanwhile (the location's own install, another instance's mint).
+  const insertNew = db.prepare(`
+    INSERT INTO tokens (owner_id, owner_type, company_id, access_token, refresh_token, expires_at, scope, user_id, needs_reconnect, reconnect_reason, updated_at)
+    VALUES (@ownerId, @ownerType, @companyId, @accessToken, @refreshToken, @expiresAt, @scope, @userId, 0, NULL, @now)
+    ON CONFLICT (owner_id) DO NOTHING`);
   // The CAS: only the process holding the refresh token it just used may write the rotated pair.
   const swap = db.prepare(`
     UPDATE tokens SET access_token = @accessToken, refresh_token = @refreshToken, expires_at = @expiresAt,
@@ -92,6 +97,10 @@ export function createTokenStore(db: Db, box: SecretBox) {
     /** A fresh grant (install, reconnect, minted location token): replaces whatever was stored. */
     save(grant: TokenGrant, now: number): void {
       upsert.run({ ...grant, ...sealGrant(grant), scope: grant.scope ?? null, userId: grant.userId ?? null, now });
+    },
+    /** Stores the grant only when the owner has no row yet, in one statement; false means a row was already there. */
+    insertIfAbsent(grant: TokenGrant, now: number): boolean {
+      return insertNew.run({ ...grant, ...sealGrant(grant), scope: grant.scope ?? null, userId: grant.userId ?? null, now }).changes === 1;
     },
     /** Saves a refreshed grant only if the row still holds the token that was refreshed; false means someone else won. */
     swap(revision: string, grant: TokenGrant, now: number): boolean {

@@ -97,4 +97,20 @@ describeInChromium('the sandbox page', () => {
       activeLocation: DEMO.locationId, companyId: DEMO.companyId, role: 'admin',
     });
   });
+
+  it('when the Twilio sub-account is picked and a call is missed, then its HighLevel conversation shows the text-back delivered and sends what the team types', async () => {
+    await page.getByRole('button', { name: /Bright Smile Dental/ }).click();
+    await page.locator('#business-name', { hasText: 'Bright Smile Dental' }).waitFor(WAIT);
+    await page.locator('#caller-number').fill('(212) 555-0163');
+    await page.getByRole('button', { name: 'Voicemail' }).click();
+    await textsReceived().filter({ hasText: 'Sorry we missed your call' }).waitFor(WAIT);
+    const conversation = page.locator('#conversation-log');
+    await conversation.locator('.crm-outbound', { hasText: 'Sorry we missed your call' }).filter({ hasText: 'Delivered' }).waitFor(WAIT);
+
+    await page.locator('#staff-text').fill('We have a slot at 3 PM today');
+    await page.getByRole('button', { name: 'Send as team' }).click();
+    await textsReceived().filter({ hasText: 'We have a slot at 3 PM today' }).waitFor(WAIT);
+    await conversation.locator('.crm-outbound', { hasText: 'We have a slot at 3 PM today' }).filter({ hasText: 'Team' }).waitFor(WAIT);
+    expect(await textsReceived().count()).toBe(2);
+  });
 });

@@ -3,10 +3,10 @@
 // for a fresh, empty queue; every call is awaited, so an engine may answer synchronously or with promises.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Awaitable, Job, JobQueue, NewJob } from '../../src/scheduler/queue-port.js';
-import { createWorker, type JobHandler } from '../../src/scheduler/worker.js';
+import { createWorker, PermanentJobError, type JobHandler } from '../../src/scheduler/worker.js';
 import { priorityOf } from '../../src/jobs/registry.js';
 import { createManualClock, MINUTE, type ManualClock } from '../../src/lib/clock.js';
-import { silentLogger } from '../../src/lib/logger.js';
+import { createLogger, silentLogger } from '../../src/lib/logger.js';
 
 export interface QueueFixture {
   queue: JobQueue;
@@ -268,6 +268,82 @@ export function describeJobQueueContract(name: string, makeQueue: (options: Queu
         finish.fire();
         await settled.promise;
         await draining;
+      });
+    });
+
+    describe('job kinds this instance does not know (rolling deploys)', () => {
+      it('when a job of an unknown kind is claimed, then it is parked a minute untouched, no attempt counted, warned about once, and an instance that knows the kind runs it', async () => {
+        const lines: { level: string; msg: string; kind?: string }[] = [];
+        const logger = createLogger({ level: 'warn', destination: { write: (line: string) => { lines.push(JSON.parse(line)); } } });
+        const ran: string[] = [];
+        const older = createWorker({ queue, clock, logger, handlers: { k: async (job) => { ran.push(labels([job])[0]); } } });
+        await add({ label: 'newer-1', kind: 'newer-kind', locationId: 'loc-a', subject: '+15550031000' });
+        await add({ label: 'newer-2', kind: 'newer-kind', locationId: 'loc-b', subject: '+15550032000' });
+        await add({ label: 'known', locationId: 'loc-c', subject: '+15550033000' });
+        const start = clock.now();
+        await older.runDue();
+        expect(ran).toEqual(['known']);
+        expect(await queue.counts()).toMatchObject({ pending: 2, running: 0, failed: 0, done: 1 });
+        expect(await queue.nextDueAt()).toBe(start + MINUTE);
+        expect(lines.filter((line) => line.level === 'warn').map((line) => line.kind)).toEqual(['newer-kind']);
+        // Still unknown a minute later: parked again, and not warned about again.
+        clock.advance(MINUTE);
+        await older.runDue();
+        expect(await queue.counts()).toMatchObject({ pending: 2, failed: 0 });
+        expect(lines.filter((line) => line.level === 'warn')).toHaveLength(1);
+        await older.stop();
+
+        clock.advance(MINUTE);
+        const seen: { label: string; attempts: number; lastError: string | null }[] = [];
+        const newer = createWorker({
+          queue, clock, logger: silentLogger,
+          handlers: { 'newer-kind': async (job) => { seen.push({ label: labels([job])[0], attempts: job.attempts, lastError: job.lastError }); } },
+        });
+        await newer.runDue();
+        expect(seen.sort((a, b) => a.label.localeCompare(b.label))).toEqual([
+          { label: 'newer-1', attempts: 1, lastError: null }, { label: 'newer-2', attempts: 1, lastError: null },
+        ]);
+        expect(await queue.counts()).toMatchObject({ pending: 0, done: 3, failed: 0 });
+        await newer.stop();
+      });
+    });
+
+    describe('a settle the database refuses', () => {
+      it('when saving a job\'s failure rejects once, then the worker logs it and goes on (no unhandled rejection), and the job runs again once its lease expires', async () => {
+        const lines: { level: string; msg: string; job?: number }[] = [];
+        const logger = createLogger({ level: 'error', destination: { write: (line: string) => { lines.push(JSON.parse(line)); } } });
+        // The database is down when the job's failure is saved: that one settle rejects.
+        let refused = false;
+        const failing: JobQueue = {
+          ...queue,
+          fail: async (...args: Parameters<JobQueue['fail']>) => {
+            if (!refused) { refused = true; throw new Error('connection terminated'); }
+            return queue.fail(...args);
+          },
+        };
+        const unhandled: unknown[] = [];
+        const onUnhandled = (reason: unknown) => { unhandled.push(reason); };
+        process.on('unhandledRejection', onUnhandled);
+        try {
+          let runs = 0;
+          const handler: JobHandler = async () => { if (++runs === 1) throw new PermanentJobError('not this time'); };
+          const worker = createWorker({ queue: failing, clock, logger, leaseMs: LEASE, handlers: { k: handler } });
+          await add({ label: 'settle', locationId: 'loc', subject: '+15550034000' });
+          await worker.runDue();
+          await new Promise((resolve) => setImmediate(resolve));
+          expect(runs).toBe(1);
+          expect(unhandled).toEqual([]);
+          expect(lines.some((line) => line.level === 'error' && /could not be saved/.test(line.msg))).toBe(true);
+          expect(await queue.counts()).toMatchObject({ running: 1, done: 0 });
+          clock.advance(LEASE + 1);
+          expect(await queue.recoverExpiredLeases(clock.now())).toBe(1);
+          await worker.runDue();
+          expect(runs).toBe(2);
+          expect(await queue.counts()).toMatchObject({ running: 0, pending: 0, done: 1 });
+          await worker.stop();
+        } finally {
+          process.off('unhandledRejection', onUnhandled);
+        }
       });
     });
 

@@ -59,6 +59,31 @@ export function describeTokenStoreContract(engine: string, makeStore: (box: Secr
       expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'access-2', companyId: null, needsReconnect: false, reconnectReason: null });
     });
 
+    describe('insert if absent (a minted location token)', () => {
+      it('when the owner has no row, then the grant is stored, sealed, and the answer is true', async () => {
+        expect(await tokens.insertIfAbsent(grant('loc-1', { refreshToken: null }), T0)).toBe(true);
+        expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'access-loc-1', refreshToken: null, needsReconnect: false, companyId: 'company-1' });
+        const [row] = await fixture.rows.all<Record<string, unknown>>('SELECT * FROM tokens WHERE owner_id = ?', ['loc-1']);
+        expect(JSON.stringify(row)).not.toContain('access-loc-1');
+      });
+
+      it('when the owner already has a row, then nothing changes (not even a reconnect mark) and the answer is false', async () => {
+        await tokens.save(grant('loc-1', { accessToken: 'own-install' }), T0);
+        await tokens.markNeedsReconnect('loc-1', 'refresh rejected', T0 + 1);
+        expect(await tokens.insertIfAbsent(grant('loc-1', { accessToken: 'minted', refreshToken: null }), T0 + 2)).toBe(false);
+        expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'own-install', refreshToken: 'refresh-loc-1', needsReconnect: true });
+      });
+
+      it('when two inserts for one owner run at once, then exactly one stores and its token is the one kept', async () => {
+        const [first, second] = await Promise.all([
+          tokens.insertIfAbsent(grant('loc-1', { accessToken: 'first', refreshToken: null }), T0),
+          tokens.insertIfAbsent(grant('loc-1', { accessToken: 'second', refreshToken: null }), T0),
+        ]);
+        expect(Number(first) + Number(second)).toBe(1);
+        expect((await tokens.get('loc-1'))?.accessToken).toBe(first ? 'first' : 'second');
+      });
+    });
+
     describe('the refresh compare-and-swap', () => {
       it('when the refresh is saved against the revision it was read at, then it wins and the revision changes', async () => {
         await tokens.save(grant('loc-1'), T0);

@@ -65,12 +65,12 @@ export function deliver(h: Harness, payload: Record<string, unknown> | string, o
 }
 
 /** The channel's rows, oldest first. */
-export function conversationRows(h: Harness) {
-  return h.app.db.prepare(`
-    SELECT message_key AS messageKey, origin, state, hl_message_id AS hlMessageId, wanted_status AS wanted, pushed_status AS pushed,
-      error_code AS errorCode, error_message AS errorMessage
-    FROM conversation_messages ORDER BY id`).all() as {
+export async function conversationRows(h: Harness) {
+  return await h.sql.all<{
     messageKey: string; origin: string; state: string; hlMessageId: string | null; wanted: string; pushed: string | null;
     errorCode: string | null; errorMessage: string | null;
-  }[];
+  }>(`
+    SELECT message_key AS messageKey, origin, state, hl_message_id AS hlMessageId, wanted_status AS wanted, pushed_status AS pushed,
+      error_code AS errorCode, error_message AS errorMessage
+    FROM conversation_messages ORDER BY id`);
 }

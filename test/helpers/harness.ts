@@ -1,5 +1,6 @@
-// The integration-test harness: the real composed app on a temp SQLite file, a manual clock, signed webhooks,
-// and nock standing in for HighLevel at https://hl.test (any request nock does not match fails the test).
+// The integration-test harness: the real composed app on a temp SQLite file (or, with TEST_ENGINE=postgres, on a
+// PostgreSQL database of its own), a manual clock, signed webhooks, and nock standing in for HighLevel at
+// https://hl.test (any request nock does not match fails the test).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,21 +14,37 @@ import { createLogger } from '../../src/lib/logger.js';
 import { generateKey } from '../../src/lib/crypto.js';
 import { generateWebhookKeyPair, signWebhookBody } from '../../src/highlevel/webhook-signer.js';
 import { defaultSettings, mergeSettings, type SettingsPatch } from '../../src/workflow/settings.js';
-import { createTokenStore } from '../../src/store/tokens.js';
-import { createLocationStore } from '../../src/store/locations.js';
 import { createSecretBox } from '../../src/lib/crypto.js';
+import { andThen, type Awaitable } from '../../src/lib/awaitable.js';
 import { openDatabase } from '../../src/store/db.js';
+import { openPostgresStorage } from '../../src/store/postgres/postgres-storage.js';
 import { createSqliteStorage } from '../../src/store/sqlite-storage.js';
 import { inboundEventKinds, priorityOf } from '../../src/jobs/registry.js';
 import { deferStorage } from './deferred-storage.js';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { engineSql, type EngineSql } from './engine-sql.js';
 import { checkRequests, loadOpenApiChecker, recordNockRequests, type RecordedRequest } from './openapi.js';
 
 export const HL = 'https://hl.test';
 /** Tuesday 6 January 2026, 11:00 in New York: inside business hours and every send window. */
 export const TUESDAY_11AM_NY = Date.UTC(2026, 0, 6, 16, 0, 0);
 
+/**
+ * The engine the integration suite runs on: SQLite unless TEST_ENGINE=postgres (npm run test:postgres). Files that
+ * still need SQLite say so with `describe.skipIf(engine === 'postgres')` or are listed in vitest.postgres.config.ts.
+ */
+export const engine: 'sqlite' | 'postgres' = process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
 export interface Harness {
+  /**
+   * The composed app. `app.db` is the SQLite database on SQLite only: on PostgreSQL reading it throws (use `sql`,
+   * or `app.storage`, which both engines have).
+   */
   app: SqliteComposedApp;
+  /** The engine this harness runs on. */
+  engine: 'sqlite' | 'postgres';
+  /** SQL of the test's own on either engine: `?` placeholders, every answer a promise. */
+  sql: EngineSql;
   config: Config;
   clock: ManualClock;
   dir: string;
@@ -44,7 +61,11 @@ export interface Harness {
   /** Moves the clock and runs what fell due. */
   advance(ms: number): Promise<number>;
   /** An installed location with a valid token and a known profile (no HighLevel call needed to load it). */
-  seedLocation(locationId: string, options?: { name?: string; timeZone?: string; numbers?: string[]; settings?: SettingsPatch; companyId?: string }): void;
+  seedLocation(locationId: string, options?: { name?: string; timeZone?: string; numbers?: string[]; settings?: SettingsPatch; companyId?: string }): Awaitable<void>;
+  /** Rewrites a location's stored settings JSON (what a test once did with SQLite's json_set), on either engine. */
+  editSettings(locationId: string, edit: (settings: Record<string, any>) => void): Promise<void>;
+  /** Makes every INSERT into `table` fail ('disk full') until the answered undo runs, on either engine. */
+  refuseInserts(table: string): Promise<() => Promise<void>>;
   /** Answers the delivery checks that follow every HighLevel send (GET /conversations/messages/{id}), for tests that let time pass. */
   acceptDeliveryChecks(status?: string): void;
   /** A nock scope for HighLevel whose requests are recorded and checked against the OpenAPI specs at close(). */
@@ -63,6 +84,9 @@ export async function createHarness(options: { env?: Record<string, string>; sta
   const clock = createManualClock(options.startAt ?? TUESDAY_11AM_NY);
   const keys = generateWebhookKeyPair();
   const encryptionKey = generateKey();
+  // On PostgreSQL the config names the harness's database, so what reads DATABASE_URL (the CLI, a second instance
+  // through openConfiguredStorage) finds the same one.
+  const database: TestDatabase | null = engine === 'postgres' ? await createTestDatabase({ template: process.env.TEXTBACK_POSTGRES_TEMPLATE }) : null;
   const config = loadConfig({
     NODE_ENV: 'test',
     HIGHLEVEL_CLIENT_ID: 'app123-client',
@@ -73,6 +97,7 @@ export async function createHarness(options: { env?: Record<string, string>; sta
     HIGHLEVEL_API_URL: HL,
     PUBLIC_URL: 'https://textback.test',
     LOG_LEVEL: 'info',
+    ...(database ? { DATABASE_URL: database.url } : {}),
     ...options.env,
   });
   const logs: string[] = [];
@@ -80,7 +105,15 @@ export async function createHarness(options: { env?: Record<string, string>; sta
   const logger = createLogger({ level: 'info', destination });
   const composeOptions = { config, clock, logger, sleep: async (ms: number) => { clock.advance(ms); }, webhookKeysPem: keys.publicKeyPem };
   let app: SqliteComposedApp;
-  if (options.deferStores) {
+  if (database) {
+    const opened = await openPostgresStorage(database.url, createSecretBox(encryptionKey), {
+      clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf, pool: { max: 4 },
+    });
+    const composed = composeApp({ ...composeOptions, storage: opened.storage, closeStorage: opened.close });
+    app = Object.defineProperty(composed, 'db', {
+      get() { throw new Error('h.app.db is the SQLite database: on PostgreSQL use h.sql or h.app.storage (or skip this file there)'); },
+    }) as SqliteComposedApp;
+  } else if (options.deferStores) {
     const db = openDatabase(config.databasePath);
     const storage = createSqliteStorage(db, createSecretBox(encryptionKey), { clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf });
     app = Object.assign(composeApp({ ...composeOptions, storage: deferStorage(storage), closeStorage: () => { db.close(); } }), { db });
@@ -98,14 +131,13 @@ export async function createHarness(options: { env?: Record<string, string>; sta
   };
   nock.emitter.on('no match', onNoMatch);
   const recorders: { requests: RecordedRequest[]; stop(): void }[] = [];
-  const box = createSecretBox(encryptionKey);
-  const tokens = createTokenStore(app.db, box);
-  const locations = createLocationStore(app.db);
+  const { tokens, locations } = app.storage;
+  const sql = database ? engineSql({ postgres: database.open({ max: 2 }) }) : engineSql({ sqlite: app.db });
   const http = supertest(app.handler);
 
   let counter = 0;
   const harness: Harness = {
-    app, config, clock, dir, logs, http,
+    app, engine, sql, config, clock, dir, logs, http,
     get recorded() { return recorders.flatMap((r) => r.requests); },
     webhook(payload, opts = {}) {
       const body = JSON.stringify({ timestamp: new Date(clock.now()).toISOString(), webhookId: `wh-${++counter}-${Math.random().toString(36).slice(2)}`, ...payload });
@@ -130,11 +162,26 @@ export async function createHarness(options: { env?: Record<string, string>; sta
       clock.advance(ms);
       return app.worker.runDue();
     },
+    // Through the app's own stores: at once on SQLite (callers that do not await still see the rows), a promise on PostgreSQL.
     seedLocation(locationId, opts = {}) {
       const now = clock.now();
-      locations.install({ locationId, companyId: opts.companyId ?? 'company-1', settings: mergeSettings(defaultSettings(), opts.settings ?? {}) }, now);
-      locations.saveProfile(locationId, { name: opts.name ?? 'Acme Plumbing', timeZone: opts.timeZone ?? 'America/New_York', phone: opts.numbers?.[0] ?? '+15550000000', numbers: opts.numbers ?? ['+15550000000'] }, now);
-      tokens.save({ ownerId: locationId, ownerType: 'Location', companyId: opts.companyId ?? 'company-1', accessToken: `token-${locationId}`, refreshToken: `refresh-${locationId}`, expiresAt: now + 365 * 86_400_000 }, now);
+      return andThen(locations.install({ locationId, companyId: opts.companyId ?? 'company-1', settings: mergeSettings(defaultSettings(), opts.settings ?? {}) }, now), () =>
+        andThen(locations.saveProfile(locationId, { name: opts.name ?? 'Acme Plumbing', timeZone: opts.timeZone ?? 'America/New_York', phone: opts.numbers?.[0] ?? '+15550000000', numbers: opts.numbers ?? ['+15550000000'] }, now), () =>
+          tokens.save({ ownerId: locationId, ownerType: 'Location', companyId: opts.companyId ?? 'company-1', accessToken: `token-${locationId}`, refreshToken: `refresh-${locationId}`, expiresAt: now + 365 * 86_400_000 }, now)));
+    },
+    async editSettings(locationId, edit) {
+      const settings = JSON.parse(String(await sql.value('SELECT settings FROM locations WHERE location_id = ?', locationId))) as Record<string, any>;
+      edit(settings);
+      await sql.run('UPDATE locations SET settings = ? WHERE location_id = ?', JSON.stringify(settings), locationId);
+    },
+    async refuseInserts(table) {
+      if (engine === 'sqlite') {
+        await sql.run(`CREATE TRIGGER refuse_${table} BEFORE INSERT ON ${table} BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+        return async () => { await sql.run(`DROP TRIGGER refuse_${table}`); };
+      }
+      await sql.run(`CREATE FUNCTION refuse_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`);
+      await sql.run(`CREATE TRIGGER refuse_${table} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION refuse_insert()`);
+      return async () => { await sql.run(`DROP TRIGGER refuse_${table} ON ${table}`); await sql.run('DROP FUNCTION refuse_insert()'); };
     },
     acceptDeliveryChecks(status = 'delivered') {
       harness.highLevel().persist().get(/^\/conversations\/messages\/[^/]+$/)
@@ -151,8 +198,12 @@ export async function createHarness(options: { env?: Record<string, string>; sta
       for (const recorder of recorders) recorder.stop();
       const pending = nock.pendingMocks();
       nock.cleanAll();
-      await app.stop();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await app.stop();
+      } finally {
+        await database?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
       if (unmatched.length) throw new Error(`requests nock did not expect: ${unmatched.join(', ')}`);
       const problems = checkRequests(loadOpenApiChecker(), recorded);
       if (problems.length) throw new Error(`requests that break HighLevel's OpenAPI specs:\n${problems.join('\n')}`);

@@ -37,10 +37,24 @@ async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
   }
 }
 
-/** Creates an empty database; with `migrate`, brings it to the current schema. */
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+/**
+ * Creates an empty database; with `migrate`, brings it to the current schema; with `template`, a copy of that database
+ * (an already migrated one, test/helpers/postgres-template.ts: far quicker than migrating each).
+ */
+export async function createTestDatabase(options: { migrate?: boolean; template?: string } = {}): Promise<TestDatabase> {
   const name = `textback_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
+  await onServer(async (client) => {
+    if (!options.template) return client.query(`CREATE DATABASE ${name}`);
+    // A copy waits out the template's last connection closing (its backend exits just after the client hung up).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.query(`CREATE DATABASE ${name} TEMPLATE ${options.template}`);
+      } catch (error) {
+        if (attempt >= 50 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  });
   const marker = process.env.TEXTBACK_POSTGRES_MARKER;
   if (marker) appendFileSync(marker, `${name}\n`);
   const url = new URL(requireUrl());

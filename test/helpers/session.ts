@@ -1,7 +1,5 @@
 // Sessions for integration tests: HighLevel's encrypted user context, exchanged through the real POST /api/session.
 import { encryptUserContext } from '../../src/highlevel/sso.js';
-import { createSecretBox } from '../../src/lib/crypto.js';
-import { createTokenStore } from '../../src/store/tokens.js';
 import type { Harness } from './harness.js';
 
 export interface ContextFields {
@@ -34,12 +32,11 @@ export async function agencyToken(h: Harness, companyId: string, fields: Context
   return res.body.token as string;
 }
 
-/** An agency install: its Company token and companies row. */
-export function seedCompany(h: Harness, companyId: string): void {
+/** An agency install: its Company token and companies row (on either engine). */
+export async function seedCompany(h: Harness, companyId: string): Promise<void> {
   const now = h.clock.now();
-  const tokens = createTokenStore(h.app.db, createSecretBox(h.config.encryptionKey!));
-  tokens.save({ ownerId: companyId, ownerType: 'Company', companyId, accessToken: `token-${companyId}`, refreshToken: `refresh-${companyId}`, expiresAt: now + 365 * 86_400_000 }, now);
-  h.app.db.prepare('INSERT INTO companies (company_id, name, installed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(companyId, 'Agency', now);
+  await h.app.storage.tokens.save({ ownerId: companyId, ownerType: 'Company', companyId, accessToken: `token-${companyId}`, refreshToken: `refresh-${companyId}`, expiresAt: now + 365 * 86_400_000 }, now);
+  await h.sql.run('INSERT INTO companies (company_id, name, installed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', companyId, 'Agency', now);
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,8 +1,8 @@
 // Twilio for integration tests: a location's saved account, nock scopes for Twilio's hosts, signed webhook posts.
 import nock from 'nock';
 import twilio from 'twilio';
-import { createSecretBox } from '../../src/lib/crypto.js';
-import { createTwilioAccounts, type TwilioCredentials } from '../../src/store/twilio-accounts.js';
+import type { Awaitable } from '../../src/lib/awaitable.js';
+import type { TwilioCredentials } from '../../src/store/twilio-accounts.js';
 import type { Harness } from './harness.js';
 
 export const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
@@ -18,12 +18,12 @@ export const APP_TWILIO_ENV = { TWILIO_ACCOUNT_SID: APP_ACCOUNT_SID, TWILIO_AUTH
 
 export const messagesPath = (accountSid = ACCOUNT_SID) => `/2010-04-01/Accounts/${accountSid}/Messages.json`;
 
-/** Saves a Twilio account for the location as PUT provider would (without the verification call). */
-export function seedTwilioAccount(h: Harness, locationId: string, options: { credentials?: TwilioCredentials | null; from?: string | null; service?: string | null } = {}): void {
-  const accounts = createTwilioAccounts(h.app.db, createSecretBox(h.config.encryptionKey!), { appAccount: h.config.twilio });
+/** Saves a Twilio account for the location as PUT provider would (without the verification call); a promise on PostgreSQL. */
+export function seedTwilioAccount(h: Harness, locationId: string, options: { credentials?: TwilioCredentials | null; from?: string | null; service?: string | null } = {}): Awaitable<void> {
+  const accounts = h.app.storage.twilioAccounts;
   const credentials = options.credentials === undefined ? { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN } : options.credentials;
   const service = options.service ?? null;
-  accounts.save(locationId, { credentials, messagingServiceSid: service, fromNumber: service ? null : (options.from ?? FROM) }, h.clock.now());
+  return accounts.save(locationId, { credentials, messagingServiceSid: service, fromNumber: service ? null : (options.from ?? FROM) }, h.clock.now());
 }
 
 /** A message resource as Twilio answers messages.create. */

@@ -205,6 +205,32 @@ describe('forLocation under an agency (Company) install', () => {
     expect(checkRequests(checker, recorder.requests)).toEqual([]);
   });
 
+  it('when the location\'s own install commits its grant right after the mint\'s next store call, then the install\'s grant stays and is used', async () => {
+    // Another instance: once the mint has its token, the install's grant commits just after whatever the mint asks
+    // the store next (a read, then a write, would overwrite it; one insert-if-absent statement cannot).
+    let minted = false;
+    let installed = false;
+    nock(API).post('/oauth/locationToken').reply(200, () => {
+      minted = true;
+      return { access_token: 'loc-2-minted', token_type: 'Bearer', expires_in: 86399, locationId: 'loc-2', userId: 'user-1' };
+    });
+    const installCommits = () => {
+      if (!minted || installed) return;
+      installed = true;
+      tokens.save(grant({ ownerId: 'loc-2', accessToken: 'own-install', refreshToken: 'own-refresh', expiresAt: clock.now() + DAY }), clock.now());
+    };
+    const racing: typeof tokens = {
+      ...tokens,
+      get: (ownerId) => { const read = tokens.get(ownerId); installCommits(); return read; },
+      insertIfAbsent: (g, now) => { installCommits(); return tokens.insertIfAbsent(g, now); },
+      save: (g, now) => { installCommits(); return tokens.save(g, now); },
+    };
+    const accessTokens = createAccessTokens({ tokens: racing, locations, oauth, clock, logger: silentLogger, onRefresh: (o) => outcomes.push(o) });
+    expect(await accessTokens.forLocation('loc-2')).toBe('own-install');
+    expect(tokens.get('loc-2')).toMatchObject({ accessToken: 'own-install', refreshToken: 'own-refresh' });
+    expect(outcomes.map((o) => o.result)).toEqual(['lost-race']);
+  });
+
   it('when the Company token needs reconnecting, then minting stops with ReconnectRequiredError and no request', async () => {
     tokens.markNeedsReconnect('co-1', 'test', clock.now());
     await expect(build().forLocation('loc-2')).rejects.toBeInstanceOf(ReconnectRequiredError);

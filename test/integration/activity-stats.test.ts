@@ -42,7 +42,7 @@ async function aDayOfCalls(): Promise<void> {
 }
 
 describe('GET /activity', () => {
-  beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); await aDayOfCalls(); token = await locationToken(h, LOC); });
+  beforeEach(async () => { h = await createHarness(); await h.seedLocation(LOC); await aDayOfCalls(); token = await locationToken(h, LOC); });
 
   const activity = async (query = '') => h.http.get(`/api/locations/${LOC}/activity${query}`).set(bearer(token));
 
@@ -86,7 +86,7 @@ describe('GET /activity', () => {
   });
 
   it("when another location has activity, then it never shows up in this one's log", async () => {
-    h.seedLocation('loc-other');
+    await h.seedLocation('loc-other');
     const other = await locationToken(h, 'loc-other');
     const res = await h.http.get('/api/locations/loc-other/activity').set(bearer(other));
     expect(res.body).toEqual({ items: [], nextCursor: null });
@@ -96,7 +96,7 @@ describe('GET /activity', () => {
 describe('GET /stats', () => {
   it('when read for today, then the day counts missed calls, text-backs, replies, the opt-out and the reply rate', async () => {
     h = await createHarness();
-    h.seedLocation(LOC);
+    await h.seedLocation(LOC);
     await aDayOfCalls();
     token = await locationToken(h, LOC);
     const res = await h.http.get(`/api/locations/${LOC}/stats?from=2026-01-06&to=2026-01-06`).set(bearer(token));
@@ -113,7 +113,7 @@ describe('GET /stats', () => {
   it("when calls fall either side of the location's midnight, then each counts on its own local day", async () => {
     // 23:50 in Los Angeles on Monday 5 January is already Tuesday in UTC.
     h = await createHarness({ startAt: Date.UTC(2026, 0, 6, 7, 50) });
-    h.seedLocation(LOC, { timeZone: 'America/Los_Angeles' });
+    await h.seedLocation(LOC, { timeZone: 'America/Los_Angeles' });
     h.highLevel().get('/contacts/contact-a').times(2).reply(200, { contact: { id: 'contact-a', phone: ANA } });
     await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-a', from: ANA, messageId: 'late' }));
     await h.runJobs();
@@ -127,7 +127,7 @@ describe('GET /stats', () => {
 
   it('when the range is malformed, reversed or longer than a year, then 422', async () => {
     h = await createHarness();
-    h.seedLocation(LOC);
+    await h.seedLocation(LOC);
     token = await locationToken(h, LOC);
     const status = async (query: string) => (await h.http.get(`/api/locations/${LOC}/stats${query}`).set(bearer(token))).status;
     expect(await status('?from=2026-02-30')).toBe(422);

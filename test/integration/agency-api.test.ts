@@ -9,10 +9,10 @@ let h: Harness;
 
 beforeEach(async () => {
   h = await createHarness();
-  seedCompany(h, AGENCY);
-  h.seedLocation('loc-a', { name: 'Acme Plumbing', companyId: AGENCY });
-  h.seedLocation('loc-b', { name: 'Bravo Dental', companyId: AGENCY });
-  h.seedLocation('loc-z', { name: 'Zulu Other Agency', companyId: 'company-2' });
+  await seedCompany(h, AGENCY);
+  await h.seedLocation('loc-a', { name: 'Acme Plumbing', companyId: AGENCY });
+  await h.seedLocation('loc-b', { name: 'Bravo Dental', companyId: AGENCY });
+  await h.seedLocation('loc-z', { name: 'Zulu Other Agency', companyId: 'company-2' });
 });
 afterEach(async () => { await h.close(); });
 
@@ -58,10 +58,10 @@ describe('GET /api/agency/:companyId/locations', () => {
       .get('/conversations/messages/m1').times(3).reply(200, { message: { id: 'm1', status: 'delivered' } });
     await h.webhook(missedCall({ locationId: 'loc-a', contactId: 'contact-1', from: '+12125550147' }));
     await h.runJobs();
-    h.app.db.prepare(`UPDATE tokens SET needs_reconnect = 1 WHERE owner_id = 'loc-b'`).run();
-    h.app.db.prepare(`UPDATE locations SET settings = json_set(settings, '$.enabled', json('false')) WHERE location_id = 'loc-b'`).run();
-    h.seedLocation('loc-gone', { companyId: AGENCY });
-    h.app.db.prepare(`UPDATE locations SET status = 'uninstalled' WHERE location_id = 'loc-gone'`).run();
+    await h.sql.run(`UPDATE tokens SET needs_reconnect = 1 WHERE owner_id = 'loc-b'`);
+    await h.editSettings('loc-b', (settings) => { settings.enabled = false; });
+    await h.seedLocation('loc-gone', { companyId: AGENCY });
+    await h.sql.run(`UPDATE locations SET status = 'uninstalled' WHERE location_id = 'loc-gone'`);
 
     const res = await h.http.get(`/api/agency/${AGENCY}/locations`).set(bearer(await agencyToken(h, AGENCY)));
     expect(res.status).toBe(200);
@@ -85,7 +85,7 @@ describe('agency defaults', () => {
     expect(put.status).toBe(200);
     expect(put.body).toEqual({ defaults: patch });
     expect((await h.http.get(`/api/agency/${AGENCY}/defaults`).set(bearer(token))).body).toEqual({ defaults: patch });
-    const audit = h.app.db.prepare(`SELECT actor, action, detail FROM audit_log WHERE action = 'agency-defaults.update'`).all();
+    const audit = await h.sql.all(`SELECT actor, action, detail FROM audit_log WHERE action = 'agency-defaults.update'`);
     expect(audit).toEqual([{ actor: 'user-1', action: 'agency-defaults.update', detail: JSON.stringify({ companyId: AGENCY, fields: ['cooldownHours', 'followUp.delayMinutes', 'templates.followUp'] }) }]);
 
     const res = await h.webhook({ type: 'INSTALL', appId: 'app123', locationId: 'loc-new', companyId: AGENCY, userId: 'user-9', planId: null, companyName: 'Agency' });

@@ -4,7 +4,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeApp } from '../../src/compose.js';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
-import { createLocationStore } from '../../src/store/locations.js';
 import { createStandIn } from '../../src/sandbox/standin/index.js';
 import { defaultSettings } from '../../src/workflow/settings.js';
 import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
@@ -65,8 +64,8 @@ function requestsMade(): string[] {
     });
 }
 
-const companyOf = (locationId: string) => h.app.db.prepare('SELECT company_id FROM locations WHERE location_id = ?').pluck().get(locationId);
-const unclaimed = () => h.app.db.prepare('SELECT location_id FROM unclaimed_locations').pluck().all();
+const companyOf = async (locationId: string) => await h.sql.value('SELECT company_id FROM locations WHERE location_id = ?', locationId);
+const unclaimed = async () => await h.sql.column('SELECT location_id FROM unclaimed_locations');
 
 describe('an INSTALL without companyId and userId (a sub-account added under an agency install)', () => {
   it('when it arrives, then the agency listing the location is recorded and its callers are texted with a token that agency minted', async () => {
@@ -78,7 +77,7 @@ describe('an INSTALL without companyId and userId (a sub-account added under an 
     const res = await h.webhook({ type: 'INSTALL', appId: 'app123', locationId: 'loc-future', planId: 'plan-x' });
     expect(res.status).toBe(200);
     await h.runJobs();
-    expect(companyOf('loc-future')).toBe('agency-b');
+    expect(await companyOf('loc-future')).toBe('agency-b');
 
     const sends: { auth: string; message: string }[] = [];
     servesWithMintedToken('loc-future', 'agency-b', 'minted-future', sends);
@@ -97,7 +96,7 @@ describe('an INSTALL without companyId and userId (a sub-account added under an 
     expect(served).toEqual(expect.arrayContaining(['GET /locations/loc-future [minted-future]', 'POST /conversations/messages [minted-future]']));
     expect(served.filter((line) => !line.endsWith('[minted-future]'))).toEqual([]);
     expect(made.indexOf('POST /oauth/locationToken [agency-b-access]')).toBeLessThan(made.indexOf('GET /locations/loc-future [minted-future]'));
-    const token = h.app.db.prepare(`SELECT owner_type, company_id, refresh_token FROM tokens WHERE owner_id = 'loc-future'`).get();
+    const token = await h.sql.get(`SELECT owner_type, company_id, refresh_token FROM tokens WHERE owner_id = 'loc-future'`);
     expect(token).toEqual({ owner_type: 'Location', company_id: 'agency-b', refresh_token: null });
   });
 
@@ -109,13 +108,13 @@ describe('an INSTALL without companyId and userId (a sub-account added under an 
 
     await h.webhook(missedCall({ locationId: 'loc-late', contactId: 'contact-1', from: CALLER }));
     await h.runJobs();
-    expect(unclaimed()).toEqual(['loc-late']);
+    expect(await unclaimed()).toEqual(['loc-late']);
 
     listed = ['loc-late'];
     await h.webhook({ type: 'INSTALL', appId: 'app123', locationId: 'loc-late' });
     await h.runJobs();
-    expect(unclaimed()).toEqual([]);
-    expect(companyOf('loc-late')).toBe('agency-a');
+    expect(await unclaimed()).toEqual([]);
+    expect(await companyOf('loc-late')).toBe('agency-a');
     expect(h.recorded.filter((r) => r.path.startsWith('/oauth/installedLocations'))).toHaveLength(2);
   });
 });
@@ -124,7 +123,7 @@ describe('a location left installed with no company and no token (by the app bef
   it('when the next missed call needs its token, then its agency is found and recorded, and the caller is texted', async () => {
     await installAgency('agency-b');
     await installAgency('agency-a');
-    createLocationStore(h.app.db).install({ locationId: 'loc-stuck', companyId: null, settings: defaultSettings() }, h.clock.now());
+    await h.app.storage.locations.install({ locationId: 'loc-stuck', companyId: null, settings: defaultSettings() }, h.clock.now());
     listsLocations('agency-a', []);
     listsLocations('agency-b', ['loc-stuck']);
     const sends: { auth: string; message: string }[] = [];
@@ -134,8 +133,8 @@ describe('a location left installed with no company and no token (by the app bef
     await h.runJobs();
 
     expect(sends.map((s) => s.auth)).toEqual(['minted-stuck']);
-    expect(companyOf('loc-stuck')).toBe('agency-b');
-    expect(h.app.db.prepare(`SELECT company_id FROM tokens WHERE owner_id = 'loc-stuck'`).pluck().get()).toBe('agency-b');
+    expect(await companyOf('loc-stuck')).toBe('agency-b');
+    expect(await h.sql.value(`SELECT company_id FROM tokens WHERE owner_id = 'loc-stuck'`)).toBe('agency-b');
     expect(requestsMade().filter((line) => line.includes('/oauth/locationToken'))).toEqual(['POST /oauth/locationToken [agency-b-access]']);
   });
 });
@@ -151,11 +150,11 @@ describe('a transient failure while looking for the agency', () => {
     const lookups = () => h.recorded.filter((r) => r.path.startsWith('/oauth/installedLocations')).length;
     await h.webhook(missedCall({ locationId: 'loc-nobody', contactId: 'contact-1', from: CALLER }));
     await h.runJobs();
-    expect({ lookups: lookups(), unclaimed: unclaimed() }).toEqual({ lookups: 1, unclaimed: [] });
+    expect({ lookups: lookups(), unclaimed: await unclaimed() }).toEqual({ lookups: 1, unclaimed: [] });
     await h.advance(MINUTE); // the job's retry: 503, and again on each of the API client's own retries
-    expect({ lookups: lookups(), unclaimed: unclaimed() }).toEqual({ lookups: 6, unclaimed: [] });
+    expect({ lookups: lookups(), unclaimed: await unclaimed() }).toEqual({ lookups: 6, unclaimed: [] });
     await h.advance(MINUTE); // the next retry gets a definite answer, which is remembered
-    expect({ lookups: lookups(), unclaimed: unclaimed() }).toEqual({ lookups: 7, unclaimed: ['loc-nobody'] });
+    expect({ lookups: lookups(), unclaimed: await unclaimed() }).toEqual({ lookups: 7, unclaimed: ['loc-nobody'] });
   });
 });
 
@@ -192,7 +191,7 @@ describe('forwarded events for a location no agency installed (issue 15.1)', () 
     h.clock.advance(HOUR);
     await burst(10);
     expect({ lookups: lookups(), mints: mints() }).toEqual({ lookups: 6, mints: 0 });
-    expect(h.app.db.prepare(`SELECT COUNT(*) FROM locations WHERE location_id = 'loc-stranger'`).pluck().get()).toBe(0);
+    expect(await h.sql.value(`SELECT COUNT(*) FROM locations WHERE location_id = 'loc-stranger'`)).toBe(0);
   });
 });
 
@@ -212,7 +211,7 @@ describe('against the stand-in HighLevel', () => {
       const { location, event } = standIn.addFutureLocation({ companyId, name: 'Future Dental', timezone: 'America/New_York', numbers: ['+15550700007'] });
       expect((await h.webhook(event!)).status).toBe(200);
       await h.runJobs();
-      expect(companyOf(location.id)).toBe(companyId);
+      expect(await companyOf(location.id)).toBe(companyId);
 
       const call = standIn.placeCall({ locationId: location.id, from: CALLER, status: 'no-answer' });
       expect((await h.webhook(call.event)).status).toBe(200);

@@ -20,7 +20,7 @@ describe('app-manifest.json', () => {
   });
 
   it('when the app runs its flows, then every HighLevel scope they need is declared in the manifest', async () => {
-    h.seedLocation('loc-1');
+    await h.seedLocation('loc-1');
     const contact = { contact: { id: 'c-1', locationId: 'loc-1', phone: '+12125550147', firstName: 'Dana' } };
     h.highLevel().persist().get('/contacts/c-1').reply(200, contact);
     h.highLevel().persist().post('/conversations/messages').reply(201, { conversationId: 'c', messageId: 'm' });
@@ -47,8 +47,8 @@ describe('app-manifest.json', () => {
   it('when the conversation channel runs its flows, then every scope they need (conversations.write to create one) is declared', async () => {
     const c = await createHarness({ env: CHANNEL_ENV });
     try {
-      c.seedLocation('loc-acme', { settings: { provider: 'twilio' } });
-      seedTwilioAccount(c, 'loc-acme');
+      await c.seedLocation('loc-acme', { settings: { provider: 'twilio' } });
+      await seedTwilioAccount(c, 'loc-acme');
       interceptSends();
       c.highLevel().persist().get('/contacts/contact-1').reply(200, { contact: { id: 'contact-1', locationId: 'loc-acme', phone: '+12125550147' } });
       c.highLevel().persist().get('/contacts/search/duplicate').query(true).reply(200, { contact: { id: 'contact-1', phone: '+12125550147' } });

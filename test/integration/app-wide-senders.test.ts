@@ -16,8 +16,8 @@ let err: string[];
 
 beforeEach(async () => {
   h = await createHarness({ env: APP_TWILIO_ENV });
-  h.seedLocation(LOC);
-  h.seedLocation(OTHER, { numbers: ['+15550000001'] });
+  await h.seedLocation(LOC);
+  await h.seedLocation(OTHER, { numbers: ['+15550000001'] });
   out = [];
   err = [];
 });
@@ -31,7 +31,7 @@ async function saveAppSender(locationId: string, sender: { fromNumber?: string; 
   const token = await locationToken(h, locationId);
   return h.http.put(`/api/locations/${locationId}/provider`).set(bearer(token)).send({ provider: 'twilio', twilio: { account: 'app', ...sender } });
 }
-const savedSender = (locationId: string) => h.app.db.prepare('SELECT from_number AS fromNumber, messaging_service_sid AS service FROM twilio_accounts WHERE location_id = ?').get(locationId);
+const savedSender = async (locationId: string) => await h.sql.get('SELECT from_number AS fromNumber, messaging_service_sid AS service FROM twilio_accounts WHERE location_id = ?', locationId);
 
 describe('saving an app-wide sender', () => {
   it('when a location saves an app-wide number that is neither assigned to it nor listed by HighLevel as its own, then 422 with the reason and nothing is saved', async () => {
@@ -39,7 +39,7 @@ describe('saving an app-wide sender', () => {
     expect(res.status).toBe(422);
     expect(res.body.error).toBe('sender_not_assigned');
     expect(res.body.issues).toEqual([{ field: 'twilio.fromNumber', message: expect.stringMatching(/not assigned to this location.*assign-sender/) }]);
-    expect(savedSender(OTHER)).toBeUndefined();
+    expect(await savedSender(OTHER)).toBeUndefined();
   });
 
   it('when the operator assigns the number with assign-sender, then that location can save it and the first claimant elsewhere cannot', async () => {
@@ -51,19 +51,19 @@ describe('saving an app-wide sender', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ twilio: { account: 'app', fromNumber: FROM }, warnings: [] });
     expect((await saveAppSender(OTHER, { fromNumber: FROM })).status).toBe(422);
-    expect(h.app.db.prepare(`SELECT actor, action FROM audit_log WHERE action = 'app-sender.assign'`).get()).toEqual({ actor: 'cli', action: 'app-sender.assign' });
+    expect(await h.sql.get(`SELECT actor, action FROM audit_log WHERE action = 'app-sender.assign'`)).toEqual({ actor: 'cli', action: 'app-sender.assign' });
   });
 
   it('when HighLevel lists the number among one location\'s own, then that location may save it without an assignment, and one claiming it first may not', async () => {
-    h.seedLocation(OTHER, { numbers: [FROM] });
+    await h.seedLocation(OTHER, { numbers: [FROM] });
     numberOfAppAccount();
     expect((await saveAppSender(LOC, { fromNumber: FROM })).status).toBe(422);
     expect((await saveAppSender(OTHER, { fromNumber: FROM })).status).toBe(200);
-    expect(savedSender(OTHER)).toEqual({ fromNumber: FROM, service: null });
+    expect(await savedSender(OTHER)).toEqual({ fromNumber: FROM, service: null });
   });
 
   it('when the number HighLevel lists for one location is assigned by the operator to another, then only the assigned one may use it', async () => {
-    h.seedLocation(OTHER, { numbers: [FROM] });
+    await h.seedLocation(OTHER, { numbers: [FROM] });
     expect(await cli('assign-sender', LOC, FROM)).toBe(0);
     expect((await saveAppSender(OTHER, { fromNumber: FROM })).status).toBe(422);
   });
@@ -98,7 +98,7 @@ describe('sending from an app-wide sender', () => {
     await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
     await h.runJobs();
     expect(sends).toHaveLength(1);
-    expect(h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get()).toMatch(/twilio-not-configured/);
+    expect(await h.sql.value('SELECT decision FROM calls ORDER BY id DESC LIMIT 1')).toMatch(/twilio-not-configured/);
     const token = await locationToken(h, LOC);
     const view = await h.http.get(`/api/locations/${LOC}/provider`).set(bearer(token));
     expect(view.body.warnings.map((w: { code: string }) => w.code)).toContain('app-sender-unassigned');
@@ -107,15 +107,14 @@ describe('sending from an app-wide sender', () => {
   it('when a location had claimed an app-wide number before assignments existed, then it cannot send from it', async () => {
     const sends = interceptSends({ accountSid: APP_ACCOUNT_SID });
     const claimant = 'loc-claimant';
-    h.seedLocation(claimant, { numbers: ['+15550000002'], settings: { provider: 'twilio' } });
+    await h.seedLocation(claimant, { numbers: ['+15550000002'], settings: { provider: 'twilio' } });
     // The row a save made before this rule: the app-wide account with a number nobody assigned to the location.
-    h.app.db.prepare(`INSERT INTO twilio_accounts (location_id, use_app_account, from_number, verified_at, updated_at) VALUES (?, 1, ?, ?, ?)`)
-      .run(claimant, FROM, h.clock.now(), h.clock.now());
+    await h.sql.run(`INSERT INTO twilio_accounts (location_id, use_app_account, from_number, verified_at, updated_at) VALUES (?, 1, ?, ?, ?)`, claimant, FROM, h.clock.now(), h.clock.now());
     h.highLevel().persist().get('/contacts/contact-2').reply(200, { contact: { id: 'contact-2', locationId: claimant, phone: CALLER, firstName: 'Dana' } });
     await h.webhook(missedCall({ locationId: claimant, contactId: 'contact-2', from: CALLER }));
     await h.runJobs();
     expect(sends).toHaveLength(0);
-    expect(h.app.db.prepare('SELECT decision FROM calls WHERE location_id = ?').pluck().get(claimant)).toMatch(/twilio-not-configured/);
+    expect(await h.sql.value('SELECT decision FROM calls WHERE location_id = ?', claimant)).toMatch(/twilio-not-configured/);
   });
 });
 
@@ -130,6 +129,6 @@ describe('the assign-sender and unassign-sender commands', () => {
     expect(await cli('assign-sender', 'loc-nobody', FROM)).toBe(1);
     expect(await cli('assign-sender', LOC, 'not-a-number')).toBe(2);
     expect(await cli('unassign-sender', LOC, FROM)).toBe(1);
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM app_senders').pluck().get()).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM app_senders')).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ let sent: string[];
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   sent = [];
   h.highLevel().persist().get('/contacts/contact-1').reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
   h.highLevel().persist().post('/conversations/messages', (body) => { sent.push(String(body.message)); return true; })
@@ -23,10 +23,10 @@ beforeEach(async () => {
 afterEach(async () => { await h.close(); });
 
 /** The stored profile has no name (HighLevel gave none at the last read, an hour ago). */
-function forgetName(phone: string | null = BUSINESS_PHONE, numbers: string[] = phone ? [phone] : []) {
-  h.app.db.prepare('UPDATE locations SET name = NULL, phone = ?, profile_synced_at = ? WHERE location_id = ?').run(phone, h.clock.now() - HOUR, LOC);
-  h.app.db.prepare('DELETE FROM location_numbers WHERE location_id = ?').run(LOC);
-  for (const number of numbers) h.app.db.prepare('INSERT INTO location_numbers (location_id, phone) VALUES (?, ?)').run(LOC, number);
+async function forgetName(phone: string | null = BUSINESS_PHONE, numbers: string[] = phone ? [phone] : []) {
+  await h.sql.run('UPDATE locations SET name = NULL, phone = ?, profile_synced_at = ? WHERE location_id = ?', phone, h.clock.now() - HOUR, LOC);
+  await h.sql.run('DELETE FROM location_numbers WHERE location_id = ?', LOC);
+  for (const number of numbers) await h.sql.run('INSERT INTO location_numbers (location_id, phone) VALUES (?, ?)', LOC, number);
 }
 function profile(location: { name?: string; phone?: string | null }, numbers: string[] = location.phone ? [location.phone] : []) {
   const profileScope = h.highLevel().get(`/locations/${LOC}`).reply(200, { location: { id: LOC, timezone: 'America/New_York', ...location } });
@@ -36,7 +36,7 @@ function profile(location: { name?: string; phone?: string | null }, numbers: st
 async function missACall() {
   await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
   await h.runJobs();
-  return h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get();
+  return await h.sql.value('SELECT decision FROM calls ORDER BY id DESC LIMIT 1');
 }
 async function page() {
   const token = await locationToken(h, LOC);
@@ -46,7 +46,7 @@ async function page() {
 
 describe('the first text names the business', () => {
   it('when the location\'s name is unknown, then its profile is read from HighLevel before texting and the text names the business', async () => {
-    forgetName();
+    await forgetName();
     const read = profile({ name: 'Acme Plumbing', phone: BUSINESS_PHONE });
     expect(await missACall()).toBe('texted');
     expect(read.isDone()).toBe(true);
@@ -56,7 +56,7 @@ describe('the first text names the business', () => {
   });
 
   it('when HighLevel gives no name, then the text names the business by its phone number, and the page says so', async () => {
-    forgetName();
+    await forgetName();
     profile({ name: '', phone: BUSINESS_PHONE });
     expect(await missACall()).toBe('texted');
     expect(sent[0]).toMatch(/^Hi Dana, this is \(212\) 555-0100\. /);
@@ -66,14 +66,14 @@ describe('the first text names the business', () => {
   });
 
   it('when HighLevel cannot be reached for the name, then the stored phone number identifies the business', async () => {
-    forgetName();
+    await forgetName();
     h.highLevel().persist().get(`/locations/${LOC}`).reply(500, { message: 'Internal Server Error' });
     expect(await missACall()).toBe('texted');
     expect(sent[0]).toMatch(/this is \(212\) 555-0100\. /);
   });
 
   it('when neither a name nor a phone number is known, then no text goes out, the decision says why, and the page alerts', async () => {
-    forgetName(null);
+    await forgetName(null);
     profile({ name: '' });
     expect(await missACall()).toBe('skipped:business-unidentified');
     expect(sent).toEqual([]);
@@ -82,7 +82,7 @@ describe('the first text names the business', () => {
   });
 
   it('when the caller texts HELP to a location HighLevel gives no name, then the answer names the business by its phone number', async () => {
-    forgetName();
+    await forgetName();
     profile({ name: '', phone: BUSINESS_PHONE });
     await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'HELP' }));
     await h.runJobs();
@@ -91,7 +91,7 @@ describe('the first text names the business', () => {
   });
 
   it('when the page previews a template for a location without a name, then the business phone stands in', async () => {
-    forgetName();
+    await forgetName();
     const { token } = await page();
     const res = await h.http.post(`/api/locations/${LOC}/preview`).set(bearer(token)).send({ template: 'Hi, this is {{business_name}}.', kind: 'followUp' });
     expect(res.body.text).toBe('Hi, this is (212) 555-0100.');
@@ -106,7 +106,7 @@ describe('templates must name the business', () => {
       expect(res.status, key).toBe(422);
       expect(res.body.issues, key).toEqual([{ field: `templates.${key}`, message: expect.stringContaining('{{business_name}}') }]);
     }
-    const stored = JSON.parse(h.app.db.prepare('SELECT settings FROM locations WHERE location_id = ?').pluck().get(LOC) as string);
+    const stored = JSON.parse(await h.sql.value('SELECT settings FROM locations WHERE location_id = ?', LOC) as string);
     expect(stored.templates.followUp).toContain('{{business_name}}');
 
     // The business's name written out, in any case, or {{ business_name }} with spaces, is naming it.
@@ -120,7 +120,7 @@ describe('templates must name the business', () => {
 
   it('when a template stored before the rule names no business, then it still sends, other settings still save, and the page warns about it', async () => {
     const old = 'Hi {{first_name}}, sorry we missed your call! How can we help?';
-    h.app.db.prepare(`UPDATE locations SET settings = json_set(settings, '$.templates.textBackInHours', ?) WHERE location_id = ?`).run(old, LOC);
+    await h.editSettings(LOC, (settings) => { settings.templates.textBackInHours = old; });
     expect(await missACall()).toBe('texted');
     expect(sent[0]).toMatch(/^Hi Dana, sorry we missed your call!/);
     const { token, warnings } = await page();
@@ -131,7 +131,7 @@ describe('templates must name the business', () => {
   });
 
   it('when an agency saves default templates, then each must use {{business_name}}, since it serves many businesses', async () => {
-    seedCompany(h, 'company-1');
+    await seedCompany(h, 'company-1');
     const token = await agencyToken(h, 'company-1');
     const unnamed = await h.http.put('/api/agency/company-1/defaults').set(bearer(token)).send({ templates: { help: 'Acme Plumbing: call us anytime.' } });
     expect(unnamed.status).toBe(422);

@@ -12,7 +12,7 @@ let texts: string[];
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   texts = [];
   h.highLevel().persist().get('/contacts/c-1').reply(200, { contact: { id: 'c-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
   h.highLevel().persist().post('/conversations/messages', (body) => { texts.push(body.message); return true; })
@@ -28,8 +28,8 @@ async function sighting(callKey: string, status: string, extra: Record<string, u
   await h.runJobs();
 }
 
-const call = (callKey: string) => h.app.db.prepare('SELECT status, missed, decision FROM calls WHERE call_key = ?').get(callKey);
-const followUps = () => h.app.db.prepare(`SELECT status FROM jobs WHERE kind = 'followup'`).pluck().all();
+const call = async (callKey: string) => await h.sql.get('SELECT status, missed, decision FROM calls WHERE call_key = ?', callKey);
+const followUps = async () => await h.sql.column(`SELECT status FROM jobs WHERE kind = 'followup'`);
 
 /** HighLevel's conversations search and call messages as the live API nests them, for one call. */
 function scanShows(callKey: string, meta: Record<string, unknown>, status?: string) {
@@ -44,32 +44,32 @@ describe('webhook sightings', () => {
   it('when a call is first delivered ringing and then as no-answer, then the caller is texted once and the call counts as missed', async () => {
     await sighting('call-1', 'ringing');
     expect(texts).toHaveLength(0);
-    expect(call('call-1')).toMatchObject({ status: 'ringing', missed: 0 });
+    expect(await call('call-1')).toMatchObject({ status: 'ringing', missed: 0 });
 
     await sighting('call-1', 'no-answer');
     await sighting('call-1', 'no-answer'); // a second delivery of the final status
     expect(texts).toHaveLength(1);
-    expect(call('call-1')).toEqual({ status: 'no-answer', missed: 1, decision: 'texted' });
+    expect(await call('call-1')).toEqual({ status: 'no-answer', missed: 1, decision: 'texted' });
   });
 
   it('when a call seen "in progress" ends in voicemail, then it is texted back, and only "completed" cancels the follow-up of an earlier miss', async () => {
     await sighting('call-1', 'no-answer');
     expect(texts).toHaveLength(1);
-    expect(followUps()).toEqual(['pending']);
+    expect(await followUps()).toEqual(['pending']);
 
     // The caller rings again: the call is in progress, nobody has answered yet.
     await sighting('call-2', 'in-progress');
     await sighting('call-3', 'In Progress');
-    expect(followUps()).toEqual(['pending']);
-    expect(call('call-2')).toMatchObject({ missed: 0, status: 'in-progress' });
+    expect(await followUps()).toEqual(['pending']);
+    expect(await call('call-2')).toMatchObject({ missed: 0, status: 'in-progress' });
 
     await sighting('call-2', 'voicemail');
-    expect(call('call-2')).toMatchObject({ status: 'voicemail', missed: 1 });
-    expect(followUps()).toEqual(['pending']);
+    expect(await call('call-2')).toMatchObject({ status: 'voicemail', missed: 1 });
+    expect(await followUps()).toEqual(['pending']);
 
     await sighting('call-3', 'completed');
-    expect(call('call-3')).toMatchObject({ status: 'completed', missed: 0, decision: 'ignored:answered' });
-    expect(followUps()).toEqual(['cancelled']);
+    expect(await call('call-3')).toMatchObject({ status: 'completed', missed: 0, decision: 'ignored:answered' });
+    expect(await followUps()).toEqual(['cancelled']);
   });
 });
 
@@ -81,7 +81,7 @@ describe('catch-up scan sightings', () => {
     scanShows('call-scan', { call: { status: 'no-answer', duration: 0 } });
     await h.advance(1);
     expect(texts).toHaveLength(1);
-    expect(call('call-scan')).toEqual({ status: 'no-answer', missed: 1, decision: 'texted' });
+    expect(await call('call-scan')).toEqual({ status: 'no-answer', missed: 1, decision: 'texted' });
   });
 
   it('when the scan sees a call still ringing and its final webhook says no-answer, then the caller is texted once', async () => {
@@ -89,11 +89,11 @@ describe('catch-up scan sightings', () => {
     scanShows('call-1', { call: { status: 'ringing', duration: 0 } }, 'ringing');
     await h.advance(1);
     expect(texts).toHaveLength(0);
-    expect(call('call-1')).toMatchObject({ status: 'ringing', missed: 0 });
+    expect(await call('call-1')).toMatchObject({ status: 'ringing', missed: 0 });
 
     await sighting('call-1', 'no-answer');
     expect(texts).toHaveLength(1);
-    expect(call('call-1')).toEqual({ status: 'no-answer', missed: 1, decision: 'texted' });
+    expect(await call('call-1')).toEqual({ status: 'no-answer', missed: 1, decision: 'texted' });
   });
 
   it('when a webhook said in progress and the next scan sees the call final as voicemail, then the scan texts the caller once', async () => {
@@ -105,6 +105,6 @@ describe('catch-up scan sightings', () => {
     // A late final webhook for the same call changes nothing.
     await sighting('call-1', 'voicemail');
     expect(texts).toHaveLength(1);
-    expect(call('call-1')).toEqual({ status: 'voicemail', missed: 1, decision: 'texted' });
+    expect(await call('call-1')).toEqual({ status: 'voicemail', missed: 1, decision: 'texted' });
   });
 });

@@ -10,7 +10,7 @@ let sends: number;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   h.acceptDeliveryChecks();
   sends = 0;
   await ensureCatchUp(h.app.workflow, LOC);
@@ -29,18 +29,18 @@ describe('catch-up scan', () => {
 
     await h.advance(10 * MINUTE);
     expect(sends).toBe(1);
-    expect(h.app.db.prepare('SELECT call_key, decision FROM calls').get()).toEqual({ call_key: 'call-lost', decision: 'texted' });
+    expect(await h.sql.get('SELECT call_key, decision FROM calls')).toEqual({ call_key: 'call-lost', decision: 'texted' });
 
     await h.webhook(missedCall({ locationId: LOC, contactId: 'c-1', from: '+12125550147', messageId: 'call-lost' }));
     await h.runJobs();
     expect(sends).toBe(1);
-    expect(h.app.db.prepare(`SELECT run_at - ? FROM jobs WHERE kind = 'catch-up' AND status = 'pending'`).pluck().get(h.clock.now())).toBe(10 * MINUTE);
+    expect(await h.sql.value(`SELECT run_at - ? FROM jobs WHERE kind = 'catch-up' AND status = 'pending'`, h.clock.now())).toBe(10 * MINUTE);
   });
 
   it('when the location uninstalls, then its scan stops', async () => {
     await h.webhook({ type: 'UNINSTALL', appId: 'app123', locationId: LOC });
     await h.runJobs();
     await h.advance(30 * MINUTE);
-    expect(h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'catch-up' AND status = 'pending'`).pluck().get()).toBe(0);
+    expect(await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE kind = 'catch-up' AND status = 'pending'`)).toBe(0);
   });
 });

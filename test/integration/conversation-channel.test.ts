@@ -19,8 +19,8 @@ async function start(env: Record<string, string> = CHANNEL_ENV, options: { slowF
   if (options.slowFirstLookupMs) {
     h.highLevel().get('/contacts/search/duplicate').query(true).delay(options.slowFirstLookupMs).reply(200, { contact: { id: 'contact-1', phone: CALLER } });
   }
-  h.seedLocation(LOC, { settings: { provider: 'twilio' } });
-  seedTwilioAccount(h, LOC);
+  await h.seedLocation(LOC, { settings: { provider: 'twilio' } });
+  await seedTwilioAccount(h, LOC);
   sends = interceptSends();
   h.highLevel().persist().get('/contacts/contact-1').reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
   h.highLevel().persist().get('/contacts/search/duplicate').query(true).reply(200, { contact: { id: 'contact-1', phone: CALLER } });
@@ -51,7 +51,7 @@ describe('a text sent through Twilio', () => {
       type: 'SMS', conversationId: 'conv-1', contactId: 'contact-1', conversationProviderId: PROVIDER_ID, message: sends[0].Body,
       direction: 'outbound', altId: sidOf(1), date: new Date(h.clock.now()).toISOString(),
     }]);
-    expect(conversationRows(h)).toMatchObject([{ origin: 'app', state: 'posted', hlMessageId: 'hl-1', wanted: 'pending', pushed: null }]);
+    expect(await conversationRows(h)).toMatchObject([{ origin: 'app', state: 'posted', hlMessageId: 'hl-1', wanted: 'pending', pushed: null }]);
   });
 
   it('when the answer to the conversation\'s creation is lost, then the next try finds it and the text is posted once', async () => {
@@ -61,7 +61,7 @@ describe('a text sent through Twilio', () => {
     await h.advance(60_000);
     expect(hl.created).toHaveLength(1);
     expect(hl.added).toHaveLength(1);
-    expect(conversationRows(h)[0].state).toBe('posted');
+    expect((await conversationRows(h))[0].state).toBe('posted');
   });
 
   it('when Twilio reports sent, then delivered, then a late undelivered, then HighLevel hears delivered once (sent is still pending there)', async () => {
@@ -76,7 +76,7 @@ describe('a text sent through Twilio', () => {
     await twilioStatus(sidOf(1), 'undelivered', { ErrorCode: '30003' });
     await h.runJobs();
     expect(updates).toEqual([{ status: 'delivered' }]);
-    expect(conversationRows(h)[0]).toMatchObject({ wanted: 'delivered', pushed: 'delivered' });
+    expect((await conversationRows(h))[0]).toMatchObject({ wanted: 'delivered', pushed: 'delivered' });
   });
 
   it('when HighLevel answers 403 for a few seconds, then the status is sent again after a backoff until it is taken', async () => {
@@ -88,10 +88,10 @@ describe('a text sent through Twilio', () => {
     expect(updates).toHaveLength(1);
     await h.advance(2_000);
     expect(updates).toHaveLength(2);
-    expect(conversationRows(h)[0].pushed).toBeNull();
+    expect((await conversationRows(h))[0].pushed).toBeNull();
     await h.advance(4_000);
     expect(updates).toEqual([{ status: 'delivered' }, { status: 'delivered' }, { status: 'delivered' }]);
-    expect(conversationRows(h)[0].pushed).toBe('delivered');
+    expect((await conversationRows(h))[0].pushed).toBe('delivered');
   });
 
   it('when HighLevel keeps answering 403, then the tries stop at a bound and the give-up is recorded', async () => {
@@ -101,8 +101,8 @@ describe('a text sent through Twilio', () => {
     await twilioStatus(sidOf(1), 'delivered');
     for (let i = 0; i < 12; i++) await h.advance(60_000);
     expect(updates).toHaveLength(8);
-    expect(h.app.db.prepare(`SELECT push_error FROM conversation_messages`).pluck().get()).toMatch(/403/);
-    expect(h.app.db.prepare(`SELECT status FROM jobs WHERE kind = 'conversation-status'`).pluck().get()).toBe('failed');
+    expect(await h.sql.value(`SELECT push_error FROM conversation_messages`)).toMatch(/403/);
+    expect(await h.sql.value(`SELECT status FROM jobs WHERE kind = 'conversation-status'`)).toBe('failed');
   });
 
   it('when Twilio reports failed before the text reached HighLevel, then it is marked failed there with Twilio\'s reason once posted', async () => {
@@ -111,11 +111,11 @@ describe('a text sent through Twilio', () => {
     const hl = conversationIn(h, { reply: (n) => (n < busy ? [429, { statusCode: 429, message: 'Too many requests' }] : null) });
     const updates = statusUpdatesOf(h, `hl-${busy + 1}`);
     await textBack();
-    expect(conversationRows(h)[0].state).toBe('pending');
+    expect((await conversationRows(h))[0].state).toBe('pending');
     await twilioStatus(sidOf(1), 'undelivered', { ErrorCode: '30003' });
     await h.advance(60_000);
     expect(hl.added).toHaveLength(busy + 1);
-    expect(conversationRows(h)[0]).toMatchObject({ state: 'posted', pushed: 'failed' });
+    expect((await conversationRows(h))[0]).toMatchObject({ state: 'posted', pushed: 'failed' });
     expect(updates).toEqual([{ status: 'failed', error: { code: '30003', type: 'saas', message: expect.stringMatching(/Twilio 30003/) } }]);
   });
 
@@ -124,8 +124,8 @@ describe('a text sent through Twilio', () => {
     await textBack();
     await h.advance(60 * 60_000);
     expect(hl.added).toHaveLength(1);
-    expect(conversationRows(h)[0]).toMatchObject({ state: 'unknown', errorCode: 'unknown' });
-    expect(h.app.db.prepare(`SELECT status, last_error FROM jobs WHERE kind = 'conversation-post'`).get())
+    expect((await conversationRows(h))[0]).toMatchObject({ state: 'unknown', errorCode: 'unknown' });
+    expect(await h.sql.get(`SELECT status, last_error FROM jobs WHERE kind = 'conversation-post'`))
       .toEqual({ status: 'failed', last_error: expect.stringMatching(/outcome unknown/) });
     expect(h.logs.join('')).toMatch(/conversation message outcome unknown/);
     await twilioStatus(sidOf(1), 'delivered');
@@ -149,18 +149,18 @@ describe('a text a caller sends to the Twilio number', () => {
       type: 'SMS', conversationId: 'conv-1', contactId: 'contact-1', conversationProviderId: PROVIDER_ID,
       message: 'Running late, can you call me?', direction: 'inbound', altId: 'SMin1', date: new Date(receivedAt).toISOString(),
     }]);
-    expect(h.app.db.prepare(`SELECT payload FROM jobs WHERE kind = 'conversation-post'`).pluck().get()).not.toMatch(/Running late/);
+    expect(await h.sql.value(`SELECT payload FROM jobs WHERE kind = 'conversation-post'`)).not.toMatch(/Running late/);
   });
 
   it('when the caller texts STOP, then the number is suppressed before the text is shown in HighLevel', async () => {
-    const isSuppressed = () => h.app.db.prepare('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER) === 1;
-    const suppressedWhenPosted: boolean[] = [];
+    const isSuppressed = async () => await h.sql.value('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER) === 1;
+    const suppressedWhenPosted: Promise<boolean>[] = [];
     const hl = conversationIn(h, { reply: () => { suppressedWhenPosted.push(isSuppressed()); return null; } });
     await callerTexts('STOP');
     await h.runJobs();
     await h.advance(2_000);
     expect(hl.added).toMatchObject([{ message: 'STOP', direction: 'inbound' }]);
-    expect(suppressedWhenPosted).toEqual([true]);
+    expect(await Promise.all(suppressedWhenPosted)).toEqual([true]);
     expect(sends).toHaveLength(0);
   });
 
@@ -182,7 +182,7 @@ describe('a text a caller sends to the Twilio number', () => {
     await callerTexts('Is Thursday OK?');
     await h.advance(60 * 60_000);
     expect(hl.added).toHaveLength(1);
-    expect(conversationRows(h)).toMatchObject([{ origin: 'caller', state: 'unknown' }]);
+    expect(await conversationRows(h)).toMatchObject([{ origin: 'caller', state: 'unknown' }]);
   });
 });
 
@@ -195,7 +195,7 @@ describe('without HIGHLEVEL_CONVERSATION_PROVIDER_ID', () => {
     await callerTexts('thanks!');
     await h.runJobs();
     expect(h.recorded.filter((r) => r.path.startsWith('/conversations'))).toEqual([]);
-    expect(conversationRows(h)).toEqual([]);
+    expect(await conversationRows(h)).toEqual([]);
   });
 
   it('when the settings page loads for a Twilio location, then it warns that replies will not show in HighLevel', async () => {

@@ -8,15 +8,10 @@ import { createApiTransport } from '../../src/highlevel/api-transport.js';
 import { createConversationLog } from '../../src/highlevel/conversation-log.js';
 import { createOAuthClient } from '../../src/highlevel/oauth-client.js';
 import { createPacer } from '../../src/highlevel/pacer.js';
-import { createSecretBox } from '../../src/lib/crypto.js';
 import { HighLevelApiError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { createTwilioClients } from '../../src/messaging/twilio-client.js';
 import { createTwilioSender, type ConversationLog } from '../../src/messaging/twilio-sender.js';
-import { createLineTypeCache } from '../../src/store/line-types.js';
-import { createLocationStore } from '../../src/store/locations.js';
-import { createTokenStore } from '../../src/store/tokens.js';
-import { createTwilioAccounts } from '../../src/store/twilio-accounts.js';
 import { defaultSettings, mergeSettings } from '../../src/workflow/settings.js';
 import { TWILIO_API, messageResource, messagesPath, seedTwilioAccount } from '../helpers/twilio.js';
 
@@ -26,15 +21,15 @@ let h: Harness;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC, { settings: { provider: 'twilio' } });
-  seedTwilioAccount(h, LOC);
+  await h.seedLocation(LOC, { settings: { provider: 'twilio' } });
+  await seedTwilioAccount(h, LOC);
 });
 afterEach(async () => { await h.close(); });
 
 function calls(providerId: string | null = PROVIDER_ID) {
-  const tokens = createTokenStore(h.app.db, createSecretBox(h.config.encryptionKey!));
+  const { tokens, locations } = h.app.storage;
   const oauth = createOAuthClient({ apiUrl: HL, clientId: 'app123-client', clientSecret: 'x', redirectUri: 'https://textback.test/cb' });
-  const accessTokens = createAccessTokens({ tokens, locations: createLocationStore(h.app.db), oauth, clock: h.clock, logger: silentLogger });
+  const accessTokens = createAccessTokens({ tokens, locations, oauth, clock: h.clock, logger: silentLogger });
   const sleep = async (ms: number) => { h.clock.advance(ms); };
   const { request } = createApiTransport({ apiUrl: HL, accessTokens, pacer: createPacer({ clock: h.clock, sleep }), clock: h.clock, sleep, logger: silentLogger });
   return createConversationLog({ request, conversationProviderId: providerId });
@@ -42,8 +37,8 @@ function calls(providerId: string | null = PROVIDER_ID) {
 
 function twilioSender(conversationLog: ConversationLog) {
   return createTwilioSender({
-    accounts: createTwilioAccounts(h.app.db, createSecretBox(h.config.encryptionKey!), { appAccount: null }), clients: createTwilioClients(),
-    statusCallbackUrl: 'https://textback.test/webhooks/twilio/status', lineTypes: createLineTypeCache(h.app.db), clock: h.clock, logger: silentLogger,
+    accounts: h.app.storage.twilioAccounts, clients: createTwilioClients(),
+    statusCallbackUrl: 'https://textback.test/webhooks/twilio/status', lineTypes: h.app.storage.lineTypes, clock: h.clock, logger: silentLogger,
     conversationLog,
   });
 }

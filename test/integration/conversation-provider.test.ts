@@ -17,13 +17,13 @@ let sends: Record<string, string>[];
 
 beforeEach(async () => {
   h = await createHarness({ env: CHANNEL_ENV, startAt: TUESDAY_11_30PM_NY });
-  h.seedLocation(LOC, { settings: { provider: 'twilio' } });
-  seedTwilioAccount(h, LOC);
+  await h.seedLocation(LOC, { settings: { provider: 'twilio' } });
+  await seedTwilioAccount(h, LOC);
   sends = interceptSends();
 });
 afterEach(async () => { await h.close(); });
 
-const jobsOfKind = (kind: string) => h.app.db.prepare('SELECT COUNT(*) FROM jobs WHERE kind = ?').pluck().get(kind);
+const jobsOfKind = async (kind: string) => await h.sql.value('SELECT COUNT(*) FROM jobs WHERE kind = ?', kind);
 const twilioStatus = (sid: string, MessageStatus: string) =>
   postTwilio(h, '/webhooks/twilio/status', { MessageSid: sid, SmsSid: sid, AccountSid: 'AC0123456789abcdef0123456789abcdef', MessageStatus, To: CALLER, From: FROM });
 
@@ -39,7 +39,7 @@ describe('a message staff type in the channel', () => {
     expect(sends[0]).toMatchObject({ To: CALLER, From: FROM, Body: 'Hi Dana, we can come by at 3pm today.' });
     expect(sends[0].ValidityPeriod).toBeUndefined();
     expect(h.recorded.filter((r) => r.method === 'POST' && r.path.startsWith('/conversations'))).toEqual([]);
-    expect(h.app.db.prepare(`SELECT kind, status FROM messages`).all()).toEqual([{ kind: 'staff-reply', status: 'sent' }]);
+    expect(await h.sql.all(`SELECT kind, status FROM messages`)).toEqual([{ kind: 'staff-reply', status: 'sent' }]);
   });
 
   it('when Twilio reports it delivered, then HighLevel\'s message is marked delivered, after HighLevel\'s 403 window', async () => {
@@ -50,7 +50,7 @@ describe('a message staff type in the channel', () => {
     await h.runJobs();
     await h.advance(2_000);
     expect(updates).toEqual([{ status: 'delivered' }, { status: 'delivered' }]);
-    expect(conversationRows(h)).toMatchObject([{ origin: 'staff', hlMessageId: 'hl-staff-1', pushed: 'delivered' }]);
+    expect(await conversationRows(h)).toMatchObject([{ origin: 'staff', hlMessageId: 'hl-staff-1', pushed: 'delivered' }]);
   });
 
   it('when the number opted out, then nothing is sent and HighLevel\'s message is marked failed with the reason', async () => {
@@ -69,7 +69,7 @@ describe('a message staff type in the channel', () => {
     await h.runJobs();
     expect(sends).toHaveLength(0);
     expect(updates).toEqual([{ status: 'failed', error: { code: 'not-from-staff', type: 'saas', message: expect.stringMatching(/workflows and bulk actions are never sent/) } }]);
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM messages').pluck().get()).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM messages')).toBe(0);
   });
 
   it('when staff attach a file, then it is refused rather than sent without it', async () => {
@@ -78,7 +78,7 @@ describe('a message staff type in the channel', () => {
     await h.runJobs();
     expect(sends).toHaveLength(0);
     expect(updates).toMatchObject([{ status: 'failed', error: { code: 'attachments' } }]);
-    expect(h.app.db.prepare(`SELECT payload FROM jobs WHERE kind = 'provider-outbound'`).pluck().get()).not.toMatch(/example\.com/);
+    expect(await h.sql.value(`SELECT payload FROM jobs WHERE kind = 'provider-outbound'`)).not.toMatch(/example\.com/);
   });
 
   it('when Twilio refuses it, then HighLevel\'s message is failed with Twilio\'s reason', async () => {
@@ -101,7 +101,7 @@ describe('the Delivery URL\'s signature and shape', () => {
     const rsa = signWebhookBody(raw, generateRsaWebhookKeyPair().privateKey);
     expect((await deliver(h, raw, { sign: false, headers: { [rsa.header]: rsa.signature } })).status).toBe(401);
     await h.runJobs();
-    expect(jobsOfKind('provider-outbound')).toBe(0);
+    expect(await jobsOfKind('provider-outbound')).toBe(0);
     expect(sends).toHaveLength(0);
   });
 
@@ -109,7 +109,7 @@ describe('the Delivery URL\'s signature and shape', () => {
     expect((await deliver(h, '{"type": "SMS",')).status).toBe(400);
     const { messageId: _missing, ...noId } = providerMessage();
     expect((await deliver(h, noId)).status).toBe(400);
-    expect(jobsOfKind('provider-outbound')).toBe(0);
+    expect(await jobsOfKind('provider-outbound')).toBe(0);
   });
 
   it('when a signed delivery has no timestamp or webhookId (as documented), then it is still taken', async () => {

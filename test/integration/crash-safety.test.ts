@@ -9,7 +9,7 @@ const LOC = 'loc-acme';
 const CALLER = '+12125550147';
 let h: Harness;
 
-beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); h.acceptDeliveryChecks(); });
+beforeEach(async () => { h = await createHarness(); await h.seedLocation(LOC); h.acceptDeliveryChecks(); });
 afterEach(async () => { await h.close(); });
 
 describe('crash between reserve and send', () => {

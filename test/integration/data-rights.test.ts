@@ -14,8 +14,8 @@ let token: string;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
-  h.seedLocation(OTHER_LOC, { numbers: ['+15550000001'] });
+  await h.seedLocation(LOC);
+  await h.seedLocation(OTHER_LOC, { numbers: ['+15550000001'] });
   const contacts: Record<string, string> = { 'contact-1': CALLER, 'contact-2': NEIGHBOUR };
   for (const [id, phone] of Object.entries(contacts)) {
     h.highLevel().persist().get(`/contacts/${id}`).reply(200, { contact: { id, locationId: LOC, phone, firstName: 'Dana' } });
@@ -38,7 +38,7 @@ async function text(body: string) {
 }
 const exportOf = (phone: string, format?: string) =>
   h.http.get(`/api/locations/${LOC}/data`).query({ phone, ...(format ? { format } : {}) }).set(bearer(token));
-const count = (sql: string, ...params: unknown[]) => h.app.db.prepare(sql).pluck().get(...params) as number;
+const count = async (sql: string, ...params: unknown[]) => await h.sql.value(sql, ...params) as number;
 
 /** Splits RFC 4180 text into rows of fields (quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -108,7 +108,7 @@ describe('GET /api/locations/:id/data (export)', () => {
     const [header, ...rows] = parseCsv(res.text);
     expect(header).toEqual([...EXPORT_CSV_COLUMNS]);
     for (const row of rows) expect(row).toHaveLength(header.length);
-    const body = h.app.db.prepare(`SELECT body FROM messages WHERE kind = 'textback'`).pluck().get() as string;
+    const body = await h.sql.value(`SELECT body FROM messages WHERE kind = 'textback'`) as string;
     expect(body).toContain(',');
     const message = rows.find((row) => row[0] === 'message')!;
     expect(message[header.indexOf('text')]).toBe(body);
@@ -129,7 +129,7 @@ describe('GET /api/locations/:id/data (export)', () => {
   it('when the export is made, then the audit log records who, the format and the masked number only', async () => {
     await missedCallFrom('contact-1', CALLER);
     await exportOf(CALLER, 'csv');
-    const entry = h.app.db.prepare(`SELECT actor, detail FROM audit_log WHERE action = 'data.export'`).get() as { actor: string; detail: string };
+    const entry = await h.sql.get(`SELECT actor, detail FROM audit_log WHERE action = 'data.export'`) as { actor: string; detail: string };
     expect(entry.actor).toBe('user-1');
     expect(JSON.parse(entry.detail)).toEqual({ phone: '***0147', format: 'csv', calls: 1, messages: 1, replies: 0 });
     expect(entry.detail).not.toContain('2125550147');
@@ -145,7 +145,7 @@ describe('GET /api/locations/:id/data (export)', () => {
     expect(bad.body.issues[0].field).toBe('phone');
     expect((await h.http.get(`/api/locations/${LOC}/data`).set(bearer(token))).status).toBe(422);
     expect((await exportOf(CALLER, 'xml')).status).toBe(422);
-    expect(count(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'data.%'`)).toBe(0);
+    expect(await count(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'data.%'`)).toBe(0);
   });
 });
 
@@ -170,22 +170,22 @@ describe('DELETE /api/locations/:id/data (erasure)', () => {
     expect(after.suppression.suppressed).toBe(true);
     expect(after.suppressionHistory).toEqual(before.suppressionHistory);
     // The neighbour and the other location keep theirs.
-    expect(count('SELECT COUNT(*) FROM calls WHERE phone = ?', NEIGHBOUR)).toBe(1);
-    expect(count('SELECT COUNT(*) FROM calls WHERE location_id = ? AND phone = ?', OTHER_LOC, CALLER)).toBe(1);
-    expect(count('SELECT COUNT(*) FROM messages WHERE location_id = ? AND phone = ?', OTHER_LOC, CALLER)).toBe(1);
+    expect(await count('SELECT COUNT(*) FROM calls WHERE phone = ?', NEIGHBOUR)).toBe(1);
+    expect(await count('SELECT COUNT(*) FROM calls WHERE location_id = ? AND phone = ?', OTHER_LOC, CALLER)).toBe(1);
+    expect(await count('SELECT COUNT(*) FROM messages WHERE location_id = ? AND phone = ?', OTHER_LOC, CALLER)).toBe(1);
 
     // Never texted again: the next missed call is skipped as suppressed.
     await missedCallFrom('contact-1', CALLER);
-    expect(h.app.db.prepare('SELECT decision FROM calls WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER)).toBe('skipped:suppressed');
+    expect(await h.sql.value('SELECT decision FROM calls WHERE location_id = ? AND phone = ?', LOC, CALLER)).toBe('skipped:suppressed');
   });
 
   it('when a caller with a pending follow-up is erased, then the follow-up is gone and never sent', async () => {
     await missedCallFrom('contact-1', CALLER);
-    expect(count(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`)).toBe(1);
+    expect(await count(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`)).toBe(1);
     await h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token)).expect(200);
-    expect(count(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup'`)).toBe(0);
+    expect(await count(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup'`)).toBe(0);
     await h.advance(3 * 60 * 60_000);
-    expect(count(`SELECT COUNT(*) FROM messages`)).toBe(0);
+    expect(await count(`SELECT COUNT(*) FROM messages`)).toBe(0);
   });
 
   it('when the caller\'s STOP is still waiting in the queue at erasure, then it is kept, runs afterwards and suppresses the number', async () => {
@@ -193,26 +193,26 @@ describe('DELETE /api/locations/:id/data (erasure)', () => {
     expect((await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'STOP' }))).status).toBe(200);
     const res = await h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token));
     expect(res.body.suppression.suppressed).toBe(false);
-    expect(count(`SELECT COUNT(*) FROM jobs WHERE status = 'pending' AND kind = 'highlevel-event'`)).toBe(1);
+    expect(await count(`SELECT COUNT(*) FROM jobs WHERE status = 'pending' AND kind = 'highlevel-event'`)).toBe(1);
     await h.runJobs();
-    expect(count('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER)).toBe(1);
+    expect(await count('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER)).toBe(1);
   });
 
   it('when a cached line-type lookup exists for the number, then the export shows it and the erasure removes it', async () => {
     await missedCallFrom('contact-1', CALLER);
-    const insert = h.app.db.prepare(`INSERT INTO location_line_types (location_id, phone, line_type, source, checked_at) VALUES (?, ?, ?, 'lookup', ?)`);
-    insert.run(LOC, CALLER, 'mobile', h.clock.now());
-    insert.run(LOC, NEIGHBOUR, 'landline', h.clock.now());
+    const insert = `INSERT INTO location_line_types (location_id, phone, line_type, source, checked_at) VALUES (?, ?, ?, 'lookup', ?)`;
+    await h.sql.run(insert, LOC, CALLER, 'mobile', h.clock.now());
+    await h.sql.run(insert, LOC, NEIGHBOUR, 'landline', h.clock.now());
     expect(((await exportOf(CALLER)).body as NumberExport).lookups).toEqual([{ table: 'location_line_types', locationId: LOC, phone: CALLER, lineType: 'mobile', source: 'lookup', checkedAt: h.clock.now() }]);
     const res = await h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token));
     expect(res.body.erased.lookups).toBe(1);
-    expect(count('SELECT COUNT(*) FROM location_line_types')).toBe(1);
+    expect(await count('SELECT COUNT(*) FROM location_line_types')).toBe(1);
   });
 
   it('when the erasure is made, then the audit log records it with the masked number and what was removed', async () => {
     await missedCallFrom('contact-1', CALLER);
     await h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token)).expect(200);
-    const entry = h.app.db.prepare(`SELECT actor, location_id AS locationId, detail FROM audit_log WHERE action = 'data.erase'`).get() as { actor: string; locationId: string; detail: string };
+    const entry = await h.sql.get(`SELECT actor, location_id AS locationId, detail FROM audit_log WHERE action = 'data.erase'`) as { actor: string; locationId: string; detail: string };
     expect(entry).toMatchObject({ actor: 'user-1', locationId: LOC });
     expect(JSON.parse(entry.detail)).toMatchObject({ phone: '***0147', calls: 1, messages: 1, suppressionKept: false });
     expect(entry.detail).not.toContain('2125550147');

@@ -15,7 +15,7 @@ let tagged: number;
 
 beforeEach(async () => {
   h = await createHarness({ deferStores: true, env: { METRICS_TOKEN: SCRAPER_TOKEN } });
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   texts = [];
   tagged = 0;
   const hl = h.highLevel().persist();

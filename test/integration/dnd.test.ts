@@ -19,7 +19,7 @@ let refusal: Record<string, unknown> | null;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   texts = [];
   dndPuts = [];
   contactFields = {};
@@ -52,26 +52,26 @@ async function deliver(event: Record<string, unknown>) {
   expect((await h.webhook(event)).status).toBe(200);
   await h.runJobs();
 }
-const decision = () => h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get();
-const sources = () => h.app.db.prepare('SELECT source FROM suppression_sources WHERE location_id = ? AND phone = ? ORDER BY source').pluck().all(LOC, CALLER);
-const suppressed = () => h.app.db.prepare('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER) === 1;
+const decision = async () => await h.sql.value('SELECT decision FROM calls ORDER BY id DESC LIMIT 1');
+const sources = async () => await h.sql.column('SELECT source FROM suppression_sources WHERE location_id = ? AND phone = ? ORDER BY source', LOC, CALLER);
+const suppressed = async () => await h.sql.value('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER) === 1;
 
 describe('a DND contact is never texted', () => {
   it('when the caller is SMS DND permanent in HighLevel, then no text-back is even tried and the call says skipped:dnd', async () => {
     contactFields = { dnd: false, dndSettings: { SMS: { status: 'permanent' } } };
     await missACall();
     expect(texts).toEqual([]);
-    expect(decision()).toBe('skipped:dnd');
+    expect(await decision()).toBe('skipped:dnd');
   });
 
   it('when the location texts through its own Twilio and the contact is SMS DND permanent in HighLevel, then Twilio is never asked', async () => {
-    h.app.db.prepare('UPDATE locations SET settings = json_set(settings, \'$.provider\', \'twilio\') WHERE location_id = ?').run(LOC);
-    seedTwilioAccount(h, LOC);
+    await h.editSettings(LOC, (settings) => { settings.provider = 'twilio'; });
+    await seedTwilioAccount(h, LOC);
     const twilioSends = interceptSends();
     contactFields = { dndSettings: { SMS: { status: 'permanent' } } };
     await missACall();
     expect(twilioSends).toEqual([]);
-    expect(decision()).toBe('skipped:dnd');
+    expect(await decision()).toBe('skipped:dnd');
   });
 
   it('when DND turns permanent between the text-back and its follow-up (no webhook), then the follow-up is not sent', async () => {
@@ -80,7 +80,7 @@ describe('a DND contact is never texted', () => {
     contactFields = { dndSettings: { SMS: { status: 'permanent' } } };
     await h.advance(3 * HOUR);
     expect(texts).toHaveLength(1);
-    expect(h.app.db.prepare('SELECT followup FROM calls ORDER BY id DESC LIMIT 1').pluck().get()).toBe('cancelled:dnd');
+    expect(await h.sql.value('SELECT followup FROM calls ORDER BY id DESC LIMIT 1')).toBe('cancelled:dnd');
   });
 
 });
@@ -88,25 +88,25 @@ describe('a DND contact is never texted', () => {
 describe('ContactDndUpdate', () => {
   it("when HighLevel's sample DND update comes with SMS status permanent (and dnd false), then that number is suppressed with source dnd", async () => {
     const sample = JSON.parse(readFileSync('test/fixtures/highlevel/payloads/contact-dnd-update.json', 'utf8')) as Record<string, string>;
-    h.seedLocation(sample.locationId);
+    await h.seedLocation(sample.locationId);
     await deliver({ ...sample, dnd: false, dndSettings: { SMS: { status: 'permanent', message: 'Some message', code: '101' } } });
-    expect(h.app.db.prepare('SELECT source FROM suppression_sources WHERE location_id = ? AND phone = ?').pluck().all(sample.locationId, sample.phone)).toEqual(['dnd']);
+    expect(await h.sql.column('SELECT source FROM suppression_sources WHERE location_id = ? AND phone = ?', sample.locationId, sample.phone)).toEqual(['dnd']);
   });
 
   it('when SMS DND turns permanent, then the number is suppressed and its pending follow-up is cancelled', async () => {
     await missACall();
     await deliver(dndUpdate('permanent'));
-    expect(sources()).toEqual(['dnd']);
+    expect(await sources()).toEqual(['dnd']);
     await h.advance(3 * HOUR);
     expect(texts).toHaveLength(1);
   });
 
   it('when DND is turned off again, then a number only DND held is texted again', async () => {
     await deliver(dndUpdate('active'));
-    expect(suppressed()).toBe(true);
+    expect(await suppressed()).toBe(true);
     h.clock.advance(MINUTE);
     await deliver(dndUpdate('inactive'));
-    expect(suppressed()).toBe(false);
+    expect(await suppressed()).toBe(false);
     await missACall();
     expect(texts).toHaveLength(1);
   });
@@ -114,13 +114,13 @@ describe('ContactDndUpdate', () => {
   it('when a number the caller STOPped is also DND and DND goes inactive, then it stays suppressed (the STOP still holds it)', async () => {
     await reply('STOP');
     await deliver(dndUpdate('active'));
-    expect(sources()).toEqual(['dnd', 'keyword']);
+    expect(await sources()).toEqual(['dnd', 'keyword']);
     h.clock.advance(MINUTE);
     await deliver(dndUpdate('inactive'));
-    expect(sources()).toEqual(['keyword']);
+    expect(await sources()).toEqual(['keyword']);
     await missACall();
     expect(texts).toEqual([]);
-    expect(decision()).toBe('skipped:suppressed');
+    expect(await decision()).toBe('skipped:suppressed');
   });
 
   it('when the DND update the STOP caused arrives late, after the caller texted START, then it is ignored (by its envelope timestamp)', async () => {
@@ -129,17 +129,17 @@ describe('ContactDndUpdate', () => {
     expect(dndPuts).toEqual([{ dndSettings: { SMS: { status: 'active', message: 'Opted out by text reply' } } }]);
     h.clock.advance(2 * MINUTE);
     await reply('START');
-    expect(suppressed()).toBe(false);
+    expect(await suppressed()).toBe(false);
     h.clock.advance(MINUTE);
     await deliver({ ...dndUpdate('active'), timestamp: new Date(stopAt + 1_000).toISOString() });
-    expect(suppressed()).toBe(false);
+    expect(await suppressed()).toBe(false);
     await missACall();
     expect(texts.at(-1)).toMatch(/Acme Plumbing/);
-    expect(decision()).toBe('texted');
+    expect(await decision()).toBe('texted');
     // DND set after the START (by staff) is a new decision: it holds the number.
     h.clock.advance(MINUTE);
     await deliver(dndUpdate('active'));
-    expect(sources()).toEqual(['dnd']);
+    expect(await sources()).toEqual(['dnd']);
   });
 
   it("when a late DND update carries the contact's dateUpdated from before the caller's START, then it is ignored", async () => {
@@ -148,7 +148,7 @@ describe('ContactDndUpdate', () => {
     h.clock.advance(2 * MINUTE);
     await reply('START');
     await deliver(dndUpdate('active', { dateUpdated: new Date(dndSetAt).toISOString() }));
-    expect(suppressed()).toBe(false);
+    expect(await suppressed()).toBe(false);
   });
 
 });
@@ -158,7 +158,7 @@ describe('answers the caller asked for', () => {
     refusal = { statusCode: 400, message: 'Cannot send message as DND is active for SMS.' };
     contactFields = { dndSettings: { SMS: { status: 'active' } } };
     await reply('HELP');
-    expect(h.app.db.prepare(`SELECT status FROM messages WHERE kind = 'help'`).pluck().get()).toBe('failed');
-    expect(sources()).toEqual(['dnd']);
+    expect(await h.sql.value(`SELECT status FROM messages WHERE kind = 'help'`)).toBe('failed');
+    expect(await sources()).toEqual(['dnd']);
   });
 });

@@ -10,7 +10,7 @@ let texts: string[];
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   texts = [];
   h.highLevel().persist().get('/contacts/contact-1')
     .reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
@@ -32,7 +32,7 @@ async function reply(body: string) {
   await h.runJobs();
 }
 
-const followUpState = () => h.app.db.prepare('SELECT followup FROM calls ORDER BY id DESC LIMIT 1').pluck().get();
+const followUpState = async () => await h.sql.value('SELECT followup FROM calls ORDER BY id DESC LIMIT 1');
 
 describe('follow-up', () => {
   it('when the caller does not reply, then exactly one follow-up goes out after two hours', async () => {
@@ -42,7 +42,7 @@ describe('follow-up', () => {
     expect(texts).toHaveLength(1);
     await h.advance(2 * MINUTE);
     expect(texts).toHaveLength(2);
-    expect(followUpState()).toBe('sent');
+    expect(await followUpState()).toBe('sent');
     await h.advance(48 * HOUR);
     expect(texts).toHaveLength(2);
   });
@@ -52,7 +52,7 @@ describe('follow-up', () => {
     await reply('Yes please call me back about the leak');
     await h.advance(3 * HOUR);
     expect(texts).toHaveLength(1);
-    const pending = h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`).pluck().get();
+    const pending = await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`);
     expect(pending).toBe(0);
   });
 
@@ -67,18 +67,18 @@ describe('follow-up', () => {
 
   it('when the location is disabled before the follow-up falls due, then it is not sent', async () => {
     await missACall();
-    const settings = JSON.parse(h.app.db.prepare('SELECT settings FROM locations WHERE location_id = ?').pluck().get(LOC) as string);
-    h.app.db.prepare('UPDATE locations SET settings = ? WHERE location_id = ?').run(JSON.stringify({ ...settings, enabled: false }), LOC);
+    const settings = JSON.parse(await h.sql.value('SELECT settings FROM locations WHERE location_id = ?', LOC) as string);
+    await h.sql.run('UPDATE locations SET settings = ? WHERE location_id = ?', JSON.stringify({ ...settings, enabled: false }), LOC);
     await h.advance(3 * HOUR);
     expect(texts).toHaveLength(1);
-    expect(followUpState()).toBe('cancelled:disabled');
+    expect(await followUpState()).toBe('cancelled:disabled');
   });
 
   it('when the location uninstalls, then its pending follow-up is cancelled and its token deleted at once', async () => {
     await missACall();
     expect((await h.webhook({ type: 'UNINSTALL', appId: 'app123', locationId: LOC })).status).toBe(200);
     await h.runJobs();
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM tokens WHERE owner_id = ?').pluck().get(LOC)).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM tokens WHERE owner_id = ?', LOC)).toBe(0);
     await h.advance(3 * HOUR);
     expect(texts).toHaveLength(1);
   });
@@ -90,7 +90,7 @@ describe('follow-up', () => {
     expect(texts).toHaveLength(1);
     await h.advance(2 * HOUR + MINUTE);
     expect(texts).toHaveLength(1);
-    expect(followUpState()).toMatch(/^deferred:2026-01-07T14:00/);
+    expect(await followUpState()).toMatch(/^deferred:2026-01-07T14:00/);
     h.clock.set(Date.UTC(2026, 0, 7, 14, 0, 30));
     await h.runJobs();
     expect(texts).toHaveLength(2);
@@ -99,14 +99,14 @@ describe('follow-up', () => {
   it('when the app restarts while a follow-up is pending, then the new process sends it on time', async () => {
     await missACall();
     await h.app.worker.stop();
-    // A fresh process over the same database file: nothing in memory survives.
-    const { composeApp } = await import('../../src/compose.js');
+    // A fresh process over the same database (file, or DATABASE_URL): nothing in memory survives.
+    const { composeApp, openConfiguredStorage } = await import('../../src/compose.js');
     const { generateWebhookKeyPair } = await import('../../src/highlevel/webhook-signer.js');
     const { silentLogger } = await import('../../src/lib/logger.js');
-    const second = composeApp({ config: h.config, clock: h.clock, logger: silentLogger, sleep: async () => {}, webhookKeysPem: generateWebhookKeyPair().publicKeyPem });
+    const second = composeApp({ config: h.config, clock: h.clock, logger: silentLogger, sleep: async () => {}, webhookKeysPem: generateWebhookKeyPair().publicKeyPem, ...await openConfiguredStorage(h.config, { clock: h.clock }) });
     h.clock.advance(2 * HOUR + MINUTE);
     await second.worker.runDue();
     expect(texts).toHaveLength(2);
-    second.db.close();
+    await second.stop();
   });
 });

@@ -15,26 +15,26 @@ const sample = (name: string): Record<string, unknown> =>
 let h: Harness;
 afterEach(async () => { await h.close(); });
 
-const storedEvents = () => h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'highlevel-event'`).pluck().get();
-const locationRow = (id: string) => h.app.db.prepare('SELECT status, plan_id AS planId FROM locations WHERE location_id = ?').get(id);
-const tokenOf = (id: string) => h.app.db.prepare('SELECT owner_id FROM tokens WHERE owner_id = ?').pluck().get(id);
+const storedEvents = async () => await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE kind = 'highlevel-event'`);
+const locationRow = async (id: string) => await h.sql.get('SELECT status, plan_id AS planId FROM locations WHERE location_id = ?', id);
+const tokenOf = async (id: string) => await h.sql.value('SELECT owner_id FROM tokens WHERE owner_id = ?', id);
 
 describe('lifecycle events of another marketplace app', () => {
   it("when another app's UNINSTALL (HighLevel's sample) names an installed location, then it is answered 200 ignored and the location keeps its tokens", async () => {
     h = await createHarness(); // this app is app123; the sample belongs to ve9EPM428h8vShlRW1KT
-    h.seedLocation(SAMPLE_LOCATION, { companyId: 'otg8dTQqGLh3Q6iQI55w' });
+    await h.seedLocation(SAMPLE_LOCATION, { companyId: 'otg8dTQqGLh3Q6iQI55w' });
     const res = await h.webhook(sample('uninstall-location.json'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ignored' });
     await h.runJobs();
-    expect(storedEvents()).toBe(0);
-    expect(locationRow(SAMPLE_LOCATION)).toMatchObject({ status: 'installed' });
-    expect(tokenOf(SAMPLE_LOCATION)).toBe(SAMPLE_LOCATION);
+    expect(await storedEvents()).toBe(0);
+    expect(await locationRow(SAMPLE_LOCATION)).toMatchObject({ status: 'installed' });
+    expect(await tokenOf(SAMPLE_LOCATION)).toBe(SAMPLE_LOCATION);
   });
 
   it('when UNINSTALL, INSTALL or PLAN_CHANGE carries no appId at all, then each is answered 200 ignored and nothing changes', async () => {
     h = await createHarness();
-    h.seedLocation('loc-acme');
+    await h.seedLocation('loc-acme');
     const events = [
       { type: 'UNINSTALL', locationId: 'loc-acme', companyId: 'company-1' },
       { type: 'UNINSTALL', companyId: 'company-1' },
@@ -46,23 +46,23 @@ describe('lifecycle events of another marketplace app', () => {
       expect([res.status, res.body], event.type).toEqual([200, { status: 'ignored' }]);
     }
     await h.runJobs();
-    expect(storedEvents()).toBe(0);
-    expect(locationRow('loc-acme')).toEqual({ status: 'installed', planId: null });
-    expect(tokenOf('loc-acme')).toBe('loc-acme');
-    expect(locationRow('loc-new')).toBeUndefined();
+    expect(await storedEvents()).toBe(0);
+    expect(await locationRow('loc-acme')).toEqual({ status: 'installed', planId: null });
+    expect(await tokenOf('loc-acme')).toBe('loc-acme');
+    expect(await locationRow('loc-new')).toBeUndefined();
   });
 
   it("when another app's INSTALL (HighLevel's location and agency samples) and PLAN_CHANGE arrive, then no location, plan or white-label domain is recorded", async () => {
     h = await createHarness();
-    h.seedLocation('loc-acme');
+    await h.seedLocation('loc-acme');
     for (const event of [sample('install-location.json'), sample('install-agency.json'),
       { type: 'PLAN_CHANGE', appId: 'some-other-app', locationId: 'loc-acme', companyId: 'company-1', newPlanId: 'plan-other' }]) {
       expect((await h.webhook(event)).body).toEqual({ status: 'ignored' });
     }
     await h.runJobs();
-    expect(storedEvents()).toBe(0);
-    expect(locationRow(SAMPLE_LOCATION)).toBeUndefined();
-    expect(locationRow('loc-acme')).toMatchObject({ planId: null });
+    expect(await storedEvents()).toBe(0);
+    expect(await locationRow(SAMPLE_LOCATION)).toBeUndefined();
+    expect(await locationRow('loc-acme')).toMatchObject({ planId: null });
     const page = await h.http.get('/app').set('referer', 'https://example.com/').set('sec-fetch-dest', 'iframe').set('sec-fetch-site', 'cross-site');
     expect(page.headers['content-security-policy']).not.toContain('https://example.com');
   });
@@ -75,16 +75,16 @@ describe("this app's own lifecycle events", () => {
       expect((await h.webhook(sample(name))).body, name).toEqual({ status: 'stored' });
     }
     await h.runJobs();
-    expect(locationRow(SAMPLE_LOCATION)).toEqual({ status: 'installed', planId: '66a0419a0dffa47fb5f8b22f' });
+    expect(await locationRow(SAMPLE_LOCATION)).toEqual({ status: 'installed', planId: '66a0419a0dffa47fb5f8b22f' });
 
-    h.seedLocation(SAMPLE_LOCATION, { companyId: 'otg8dTQqGLh3Q6iQI55w' });
+    await h.seedLocation(SAMPLE_LOCATION, { companyId: 'otg8dTQqGLh3Q6iQI55w' });
     expect((await h.webhook({ ...sample('uninstall-location.json'), appId: 'another-marketplace-app' })).body).toEqual({ status: 'ignored' });
     await h.runJobs();
-    expect(tokenOf(SAMPLE_LOCATION)).toBe(SAMPLE_LOCATION);
+    expect(await tokenOf(SAMPLE_LOCATION)).toBe(SAMPLE_LOCATION);
 
     expect((await h.webhook(sample('uninstall-location.json'))).body).toEqual({ status: 'stored' });
     await h.runJobs();
-    expect(locationRow(SAMPLE_LOCATION)).toMatchObject({ status: 'uninstalled' });
-    expect(tokenOf(SAMPLE_LOCATION)).toBeUndefined();
+    expect(await locationRow(SAMPLE_LOCATION)).toMatchObject({ status: 'uninstalled' });
+    expect(await tokenOf(SAMPLE_LOCATION)).toBeUndefined();
   });
 });

@@ -13,7 +13,7 @@ let texts: number;
 
 async function setup(settings: SettingsPatch, env: Record<string, string> = APP_TWILIO_ENV) {
   h = await createHarness({ env });
-  h.seedLocation(LOC, { settings });
+  await h.seedLocation(LOC, { settings });
   texts = 0;
   h.highLevel().persist().get('/contacts/contact-1').reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
   h.highLevel().persist().post('/conversations/messages').reply(201, () => ({ conversationId: 'conv-1', messageId: `msg-${++texts}` }));
@@ -32,9 +32,9 @@ function lookup(type: string | null, times = 1) {
 async function missACall() {
   await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
   await h.runJobs();
-  return h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get();
+  return await h.sql.value('SELECT decision FROM calls ORDER BY id DESC LIMIT 1');
 }
-const cached = () => h.app.db.prepare('SELECT line_type AS type, source FROM location_line_types WHERE location_id = ? AND phone = ?').get(LOC, CALLER);
+const cached = async () => await h.sql.get('SELECT line_type AS type, source FROM location_line_types WHERE location_id = ? AND phone = ?', LOC, CALLER);
 
 describe('landline check', () => {
   it('when the check is on and the lookup says landline, then the call is skipped with reason landline and the answer is cached', async () => {
@@ -43,7 +43,7 @@ describe('landline check', () => {
     expect(await missACall()).toBe('skipped:landline');
     expect(scope.isDone()).toBe(true);
     expect(texts).toBe(0);
-    expect(cached()).toEqual({ type: 'landline', source: 'lookup' });
+    expect(await cached()).toEqual({ type: 'landline', source: 'lookup' });
     await h.advance(HOUR);
     expect(await missACall()).toBe('skipped:landline');
   });
@@ -64,13 +64,13 @@ describe('landline check', () => {
     await setup({ landlineCheck: true });
     nock(LOOKUPS_API).get(`/v2/PhoneNumbers/${CALLER}`).query(true).reply(500, { code: 20500, message: 'Internal error', status: 500 });
     expect(await missACall()).toBe('texted');
-    expect(cached()).toBeUndefined();
+    expect(await cached()).toBeUndefined();
   });
 
   it('when the check is off, then no lookup is made', async () => {
     await setup({ landlineCheck: false });
     expect(await missACall()).toBe('texted');
-    expect(cached()).toBeUndefined();
+    expect(await cached()).toBeUndefined();
   });
 
   it('when the check is on but no Twilio account exists at all, then no lookup is made and the text goes out', async () => {

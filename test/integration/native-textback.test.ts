@@ -9,7 +9,7 @@ const CALLER = '+12125550147';
 const NATIVE_WARNING = "HighLevel's own Missed Call Text Back also seems to be on: callers may get two texts. Turn it off in HighLevel → Settings → Phone Numbers.";
 let h: Harness;
 
-beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); });
+beforeEach(async () => { h = await createHarness(); await h.seedLocation(LOC); });
 afterEach(async () => { await h.close(); });
 
 function outboundSms(input: { contactId: string; messageId: string; body: string }) {
@@ -37,23 +37,23 @@ const warnings = async () => {
   const res = await h.http.get(`/api/locations/${LOC}/settings`).set(bearer(await locationToken(h, LOC)));
   return res.body.warnings as { code: string; message: string }[];
 };
-const ourBody = () => h.app.db.prepare(`SELECT body FROM messages WHERE provider_message_id = 'msg-ours'`).pluck().get() as string;
+const ourBody = async () => await h.sql.value(`SELECT body FROM messages WHERE provider_message_id = 'msg-ours'`) as string;
 
 describe('native Missed Call Text Back detection', () => {
   it('when a text the app did not send reaches a caller a minute after their missed call, then the settings page warns', async () => {
     await missedCallTextedBack();
-    await deliver(outboundSms({ contactId: 'contact-1', messageId: 'msg-ours', body: ourBody() }));
+    await deliver(outboundSms({ contactId: 'contact-1', messageId: 'msg-ours', body: await ourBody() }));
     expect(await warnings()).toEqual([]);
 
     h.clock.advance(60_000);
     await deliver(outboundSms({ contactId: 'contact-1', messageId: 'native-1', body: 'Sorry we missed your call. How can we help?' }));
     expect(await warnings()).toEqual([{ code: 'native-textback', message: NATIVE_WARNING }]);
-    expect(h.app.db.prepare('SELECT location_id AS locationId, flag, hits FROM location_flags').all()).toEqual([{ locationId: LOC, flag: 'native-textback', hits: 1 }]);
+    expect(await h.sql.all('SELECT location_id AS locationId, flag, hits FROM location_flags')).toEqual([{ locationId: LOC, flag: 'native-textback', hits: 1 }]);
   });
 
   it("when the app's own text comes back before its send was recorded (another id, the same words plus HighLevel's line), then nothing is flagged", async () => {
     await missedCallTextedBack();
-    await deliver(outboundSms({ contactId: 'contact-1', messageId: 'not-yet-recorded', body: `${ourBody()}\nReply STOP to unsubscribe` }));
+    await deliver(outboundSms({ contactId: 'contact-1', messageId: 'not-yet-recorded', body: `${await ourBody()}\nReply STOP to unsubscribe` }));
     expect(await warnings()).toEqual([]);
   });
 
@@ -63,7 +63,7 @@ describe('native Missed Call Text Back detection', () => {
     await deliver(outboundSms({ contactId: 'contact-1', messageId: 'staff-1', body: 'Hi Dana, Mike here, calling you back in 5' }));
     await deliver(outboundSms({ contactId: 'contact-2', messageId: 'staff-2', body: 'Your appointment is confirmed' }));
     expect(await warnings()).toEqual([]);
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM location_flags').pluck().get()).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM location_flags')).toBe(0);
   });
 
   it('when HighLevel has not been seen texting callers for two weeks, then the warning goes away', async () => {

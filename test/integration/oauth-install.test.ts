@@ -25,13 +25,15 @@ describe('GET /oauth/callback', () => {
     expect(params.get('code')).toBe('good-code-123');
     expect(params.get('redirect_uri')).toBe('https://textback.test/oauth/callback');
 
-    const location = h.app.db.prepare('SELECT status, settings FROM locations WHERE location_id = ?').get('loc-new') as { status: string; settings: string };
+    const location = await h.sql.get('SELECT status, settings FROM locations WHERE location_id = ?', 'loc-new') as { status: string; settings: string };
     expect(location.status).toBe('installed');
     expect(JSON.parse(location.settings).enabled).toBe(true);
-    expect(h.app.db.prepare(`SELECT action FROM audit_log`).pluck().all()).toContain('install');
+    expect(await h.sql.column(`SELECT action FROM audit_log`)).toContain('install');
 
-    h.app.db.pragma('wal_checkpoint(FULL)');
-    for (const file of [h.config.databasePath, `${h.config.databasePath}-wal`]) {
+    // Sealed at rest: not in the token row on either engine, nor anywhere in SQLite's files.
+    expect(JSON.stringify(await h.sql.all('SELECT * FROM tokens'))).not.toMatch(/loc-access-token-AAAA|loc-refresh-token-BBBB/);
+    if (h.engine === 'sqlite') h.app.db.pragma('wal_checkpoint(FULL)');
+    for (const file of h.engine === 'sqlite' ? [h.config.databasePath, `${h.config.databasePath}-wal`] : []) {
       if (!existsSync(file)) continue;
       const bytes = readFileSync(file).toString('latin1');
       expect(bytes).not.toContain('loc-access-token-AAAA');
@@ -44,8 +46,8 @@ describe('GET /oauth/callback', () => {
     const res = await h.http.get('/oauth/callback?code=used-code-123');
     expect(res.status).toBe(400);
     expect(res.text).toMatch(/expired or was already used/);
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM tokens').pluck().get()).toBe(0);
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM locations').pluck().get()).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM tokens')).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM locations')).toBe(0);
   });
 
   it('when the code is missing, then 400 without calling HighLevel', async () => {
@@ -59,7 +61,7 @@ describe('GET /oauth/callback', () => {
       approvedLocations: ['loc-a', 'loc-b'], isBulkInstallation: true,
     });
     expect((await h.http.get('/oauth/callback?code=agency-code-1')).status).toBe(200);
-    expect(h.app.db.prepare(`SELECT location_id FROM locations ORDER BY location_id`).pluck().all()).toEqual(['loc-a', 'loc-b']);
+    expect(await h.sql.column(`SELECT location_id FROM locations ORDER BY location_id`)).toEqual(['loc-a', 'loc-b']);
 
     let mintedWith = '';
     h.highLevel().post('/oauth/locationToken', (body) => { mintedWith = new URLSearchParams(body).toString(); return true; })
@@ -93,7 +95,7 @@ describe('GET /oauth/callback', () => {
     h.highLevel().post('/conversations/messages').reply(201, { conversationId: 'c', messageId: 'm' });
     await h.webhook(missedCall({ locationId: 'loc-z', contactId: 'c-9', from: '+12125550148' }));
     await h.runJobs();
-    expect(h.app.db.prepare(`SELECT decision FROM calls`).pluck().get()).toBe('texted');
+    expect(await h.sql.value(`SELECT decision FROM calls`)).toBe('texted');
   });
 });
 
@@ -107,10 +109,10 @@ describe('agency uninstall', () => {
 
     expect((await h.webhook({ type: 'UNINSTALL', appId: 'app123', companyId: 'comp-1' })).status).toBe(200);
     await h.runJobs();
-    const status = h.app.db.prepare('SELECT location_id, status FROM locations ORDER BY location_id').all();
+    const status = await h.sql.all('SELECT location_id, status FROM locations ORDER BY location_id');
     expect(status).toEqual([{ location_id: 'loc-a', status: 'uninstalled' }, { location_id: 'loc-b', status: 'installed' }]);
-    expect(h.app.db.prepare('SELECT owner_id FROM tokens').pluck().all()).toEqual(['loc-b']);
-    expect(h.app.db.prepare('SELECT uninstalled_at IS NOT NULL FROM companies').pluck().get()).toBe(1);
+    expect(await h.sql.column('SELECT owner_id FROM tokens')).toEqual(['loc-b']);
+    expect(await h.sql.value('SELECT uninstalled_at FROM companies')).not.toBeNull();
   });
 });
 

@@ -43,7 +43,7 @@ beforeAll(async () => {
   expect((await h.http.get(`/oauth/callback?code=${SECRETS.code}`)).status).toBe(200);
 
   // The access token has expired by the time the call comes: it is refreshed (refresh tokens rotate).
-  h.app.db.prepare('UPDATE tokens SET expires_at = ? WHERE owner_id = ?').run(h.clock.now() - 1, LOC);
+  await h.sql.run('UPDATE tokens SET expires_at = ? WHERE owner_id = ?', h.clock.now() - 1, LOC);
   h.highLevel().post('/oauth/token').once().reply(200, grant(SECRETS.refreshedAccess, SECRETS.refreshedRefresh));
   // A send HighLevel refuses with the number in its error message.
   h.highLevel().post('/conversations/messages', (body) => body.contactId === 'contact-2').once()
@@ -76,7 +76,7 @@ beforeAll(async () => {
   await h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(session)).expect(200);
 
   // HighLevel rejects the refresh token some day; the user reconnects through the marketplace.
-  h.app.db.prepare(`UPDATE tokens SET needs_reconnect = 1, reconnect_reason = 'refresh rejected' WHERE owner_id = ?`).run(LOC);
+  await h.sql.run(`UPDATE tokens SET needs_reconnect = 1, reconnect_reason = 'refresh rejected' WHERE owner_id = ?`, LOC);
   h.highLevel().post('/oauth/token').once().reply(200, grant(SECRETS.reconnectAccess, SECRETS.reconnectRefresh));
   expect((await h.http.get(`/oauth/callback?code=${SECRETS.reconnectCode}`)).status).toBe(200);
 
@@ -106,11 +106,11 @@ describe('structured logs', () => {
 });
 
 describe('the audit trail', () => {
-  const entries = () => h.app.db.prepare('SELECT location_id AS locationId, actor, action, detail FROM audit_log ORDER BY id').all() as
+  const entries = async () => await h.sql.all('SELECT location_id AS locationId, actor, action, detail FROM audit_log ORDER BY id') as
     { locationId: string | null; actor: string; action: string; detail: string | null }[];
 
-  it('when installs, settings, suppressions, exports, erasures, a reconnect and an uninstall happened, then each is recorded with who did it', () => {
-    const byAction = new Map(entries().map((entry) => [entry.action, entry]));
+  it('when installs, settings, suppressions, exports, erasures, a reconnect and an uninstall happened, then each is recorded with who did it', async () => {
+    const byAction = new Map((await entries()).map((entry) => [entry.action, entry]));
     expect(byAction.get('install')).toMatchObject({ locationId: LOC, actor: 'user-1' });
     expect(byAction.get('settings.update')).toMatchObject({ locationId: LOC, actor: 'user-1' });
     expect(byAction.get('suppression.add')).toMatchObject({ locationId: LOC, actor: 'user-1' });
@@ -122,8 +122,8 @@ describe('the audit trail', () => {
     expect(JSON.parse(byAction.get('suppression.add')!.detail!).phone).toBe('***0188');
   });
 
-  it('when anything was audited, then no entry holds a message body or a full phone number', () => {
-    const all = JSON.stringify(entries());
+  it('when anything was audited, then no entry holds a message body or a full phone number', async () => {
+    const all = JSON.stringify(await entries());
     expect(all).not.toMatch(/2125550147|2125550188/);
     expect(all).not.toMatch(/Sorry we missed|call me back|STOP/);
   });
@@ -157,8 +157,8 @@ describe('GET /metrics', () => {
     expect(value('textback_token_refreshes_total{owner_type="Location",result="refreshed"}')).toBe(1);
   });
 
-  it('when scraped, then the job queue gauges are read from the database', () => {
-    const pending = h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE status = 'pending'`).pluck().get();
+  it('when scraped, then the job queue gauges are read from the database', async () => {
+    const pending = await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE status = 'pending'`);
     expect(value('textback_jobs{status="pending"}')).toBe(pending);
     expect(value('textback_jobs{status="running"}')).toBe(0);
     expect(value('textback_jobs_failed_recent')).toBe(0);

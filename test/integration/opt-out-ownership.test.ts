@@ -4,8 +4,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
-import { createAuditLog } from '../../src/store/audit.js';
-import { createSuppressions } from '../../src/store/suppressions.js';
 
 const LOC = 'loc-acme';
 const CALLER = '+12125550147';
@@ -16,7 +14,7 @@ let refuseSendsWith: string | null;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   admin = await locationToken(h, LOC, { role: 'admin' });
   staff = await locationToken(h, LOC, { role: 'user', userId: 'user-2' });
   refuseSendsWith = null;
@@ -31,9 +29,9 @@ afterEach(async () => { await h.close(); });
 const api = (path = '') => `/api/locations/${LOC}/suppressions${path}`;
 const lift = (token: string, reason = 'They called and asked to get texts again') =>
   h.http.delete(api(`/${encodeURIComponent(CALLER)}`)).set(bearer(token)).send({ reason });
-const suppressed = () => h.app.db.prepare('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER) === 1;
-const history = () => createSuppressions(h.app.db).history(LOC, CALLER);
-const audit = () => createAuditLog(h.app.db).list(LOC);
+const suppressed = async () => await h.sql.value('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER) === 1;
+const history = async () => await h.app.storage.suppressions.history(LOC, CALLER);
+const audit = async () => await h.app.storage.audit.list(LOC);
 
 /** Each way a number gets on the list, through the app's real entry points. */
 const optOutBy = {
@@ -64,15 +62,15 @@ describe('an opt-out the caller proved', () => {
     ['provider', /carrier reported.*only they can opt back in/],
   ] as const)('when an admin tries to lift a %s opt-out, then 403 says why and nothing changes', async (source, why) => {
     await optOutBy[source]();
-    expect(createSuppressions(h.app.db).holdsOf(LOC, CALLER).map((hold) => hold.source)).toEqual([source]);
-    const before = { history: history(), audit: audit() };
+    expect((await h.app.storage.suppressions.holdsOf(LOC, CALLER)).map((hold) => hold.source)).toEqual([source]);
+    const before = { history: await history(), audit: await audit() };
     const res = await lift(admin);
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ error: 'opt_out_locked', sources: [source], liftableBy: 'caller' });
     expect(res.body.message).toMatch(why);
-    expect(suppressed()).toBe(true);
-    expect(history()).toEqual(before.history);
-    expect(audit()).toEqual(before.audit);
+    expect(await suppressed()).toBe(true);
+    expect(await history()).toEqual(before.history);
+    expect(await audit()).toEqual(before.audit);
   });
 
   it('when staff also added a number the caller STOPped, then the staff lift is refused whole', async () => {
@@ -80,7 +78,7 @@ describe('an opt-out the caller proved', () => {
     await optOutBy.manual();
     const res = await lift(admin);
     expect(res.status).toBe(403);
-    expect(createSuppressions(h.app.db).holdsOf(LOC, CALLER).map((hold) => hold.source).sort()).toEqual(['keyword', 'manual']);
+    expect((await h.app.storage.suppressions.holdsOf(LOC, CALLER)).map((hold) => hold.source).sort()).toEqual(['keyword', 'manual']);
   });
 });
 
@@ -90,13 +88,13 @@ describe('an opt-out that proves nothing about who asked', () => {
     const refused = await lift(staff);
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ error: 'opt_out_locked', liftableBy: 'admin' });
-    expect(suppressed()).toBe(true);
+    expect(await suppressed()).toBe(true);
 
     const res = await lift(admin, 'Typed by a prankster; the customer confirmed by phone');
     expect(res.status).toBe(200);
-    expect(suppressed()).toBe(false);
-    expect(history().at(-1)).toMatchObject({ action: 'lift', source, reason: 'Typed by a prankster; the customer confirmed by phone', actor: 'user-1' });
-    expect(audit()[0]).toMatchObject({ actor: 'user-1', action: 'suppression.lift', detail: { phone: '***0147', sources: [source] } });
+    expect(await suppressed()).toBe(false);
+    expect((await history()).at(-1)).toMatchObject({ action: 'lift', source, reason: 'Typed by a prankster; the customer confirmed by phone', actor: 'user-1' });
+    expect((await audit())[0]).toMatchObject({ actor: 'user-1', action: 'suppression.lift', detail: { phone: '***0147', sources: [source] } });
   });
 
 });
@@ -108,7 +106,7 @@ describe('numbers staff added', () => {
     expect(listed.lift).toEqual({ allowed: true, by: 'staff', reason: 'Added by your team: anyone on your team can remove it, with a reason.' });
     const res = await lift(staff);
     expect(res.status).toBe(200);
-    expect(suppressed()).toBe(false);
+    expect(await suppressed()).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import supertest from 'supertest';
 import { createHarness, inboundSms, type Harness } from '../helpers/harness.js';
-import { composeApp, type ComposedApp } from '../../src/compose.js';
+import { composeApp, openConfiguredStorage, type ComposedApp } from '../../src/compose.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
 
@@ -22,8 +22,8 @@ beforeEach(async () => {
   h.acceptDeliveryChecks();
   h.highLevel().persist().post('/conversations/messages', (body) => { texts.push({ to: body.toNumber, message: body.message }); return true; })
     .reply(201, () => ({ conversationId: 'conv-1', messageId: `msg-${texts.length}` }));
-  h.seedLocation(LOC);
-  h.seedLocation(OTHER, { name: 'Other Co' });
+  await h.seedLocation(LOC);
+  await h.seedLocation(OTHER, { name: 'Other Co' });
 });
 afterEach(async () => {
   for (const app of instances.splice(0)) await app.stop();
@@ -32,14 +32,14 @@ afterEach(async () => {
 
 /** A number nobody knows, different for each n. */
 const numberFor = (n: number) => `+1312555${String(1000 + n).padStart(4, '0')}`;
-const suppressed = (locationId = LOC) => h.app.db.prepare('SELECT COUNT(*) FROM suppressions WHERE location_id = ?').pluck().get(locationId) as number;
+const suppressed = async (locationId = LOC) => await h.sql.value('SELECT COUNT(*) FROM suppressions WHERE location_id = ?', locationId) as number;
 const optOut = (phone: string, ip: string, locationId = LOC, http = h.http) =>
   http.post(`/optout/${locationId}`).set('x-forwarded-for', ip).type('form').send({ phone });
 
-/** A second app instance on the same database file, as a second server behind the load balancer would be. */
-function secondInstance(): ReturnType<typeof supertest> {
+/** A second app instance on the same database (file, or PostgreSQL's DATABASE_URL), as a second server behind the load balancer would be. */
+async function secondInstance(): Promise<ReturnType<typeof supertest>> {
   const quiet = createLogger({ level: 'silent', destination: new Writable({ write(_c, _e, done) { done(); } }) });
-  const app = composeApp({ config: h.config, clock: h.clock, logger: quiet });
+  const app = composeApp({ config: h.config, clock: h.clock, logger: quiet, ...await openConfiguredStorage(h.config, { clock: h.clock }) });
   instances.push(app);
   return supertest(app.handler);
 }
@@ -48,7 +48,7 @@ describe('the form never writes into HighLevel', () => {
   it('when a number is typed into the form, then it is suppressed in TextBack (source web) and HighLevel is not asked anything', async () => {
     const before = h.recorded.length;
     expect((await optOut(CALLER, '203.0.113.7')).status).toBe(200);
-    expect(h.app.db.prepare('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER)).toBe('web');
+    expect(await h.sql.value('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER)).toBe('web');
     await h.runJobs();
     expect(h.recorded.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([]);
   });
@@ -61,15 +61,15 @@ describe('per client', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await optOut(numberFor(6), '2001:db8:7:43::1')).status).toBe(200);
-    expect(suppressed()).toBe(6);
+    expect(await suppressed()).toBe(6);
   });
 
   it('when two app instances share the database, then a client gets 5 submissions in all, not 5 from each', async () => {
-    const other = secondInstance();
+    const other = await secondInstance();
     const answers: number[] = [];
     for (let i = 0; i < 8; i++) answers.push((await optOut(numberFor(i), '198.51.100.20', LOC, i % 2 === 0 ? h.http : other)).status);
     expect(answers).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
-    expect(suppressed()).toBe(5);
+    expect(await suppressed()).toBe(5);
   });
 });
 
@@ -79,18 +79,18 @@ describe('per sub-account', () => {
     const capped = await optOut(CALLER, '192.0.2.77');
     expect(capped.status).toBe(429);
     expect(capped.text).toContain('reply STOP');
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM suppressions WHERE phone = ?').pluck().get(CALLER)).toBe(0);
-    expect(suppressed()).toBe(20);
+    expect(await h.sql.value('SELECT COUNT(*) FROM suppressions WHERE phone = ?', CALLER)).toBe(0);
+    expect(await suppressed()).toBe(20);
 
     // Another sub-account's form is not affected, nor is this one an hour later.
     expect((await optOut(CALLER, '192.0.2.78', OTHER)).status).toBe(200);
     h.clock.advance(HOUR + MINUTE);
     expect((await optOut(CALLER, '192.0.2.79')).status).toBe(200);
-    expect(suppressed()).toBe(21);
+    expect(await suppressed()).toBe(21);
   });
 
   it('when the cap is reached through two instances, then neither takes more', async () => {
-    const other = secondInstance();
+    const other = await secondInstance();
     for (let i = 0; i < 20; i++) expect((await optOut(numberFor(i), `203.0.113.${i + 1}`, LOC, i % 2 ? other : h.http)).status).toBe(200);
     expect((await optOut(CALLER, '192.0.2.77', LOC, other)).status).toBe(429);
     expect((await optOut(CALLER, '192.0.2.78', LOC, h.http)).status).toBe(429);
@@ -99,7 +99,7 @@ describe('per sub-account', () => {
 
 describe('the personalised link', () => {
   async function helpReplyLink(): Promise<string> {
-    h.app.db.prepare(`UPDATE locations SET settings = json_set(settings, '$.includeOptOutLink', json('true')) WHERE location_id = ?`).run(LOC);
+    await h.editSettings(LOC, (settings) => { settings.includeOptOutLink = true; });
     h.highLevel().get('/contacts/contact-1').reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER } });
     await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'HELP' }));
     await h.runJobs();
@@ -124,11 +124,11 @@ describe('the personalised link', () => {
     expect(page.text).toMatch(/<form method="post">/);
     expect(page.text).not.toMatch(/<input[^>]+name="phone"/);
     expect(page.text).toContain('0147');
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM suppressions WHERE phone = ?').pluck().get(CALLER)).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM suppressions WHERE phone = ?', CALLER)).toBe(0);
 
     const done = await h.http.post(path).type('form').send({});
     expect(done.status).toBe(200);
-    expect(h.app.db.prepare('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER)).toBe('link');
+    expect(await h.sql.value('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER)).toBe('link');
   });
 
   it('when the token is altered or made up, then 404 and nothing changes', async () => {
@@ -137,6 +137,6 @@ describe('the personalised link', () => {
     const altered = `/optout/link/${token.slice(0, 20)}${token[20] === 'A' ? 'B' : 'A'}${token.slice(21)}`;
     expect((await h.http.post(altered).type('form').send({})).status).toBe(404);
     expect((await h.http.get(`/optout/link/${'x'.repeat(60)}`)).status).toBe(404);
-    expect(suppressed()).toBe(0);
+    expect(await suppressed()).toBe(0);
   });
 });

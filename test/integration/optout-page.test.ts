@@ -39,7 +39,7 @@ async function missACall(messageId: string) {
 
 describe('GET /optout/:locationId', () => {
   it("when opened, then it shows the business's name escaped, a phone field, and how to opt back in", async () => {
-    h.seedLocation(LOC, { name: '<script>alert(1)</script>' });
+    await h.seedLocation(LOC, { name: '<script>alert(1)</script>' });
     const res = await h.http.get(`/optout/${LOC}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/html/);
@@ -54,8 +54,8 @@ describe('GET /optout/:locationId', () => {
     const res = await h.http.get('/optout/loc-nobody');
     expect(res.status).toBe(404);
     expect(res.text).toContain('does not exist');
-    h.seedLocation('loc-gone');
-    h.app.db.prepare(`UPDATE locations SET status = 'uninstalled' WHERE location_id = 'loc-gone'`).run();
+    await h.seedLocation('loc-gone');
+    await h.sql.run(`UPDATE locations SET status = 'uninstalled' WHERE location_id = 'loc-gone'`);
     expect((await h.http.get('/optout/loc-gone')).status).toBe(404);
     expect((await optOut(CALLER, '203.0.113.7', 'loc-gone')).status).toBe(404);
   });
@@ -63,28 +63,28 @@ describe('GET /optout/:locationId', () => {
 
 describe('POST /optout/:locationId', () => {
   it('when a caller opts out on the page, then the number is suppressed, pending work cancelled, HighLevel DND left alone, and a later missed call gets no text', async () => {
-    h.seedLocation(LOC);
+    await h.seedLocation(LOC);
     await missACall('call-1');
     expect(texts).toHaveLength(1);
-    expect(h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`).pluck().get()).toBe(1);
+    expect(await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`)).toBe(1);
 
     const res = await optOut('(212) 555-0147');
     expect(res.status).toBe(200);
-    expect(h.app.db.prepare('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER)).toBe('web');
-    expect(h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`).pluck().get()).toBe(0);
+    expect(await h.sql.value('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER)).toBe('web');
+    expect(await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`)).toBe(0);
     expect(dndSet).toEqual([]); // an unauthenticated form never writes into the CRM
-    const audit = h.app.db.prepare(`SELECT detail FROM audit_log WHERE action = 'web-opt-out'`).pluck().get() as string;
+    const audit = await h.sql.value(`SELECT detail FROM audit_log WHERE action = 'web-opt-out'`) as string;
     expect(audit).toContain('***0147');
     expect(audit).not.toContain('5550147');
 
     await h.advance(3 * HOUR);
     await missACall('call-2');
     expect(texts).toHaveLength(1); // neither the follow-up nor a text-back for the second call
-    expect(h.app.db.prepare('SELECT decision FROM calls WHERE call_key = ?').pluck().get('call-2')).toBe('skipped:suppressed');
+    expect(await h.sql.value('SELECT decision FROM calls WHERE call_key = ?', 'call-2')).toBe('skipped:suppressed');
   });
 
   it('when a known and an unknown number opt out, then the answers are the same; an unreadable number is asked to be checked', async () => {
-    h.seedLocation(LOC);
+    await h.seedLocation(LOC);
     await missACall('call-1');
     const known = await optOut(CALLER);
     const unknown = await optOut(STRANGER);
@@ -92,16 +92,16 @@ describe('POST /optout/:locationId', () => {
     expect([known.status, unknown.status, again.status]).toEqual([200, 200, 200]);
     expect(unknown.text).toBe(known.text);
     expect(again.text).toBe(known.text);
-    expect(h.app.db.prepare('SELECT phone FROM suppressions ORDER BY phone').pluck().all()).toEqual([CALLER, STRANGER]);
+    expect(await h.sql.column('SELECT phone FROM suppressions ORDER BY phone')).toEqual([CALLER, STRANGER]);
 
     const bad = await optOut('call me maybe');
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Please check the number');
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(2);
+    expect(await h.sql.value('SELECT COUNT(*) FROM suppressions')).toBe(2);
   });
 
   it('when one address submits more than 5 times in 10 minutes, then it gets a 429 page until the window passes', async () => {
-    h.seedLocation(LOC);
+    await h.seedLocation(LOC);
     for (let i = 0; i < 5; i++) expect((await optOut(STRANGER)).status).toBe(200);
     const limited = await optOut(STRANGER);
     expect(limited.status).toBe(429);
@@ -115,12 +115,12 @@ describe('POST /optout/:locationId', () => {
 
 describe('the opt-out link in replies', () => {
   it('when the location includes the link, then the HELP reply carries a personalised PUBLIC_URL/optout/link/…; by default it does not', async () => {
-    h.seedLocation(LOC);
+    await h.seedLocation(LOC);
     await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'HELP' }));
     await h.runJobs();
     expect(texts.at(-1)!.message).not.toContain('/optout/');
 
-    h.app.db.prepare(`UPDATE locations SET settings = json_set(settings, '$.includeOptOutLink', json('true')) WHERE location_id = ?`).run(LOC);
+    await h.editSettings(LOC, (settings) => { settings.includeOptOutLink = true; });
     await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'info' }));
     await h.runJobs();
     expect(texts.at(-1)!.message).toContain('https://textback.test/optout/link/');

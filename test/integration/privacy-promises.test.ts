@@ -16,7 +16,7 @@ let h: Harness;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   h.highLevel().persist().get('/contacts/contact-1').reply(200, { contact: { id: 'contact-1', phone: CALLER, firstName: 'Dana', lastName: 'Whitfield', email: 'dana@example.test' } });
   h.highLevel().persist().post('/conversations/messages').reply(201, { conversationId: 'conv-1', messageId: 'msg-1' });
   h.highLevel().persist().post('/contacts/contact-1/tags').reply(201, { tags: [] });

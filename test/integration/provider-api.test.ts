@@ -18,8 +18,8 @@ let token: string;
 
 async function setup(env: Record<string, string> = {}) {
   h = await createHarness({ env });
-  h.seedLocation(LOC);
-  h.seedLocation(OTHER, { numbers: ['+15550000001'] });
+  await h.seedLocation(LOC);
+  await h.seedLocation(OTHER, { numbers: ['+15550000001'] });
   token = await locationToken(h, LOC);
 }
 afterEach(async () => { await h.close(); });
@@ -33,7 +33,7 @@ const fromNumberKnown = (user = ACCOUNT_SID, pass = AUTH_TOKEN, accountSid = ACC
   .get(numbersPath(accountSid)).query({ PhoneNumber: FROM, PageSize: '1' }).basicAuth({ user, pass }).reply(200, numberList([FROM]));
 const put = (body: unknown, auth = token) => h.http.put(PATH).set(bearer(auth)).send(body as object);
 const ownAccount = { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: FROM };
-const settingsOf = (locationId: string) => JSON.parse(h.app.db.prepare('SELECT settings FROM locations WHERE location_id = ?').pluck().get(locationId) as string);
+const settingsOf = async (locationId: string) => JSON.parse(await h.sql.value('SELECT settings FROM locations WHERE location_id = ?', locationId) as string);
 
 describe('provider API', () => {
   beforeEach(() => setup());
@@ -67,8 +67,8 @@ describe('provider API', () => {
     const text = JSON.stringify(res.body) + JSON.stringify((await h.http.get(PATH).set(bearer(token))).body);
     expect(text).not.toContain(AUTH_TOKEN);
     expect(text).not.toContain(ACCOUNT_SID);
-    expect(settingsOf(LOC)).toMatchObject({ provider: 'twilio', landlineCheck: true });
-    const audit = h.app.db.prepare(`SELECT actor, detail FROM audit_log WHERE action = 'provider.update'`).get() as { actor: string; detail: string };
+    expect(await settingsOf(LOC)).toMatchObject({ provider: 'twilio', landlineCheck: true });
+    const audit = await h.sql.get(`SELECT actor, detail FROM audit_log WHERE action = 'provider.update'`) as { actor: string; detail: string };
     expect(audit.actor).toBe('user-1');
     expect(audit.detail).not.toContain(AUTH_TOKEN);
   });
@@ -84,8 +84,9 @@ describe('provider API', () => {
     expect(keyedRes.body.twilio).toMatchObject({ apiKey: { set: true, sidLast4: 'cdef', secretSet: true }, authToken: { set: false } });
     expect(keyedRes.body.warnings.map((w: { code: string }) => w.code)).toEqual(['twilio-webhooks-unverifiable']);
 
+    // SQLite: the database file and its WAL; PostgreSQL: every row of the table the account lives in.
     const files = [h.config.databasePath, `${h.config.databasePath}-wal`].filter(existsSync).map((file) => readFileSync(file));
-    const stored = Buffer.concat(files);
+    const stored = h.engine === 'sqlite' ? Buffer.concat(files) : Buffer.from(JSON.stringify(await h.sql.all('SELECT * FROM twilio_accounts')));
     expect(stored.includes(Buffer.from(FROM))).toBe(true); // the files read are the ones written
     for (const secret of [AUTH_TOKEN, API_KEY_SECRET, ACCOUNT_SID]) expect(stored.includes(Buffer.from(secret))).toBe(false);
   });
@@ -148,7 +149,7 @@ describe('provider API', () => {
     await put({ provider: 'twilio', twilio: ownAccount });
     expect((await h.webhook({ type: 'UNINSTALL', appId: 'app123', locationId: LOC, companyId: 'company-1' })).status).toBe(200);
     await h.runJobs();
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM twilio_accounts WHERE location_id = ?').pluck().get(LOC)).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM twilio_accounts WHERE location_id = ?', LOC)).toBe(0);
   });
 
   it('when Twilio cannot be reached, then 502 and nothing is saved', async () => {
@@ -171,7 +172,7 @@ describe('provider API', () => {
     const res = await put({ provider: 'highlevel' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ provider: 'highlevel', twilio: { fromNumber: FROM } });
-    expect(settingsOf(LOC).provider).toBe('highlevel');
+    expect((await settingsOf(LOC)).provider).toBe('highlevel');
   });
 });
 
@@ -180,7 +181,7 @@ describe('provider API with an app-wide Twilio account', () => {
 
   it('when the location chooses the app-wide account, then it is checked with the app\'s credentials and shown as such', async () => {
     // An app-wide number must be the location's own (see app-wide-senders.test.ts): here HighLevel lists it.
-    h.seedLocation(LOC, { numbers: [FROM] });
+    await h.seedLocation(LOC, { numbers: [FROM] });
     const check = fromNumberKnown(APP_ACCOUNT_SID, APP_AUTH_TOKEN, APP_ACCOUNT_SID);
     const res = await put({ provider: 'twilio', twilio: { account: 'app', fromNumber: FROM } });
     expect(res.status).toBe(200);

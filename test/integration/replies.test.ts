@@ -17,7 +17,7 @@ let sequence: string[];
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   texts = [];
   dndUpdates = [];
   sendFailures = [];
@@ -44,28 +44,28 @@ async function reply(body: string) {
   expect((await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body }))).status).toBe(200);
   await h.runJobs();
 }
-const suppressed = () => h.app.db.prepare('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER) === 1;
+const suppressed = async () => await h.sql.value('SELECT COUNT(*) FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER) === 1;
 
 describe('opt-out', () => {
   it.each(['STOP', 'stop', 'Stop!!', 'UNSUBSCRIBE', 'cancel', 'End', 'QUIT', 'halt', 'REVOKE', 'optout', 'opt out', 'Opt-Out', 'STOPALL', 'stop all'])(
     'when the caller texts %j, then the number is suppressed and gets nothing more, ever', async (word) => {
       await missACall();
       await reply(word);
-      expect(suppressed()).toBe(true);
+      expect(await suppressed()).toBe(true);
       const afterOptOut = texts.length;
       await h.advance(3 * HOUR);
       await h.advance(25 * HOUR);
       await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
       await h.runJobs();
       expect(texts).toHaveLength(afterOptOut);
-      expect(h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get()).toBe('skipped:suppressed');
+      expect(await h.sql.value('SELECT decision FROM calls ORDER BY id DESC LIMIT 1')).toBe('skipped:suppressed');
     });
 
   it.each(['Please stop texting me', "Don't text me again", 'don’t text me', 'remove me from your list', 'Wrong number', 'no más', 'no more texts'])(
     'when the caller writes %j, then it counts as revoking consent and one plain confirmation is sent', async (phrase) => {
       await missACall();
       await reply(phrase);
-      expect(suppressed()).toBe(true);
+      expect(await suppressed()).toBe(true);
       expect(texts).toHaveLength(2);
       expect(texts[1]).toMatch(/unsubscribed/i);
       expect(dndUpdates).toEqual([{ dndSettings: { SMS: { status: 'active', message: 'Opted out by text reply' } } }]);
@@ -96,7 +96,7 @@ describe('opt-out', () => {
   it('when HighLevel reports SMS DND switched on, then the number is suppressed', async () => {
     await h.webhook({ type: 'ContactDndUpdate', locationId: LOC, id: 'contact-1', phone: CALLER, dnd: true, dndSettings: { SMS: { status: 'active', message: 'x', code: '101' } } });
     await h.runJobs();
-    expect(suppressed()).toBe(true);
+    expect(await suppressed()).toBe(true);
   });
 });
 
@@ -111,9 +111,9 @@ describe('help and opt-in', () => {
 
   it('when a suppressed number sends START, then the suppression is lifted with a confirmation', async () => {
     await reply('stop texting me');
-    expect(suppressed()).toBe(true);
+    expect(await suppressed()).toBe(true);
     await reply('START');
-    expect(suppressed()).toBe(false);
+    expect(await suppressed()).toBe(false);
     expect(texts.at(-1)).toMatch(/resubscribed|subscribed|welcome back/i);
   });
 
@@ -128,7 +128,7 @@ describe('help and opt-in', () => {
   it('when a suppressed number says YES, then it opts back in', async () => {
     await reply('unsubscribe me');
     await reply('Yes');
-    expect(suppressed()).toBe(false);
+    expect(await suppressed()).toBe(false);
   });
 });
 
@@ -142,7 +142,7 @@ describe('START through HighLevel after the app set DND', () => {
     expect(texts.at(-1)).toMatch(/resubscribed|subscribed|welcome back/i);
     await h.advance(25 * HOUR);
     await missACall();
-    expect(h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get()).toBe('texted');
+    expect(await h.sql.value('SELECT decision FROM calls ORDER BY id DESC LIMIT 1')).toBe('texted');
   });
 
   it('when staff set SMS DND in HighLevel (not the app) and the caller texts START, then that DND is left alone and the number stays suppressed until HighLevel no longer has it', async () => {
@@ -153,11 +153,11 @@ describe('START through HighLevel after the app set DND', () => {
     await reply('START');
     expect(dndUpdates).toEqual([]);
     expect(texts).toEqual([]);
-    expect(suppressed()).toBe(true);
+    expect(await suppressed()).toBe(true);
     // Staff turned DND off in HighLevel and the update never reached the app: the caller's next START finds it off.
     contactFields = { dndSettings: { SMS: { status: 'inactive' } } };
     await reply('START');
-    expect(suppressed()).toBe(false);
+    expect(await suppressed()).toBe(false);
     expect(dndUpdates).toEqual([]);
     expect(texts).toHaveLength(1);
   });
@@ -177,14 +177,14 @@ describe('answers after a failed first attempt', () => {
     await h.runJobs();
     await h.advance(60_000);
     expect(texts).toHaveLength(1);
-    expect(h.app.db.prepare(`SELECT COUNT(*) FROM messages WHERE kind = 'help'`).pluck().get()).toBe(1);
+    expect(await h.sql.value(`SELECT COUNT(*) FROM messages WHERE kind = 'help'`)).toBe(1);
   });
 
   it('when the first attempt to send the opt-out confirmation fails (HighLevel 502), then the retry confirms and only then sets DND', async () => {
     await missACall();
     sendFailures = [[502, { statusCode: 502, message: 'Bad Gateway' }]];
     await reply('no more texts please');
-    expect(suppressed()).toBe(true);
+    expect(await suppressed()).toBe(true);
     expect(dndUpdates).toEqual([]);
     await h.advance(5 * 60_000);
     expect(texts).toHaveLength(2);

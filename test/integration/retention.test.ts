@@ -1,11 +1,9 @@
 // The retention rules as the daily durable job applies them, on a clock moved forward: records expire after
 // 12 months, an uninstalled location is purged 90 days later, suppression entries stay for ever, finished jobs go.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
 import { DAY, HOUR } from '../../src/lib/clock.js';
-import { createJobQueue } from '../../src/store/job-queue.js';
-import { createAuditLog } from '../../src/store/audit.js';
-import { createRetention, monthsBefore } from '../../src/store/retention.js';
+import { monthsBefore } from '../../src/store/retention.js';
 import { ensureRetentionScheduled, nextRetentionRunAt, performRetention } from '../../src/jobs/retention.js';
 import { RETENTION_JOB } from '../../src/jobs/registry.js';
 import { silentLogger } from '../../src/lib/logger.js';
@@ -18,8 +16,8 @@ let h: Harness;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
-  h.seedLocation(GONE, { numbers: ['+15550000001'] });
+  await h.seedLocation(LOC);
+  await h.seedLocation(GONE, { numbers: ['+15550000001'] });
   for (const [id, phone] of [['contact-1', CALLER], ['contact-2', OTHER]]) {
     h.highLevel().persist().get(`/contacts/${id}`).reply(200, { contact: { id, phone, firstName: 'Dana' } });
     h.highLevel().persist().put(`/contacts/${id}`).reply(200, { contact: { id } });
@@ -31,8 +29,8 @@ beforeEach(async () => {
 });
 afterEach(async () => { await h.close(); });
 
-const count = (sql: string, ...params: unknown[]) => h.app.db.prepare(sql).pluck().get(...params) as number;
-const rowsAt = (table: string, locationId: string) => count(`SELECT COUNT(*) FROM ${table} WHERE location_id = ?`, locationId);
+const count = async (sql: string, ...params: unknown[]) => await h.sql.value(sql, ...params) as number;
+const rowsAt = async (table: string, locationId: string) => await count(`SELECT COUNT(*) FROM ${table} WHERE location_id = ?`, locationId);
 
 /** A missed call texted back and followed up, then STOP: records in calls, messages, replies, and a suppression. */
 async function historyAt(locationId: string, contactId: string, phone: string) {
@@ -50,41 +48,43 @@ async function moveTo(at: number) {
 
 describe('the daily retention job', () => {
   it('when the app starts, then one retention run is scheduled for the next 08:00 UTC, and starting again adds none', async () => {
-    h.app.start();
-    const jobs = () => h.app.db.prepare(`SELECT status, run_at AS runAt FROM jobs WHERE kind = ?`).all(RETENTION_JOB);
-    expect(jobs()).toEqual([{ status: 'pending', runAt: nextRetentionRunAt(h.clock.now()) }]);
+    await h.app.start();
+    const jobs = async () => await h.sql.all(`SELECT status, run_at AS runAt FROM jobs WHERE kind = ?`, RETENTION_JOB);
+    // start() schedules the periodic jobs without waiting for them: on PostgreSQL the row lands a moment later.
+    await vi.waitFor(async () => expect(await jobs()).toHaveLength(1));
+    expect(await jobs()).toEqual([{ status: 'pending', runAt: nextRetentionRunAt(h.clock.now()) }]);
     expect(new Date(nextRetentionRunAt(h.clock.now())).toISOString()).toBe('2026-01-07T08:00:00.000Z');
-    expect(ensureRetentionScheduled(createJobQueue(h.app.db), h.clock.now())).toBe(false);
-    expect(jobs()).toHaveLength(1);
+    expect(await ensureRetentionScheduled(h.app.storage.queue, h.clock.now())).toBe(false);
+    expect(await jobs()).toHaveLength(1);
   });
 
   it('when 91 days pass after an uninstall, then that location is purged except its suppressions, and nothing sooner', async () => {
     const t0 = h.clock.now();
     await historyAt(LOC, 'contact-1', CALLER);
     await historyAt(GONE, 'contact-2', OTHER);
-    expect(rowsAt('messages', GONE)).toBeGreaterThan(0);
+    expect(await rowsAt('messages', GONE)).toBeGreaterThan(0);
     await h.webhook({ type: 'UNINSTALL', appId: 'app123', locationId: GONE, companyId: 'company-1' });
     await h.runJobs();
-    expect(count('SELECT COUNT(*) FROM tokens WHERE owner_id = ?', GONE)).toBe(0);
-    ensureRetentionScheduled(createJobQueue(h.app.db), h.clock.now());
+    expect(await count('SELECT COUNT(*) FROM tokens WHERE owner_id = ?', GONE)).toBe(0);
+    await ensureRetentionScheduled(h.app.storage.queue, h.clock.now());
 
     await moveTo(t0 + 89 * DAY);
-    expect(count(`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run'`)).toBe(1);
-    expect(count('SELECT COUNT(*) FROM locations WHERE location_id = ?', GONE)).toBe(1);
-    expect(rowsAt('calls', GONE)).toBe(1);
+    expect(await count(`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run'`)).toBe(1);
+    expect(await count('SELECT COUNT(*) FROM locations WHERE location_id = ?', GONE)).toBe(1);
+    expect(await rowsAt('calls', GONE)).toBe(1);
 
     await moveTo(t0 + 91 * DAY);
-    expect(count('SELECT COUNT(*) FROM locations WHERE location_id = ?', GONE)).toBe(0);
-    for (const table of ['calls', 'messages', 'replies', 'jobs', 'location_numbers', 'audit_log']) expect(rowsAt(table, GONE), table).toBe(0);
-    expect(rowsAt('suppressions', GONE)).toBe(1);
-    expect(rowsAt('suppression_history', GONE)).toBe(1);
+    expect(await count('SELECT COUNT(*) FROM locations WHERE location_id = ?', GONE)).toBe(0);
+    for (const table of ['calls', 'messages', 'replies', 'jobs', 'location_numbers', 'audit_log']) expect(await rowsAt(table, GONE), table).toBe(0);
+    expect(await rowsAt('suppressions', GONE)).toBe(1);
+    expect(await rowsAt('suppression_history', GONE)).toBe(1);
     // The location that stayed keeps everything younger than 12 months.
-    expect(rowsAt('calls', LOC)).toBe(1);
-    expect(rowsAt('messages', LOC)).toBeGreaterThan(0);
-    expect(rowsAt('replies', LOC)).toBe(2);
-    expect(count('SELECT COUNT(*) FROM locations WHERE location_id = ?', LOC)).toBe(1);
+    expect(await rowsAt('calls', LOC)).toBe(1);
+    expect(await rowsAt('messages', LOC)).toBeGreaterThan(0);
+    expect(await rowsAt('replies', LOC)).toBe(2);
+    expect(await count('SELECT COUNT(*) FROM locations WHERE location_id = ?', LOC)).toBe(1);
 
-    const entries = h.app.db.prepare(`SELECT actor, detail FROM audit_log WHERE action = 'retention.run' ORDER BY id`).all() as { actor: string; detail: string }[];
+    const entries = await h.sql.all(`SELECT actor, detail FROM audit_log WHERE action = 'retention.run' ORDER BY id`) as { actor: string; detail: string }[];
     const last = JSON.parse(entries.at(-1)!.detail);
     expect(entries.at(-1)!.actor).toBe('system');
     expect(last).toMatchObject({ purgedLocations: [GONE], purgedLocationCount: 1, purgedRows: expect.objectContaining({ calls: 1, locations: 1 }) });
@@ -95,29 +95,29 @@ describe('the daily retention job', () => {
     const t0 = h.clock.now();
     await historyAt(LOC, 'contact-1', CALLER);
     await h.advance(3 * HOUR);
-    const finishedJobs = count(`SELECT COUNT(*) FROM jobs WHERE status IN ('done', 'failed', 'cancelled')`);
+    const finishedJobs = await count(`SELECT COUNT(*) FROM jobs WHERE status IN ('done', 'failed', 'cancelled')`);
     expect(finishedJobs).toBeGreaterThan(0);
-    ensureRetentionScheduled(createJobQueue(h.app.db), h.clock.now());
+    await ensureRetentionScheduled(h.app.storage.queue, h.clock.now());
 
     await moveTo(t0 + 8 * DAY);
     // A week after they finished, done jobs are gone; the records they produced are not.
-    expect(count(`SELECT COUNT(*) FROM jobs WHERE status IN ('done', 'failed', 'cancelled')`)).toBe(0);
-    expect(rowsAt('calls', LOC)).toBe(1);
-    const firstRun = JSON.parse(h.app.db.prepare(`SELECT detail FROM audit_log WHERE action = 'retention.run'`).pluck().get() as string);
+    expect(await count(`SELECT COUNT(*) FROM jobs WHERE status IN ('done', 'failed', 'cancelled')`)).toBe(0);
+    expect(await rowsAt('calls', LOC)).toBe(1);
+    const firstRun = JSON.parse(await h.sql.value(`SELECT detail FROM audit_log WHERE action = 'retention.run'`) as string);
     expect(firstRun.jobsPruned).toBe(finishedJobs);
 
     await moveTo(t0 + 12 * 30 * DAY);
-    expect(rowsAt('calls', LOC)).toBe(1);
+    expect(await rowsAt('calls', LOC)).toBe(1);
 
     await moveTo(monthsBefore(t0, -13));
-    for (const table of ['calls', 'messages', 'replies']) expect(rowsAt(table, LOC), table).toBe(0);
-    expect(rowsAt('suppressions', LOC)).toBe(1);
-    expect(rowsAt('suppression_history', LOC)).toBe(1);
-    expect(count('SELECT COUNT(*) FROM locations WHERE location_id = ?', LOC)).toBe(1);
+    for (const table of ['calls', 'messages', 'replies']) expect(await rowsAt(table, LOC), table).toBe(0);
+    expect(await rowsAt('suppressions', LOC)).toBe(1);
+    expect(await rowsAt('suppression_history', LOC)).toBe(1);
+    expect(await count('SELECT COUNT(*) FROM locations WHERE location_id = ?', LOC)).toBe(1);
     // Still exactly one retention job, waiting for tomorrow.
-    expect(h.app.db.prepare(`SELECT status, run_at AS runAt FROM jobs WHERE kind = ?`).all(RETENTION_JOB))
+    expect(await h.sql.all(`SELECT status, run_at AS runAt FROM jobs WHERE kind = ?`, RETENTION_JOB))
       .toEqual([{ status: 'pending', runAt: nextRetentionRunAt(h.clock.now()) }]);
-    const entries = h.app.db.prepare(`SELECT detail FROM audit_log WHERE action = 'retention.run' ORDER BY id`).pluck().all() as string[];
+    const entries = await h.sql.column(`SELECT detail FROM audit_log WHERE action = 'retention.run' ORDER BY id`) as string[];
     expect(JSON.parse(entries.at(-1)!)).toMatchObject({ expired: { calls: 1, replies: 2, messages: expect.any(Number) } });
     expect(JSON.parse(entries.at(-1)!).expired.messages).toBeGreaterThan(0);
   });
@@ -126,33 +126,33 @@ describe('the daily retention job', () => {
     const t0 = h.clock.now();
     await historyAt(LOC, 'contact-1', CALLER);
     h.clock.set(monthsBefore(t0, -13));
-    const deps = { retention: createRetention(h.app.db, createJobQueue(h.app.db)), policy: h.config.retention, audit: createAuditLog(h.app.db), logger: silentLogger, clock: h.clock };
-    const messages = rowsAt('messages', LOC);
+    const deps = { retention: h.app.storage.retention, policy: h.config.retention, audit: h.app.storage.audit, logger: silentLogger, clock: h.clock };
+    const messages = await rowsAt('messages', LOC);
     const dry = await performRetention(deps, { actor: 'cli', dryRun: true });
     expect(dry.expired).toEqual({ messages, calls: 1, replies: 2, lookups: 0 });
-    expect(rowsAt('messages', LOC)).toBe(messages);
-    expect(count(`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run'`)).toBe(0);
+    expect(await rowsAt('messages', LOC)).toBe(messages);
+    expect(await count(`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.run'`)).toBe(0);
     const real = await performRetention(deps, { actor: 'cli' });
     expect(real.expired).toEqual(dry.expired);
     expect(real.jobsPruned).toBe(dry.jobsPruned);
-    expect(rowsAt('messages', LOC)).toBe(0);
+    expect(await rowsAt('messages', LOC)).toBe(0);
   });
 
   it('when a line-type lookup is older than 180 days, then it is dropped and a fresh one stays', async () => {
-    const insert = h.app.db.prepare(`INSERT INTO location_line_types (location_id, phone, line_type, source, checked_at) VALUES (?, ?, 'mobile', 'lookup', ?)`);
-    insert.run(LOC, CALLER, h.clock.now() - 181 * DAY);
-    insert.run(LOC, OTHER, h.clock.now() - 179 * DAY);
-    ensureRetentionScheduled(createJobQueue(h.app.db), h.clock.now());
+    const insert = `INSERT INTO location_line_types (location_id, phone, line_type, source, checked_at) VALUES (?, ?, 'mobile', 'lookup', ?)`;
+    await h.sql.run(insert, LOC, CALLER, h.clock.now() - 181 * DAY);
+    await h.sql.run(insert, LOC, OTHER, h.clock.now() - 179 * DAY);
+    await ensureRetentionScheduled(h.app.storage.queue, h.clock.now());
     await h.advance(DAY);
-    expect(h.app.db.prepare('SELECT phone FROM location_line_types').pluck().all()).toEqual([OTHER]);
+    expect(await h.sql.column('SELECT phone FROM location_line_types')).toEqual([OTHER]);
   });
 
   it('when the old shared line-type cache (migration 3) still holds rows, then retention empties it: no location owns them', async () => {
-    const insert = h.app.db.prepare(`INSERT INTO line_types (phone, line_type, source, checked_at) VALUES (?, 'landline', 'lookup', ?)`);
-    insert.run(CALLER, h.clock.now() - DAY);
-    insert.run(OTHER, h.clock.now());
-    ensureRetentionScheduled(createJobQueue(h.app.db), h.clock.now());
+    const insert = `INSERT INTO line_types (phone, line_type, source, checked_at) VALUES (?, 'landline', 'lookup', ?)`;
+    await h.sql.run(insert, CALLER, h.clock.now() - DAY);
+    await h.sql.run(insert, OTHER, h.clock.now());
+    await ensureRetentionScheduled(h.app.storage.queue, h.clock.now());
     await h.advance(DAY);
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM line_types').pluck().get()).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM line_types')).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ const TO = '+12125550147';
 
 interface ProviderCase {
   provider: 'highlevel' | 'twilio';
-  arrange(h: Harness): void;
+  arrange(h: Harness): unknown;
   accepts(h: Harness): { id: string };
   rateLimits(h: Harness): void;
   rejectsInvalidNumber(h: Harness): void;
@@ -51,8 +51,8 @@ describe.each([highLevel, twilioCase])('MessageSender contract: $provider', (c) 
 
   beforeEach(async () => {
     h = await createHarness();
-    h.seedLocation(LOC, { settings: { provider: c.provider } });
-    c.arrange(h);
+    await h.seedLocation(LOC, { settings: { provider: c.provider } });
+    await c.arrange(h);
     settings = mergeSettings(defaultSettings(), { provider: c.provider });
   });
   afterEach(async () => { await h.close(); });

@@ -10,7 +10,7 @@ import { bearer, locationToken, userContextPayload } from '../helpers/session.js
 const LOC = 'loc-acme';
 let h: Harness;
 
-beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); });
+beforeEach(async () => { h = await createHarness(); await h.seedLocation(LOC); });
 afterEach(async () => { await h.close(); });
 
 const exchange = (payload: unknown) => h.http.post('/api/session').send({ payload });
@@ -58,7 +58,7 @@ describe('POST /api/session', () => {
 
   it('when the app is not installed in the location (unknown or uninstalled), then 403 not_installed', async () => {
     const unknown = await exchange(userContextPayload(h, { activeLocation: 'loc-elsewhere' }));
-    h.app.db.prepare(`UPDATE locations SET status = 'uninstalled' WHERE location_id = ?`).run(LOC);
+    await h.sql.run(`UPDATE locations SET status = 'uninstalled' WHERE location_id = ?`, LOC);
     const uninstalled = await exchange(userContextPayload(h, { activeLocation: LOC }));
     expect([unknown.status, unknown.body.error, uninstalled.status, uninstalled.body.error]).toEqual([403, 'not_installed', 403, 'not_installed']);
   });

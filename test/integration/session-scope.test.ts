@@ -13,12 +13,12 @@ let h: Harness;
 
 beforeEach(async () => {
   h = await createHarness();
-  seedCompany(h, AGENCY);
-  h.seedLocation(LOC, { companyId: AGENCY });
+  await seedCompany(h, AGENCY);
+  await h.seedLocation(LOC, { companyId: AGENCY });
 });
 afterEach(async () => { await h.close(); });
 
-const count = (sql: string, ...params: unknown[]) => h.app.db.prepare(sql).pluck().get(...params) as number;
+const count = async (sql: string, ...params: unknown[]) => await h.sql.value(sql, ...params) as number;
 const exportOf = (token: string) => h.http.get(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token));
 const eraseOf = (token: string) => h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token));
 
@@ -44,7 +44,7 @@ describe('agency sessions', () => {
 
 describe('location sessions', () => {
   it('when the location is uninstalled, then a token issued before cannot export, erase or change settings', async () => {
-    h.app.db.prepare(`INSERT INTO suppressions (location_id, phone, source, created_at) VALUES (?, ?, 'keyword', ?)`).run(LOC, CALLER, h.clock.now());
+    await h.sql.run(`INSERT INTO suppressions (location_id, phone, source, created_at) VALUES (?, ?, 'keyword', ?)`, LOC, CALLER, h.clock.now());
     const token = await locationToken(h, LOC);
     expect((await exportOf(token)).status).toBe(200);
 
@@ -54,26 +54,26 @@ describe('location sessions', () => {
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('session_ended');
     }
-    expect(count(`SELECT COUNT(*) FROM audit_log WHERE action IN ('data.export', 'data.erase') AND at > ?`, h.clock.now() - 1)).toBe(1);
+    expect(await count(`SELECT COUNT(*) FROM audit_log WHERE action IN ('data.export', 'data.erase') AND at > ?`, h.clock.now() - 1)).toBe(1);
   });
 });
 
 describe('admin-only actions', () => {
   it('when a sub-account user who is not an admin exports or erases a number, then 403 with the reason, and nothing is erased or audited', async () => {
-    h.app.db.prepare(`INSERT INTO replies (location_id, reply_key, contact_id, phone, meaning, received_at) VALUES (?, 'r-1', 'contact-1', ?, 'reply', ?)`).run(LOC, CALLER, h.clock.now());
+    await h.sql.run(`INSERT INTO replies (location_id, reply_key, contact_id, phone, meaning, received_at) VALUES (?, 'r-1', 'contact-1', ?, 'reply', ?)`, LOC, CALLER, h.clock.now());
     const user = await locationToken(h, LOC, { role: 'user', userId: 'user-2' });
     for (const res of [await exportOf(user), await eraseOf(user)]) {
       expect(res.status).toBe(403);
       expect(res.body.error).toBe('admin_only');
       expect(res.body.message).toMatch(/admin/);
     }
-    expect(count('SELECT COUNT(*) FROM replies WHERE phone = ?', CALLER)).toBe(1);
-    expect(count(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'data.%'`)).toBe(0);
+    expect(await count('SELECT COUNT(*) FROM replies WHERE phone = ?', CALLER)).toBe(1);
+    expect(await count(`SELECT COUNT(*) FROM audit_log WHERE action LIKE 'data.%'`)).toBe(0);
 
     const admin = await locationToken(h, LOC);
     expect((await exportOf(admin)).status).toBe(200);
     expect((await eraseOf(admin)).status).toBe(200);
-    expect(count('SELECT COUNT(*) FROM replies WHERE phone = ?', CALLER)).toBe(0);
+    expect(await count('SELECT COUNT(*) FROM replies WHERE phone = ?', CALLER)).toBe(0);
   });
 
   it('when a user who is not an admin saves Twilio credentials, then 403 and nothing is saved or sent to Twilio', async () => {
@@ -82,6 +82,6 @@ describe('admin-only actions', () => {
       .send({ provider: 'twilio', twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, fromNumber: FROM } });
     expect(res.status).toBe(403);
     expect(res.body.error).toBe('admin_only');
-    expect(count('SELECT COUNT(*) FROM twilio_accounts WHERE location_id = ?', LOC)).toBe(0);
+    expect(await count('SELECT COUNT(*) FROM twilio_accounts WHERE location_id = ?', LOC)).toBe(0);
   });
 });

@@ -2,7 +2,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
-import { createAuditLog } from '../../src/store/audit.js';
 
 const A = 'loc-acme';
 const B = 'loc-bravo';
@@ -12,13 +11,13 @@ let tokenA: string;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(A, { name: 'Acme Plumbing', numbers: ['+15550000000'] });
-  h.seedLocation(B, { name: 'Bravo Dental' });
+  await h.seedLocation(A, { name: 'Acme Plumbing', numbers: ['+15550000000'] });
+  await h.seedLocation(B, { name: 'Bravo Dental' });
   tokenA = await locationToken(h, A);
 });
 afterEach(async () => { await h.close(); });
 
-const audit = () => createAuditLog(h.app.db).list(A);
+const audit = async () => await h.app.storage.audit.list(A);
 
 const ROUTES: [method: 'get' | 'put' | 'post' | 'delete', path: string, body?: object][] = [
   ['get', 'settings'], ['put', 'settings', { enabled: false }], ['post', 'preview', { template: 'Hi' }],
@@ -35,8 +34,8 @@ describe('every location route', () => {
   it.each(ROUTES)("when %s %s carries location A's token on location B's path, then 403 and nothing changes", async (method, path, body) => {
     const res = await h.http[method](`/api/locations/${B}/${path}`).set(bearer(tokenA)).send(body ?? {});
     expect(res.status).toBe(403);
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM audit_log').pluck().get()).toBe(0);
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM suppressions').pluck().get()).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM audit_log')).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM suppressions')).toBe(0);
   });
 });
 
@@ -53,19 +52,19 @@ describe('GET /settings', () => {
   });
 
   it("when the location's token needs reconnecting, then needsReconnect and a warning say so", async () => {
-    h.app.db.prepare(`UPDATE tokens SET needs_reconnect = 1, reconnect_reason = 'invalid_grant' WHERE owner_id = ?`).run(A);
+    await h.sql.run(`UPDATE tokens SET needs_reconnect = 1, reconnect_reason = 'invalid_grant' WHERE owner_id = ?`, A);
     const res = await h.http.get(`/api/locations/${A}/settings`).set(bearer(tokenA));
     expect(res.body.location).toMatchObject({ needsReconnect: true, reconnectReason: 'invalid_grant' });
     expect(res.body.warnings.map((w: { code: string }) => w.code)).toEqual(['needs-reconnect']);
   });
 
   it("when the location has no token of its own, then its agency's Company token decides needsReconnect", async () => {
-    h.app.db.prepare('DELETE FROM tokens WHERE owner_id = ?').run(A);
+    await h.sql.run('DELETE FROM tokens WHERE owner_id = ?', A);
     const read = async () => (await h.http.get(`/api/locations/${A}/settings`).set(bearer(tokenA))).body.location.needsReconnect;
     expect(await read()).toBe(true);
-    h.app.db.prepare(`INSERT INTO tokens (owner_id, owner_type, company_id, access_token, expires_at, updated_at) VALUES ('company-1', 'Company', 'company-1', 'x', 0, 0)`).run();
+    await h.sql.run(`INSERT INTO tokens (owner_id, owner_type, company_id, access_token, expires_at, updated_at) VALUES ('company-1', 'Company', 'company-1', 'x', 0, 0)`);
     expect(await read()).toBe(false);
-    h.app.db.prepare(`UPDATE tokens SET needs_reconnect = 1 WHERE owner_id = 'company-1'`).run();
+    await h.sql.run(`UPDATE tokens SET needs_reconnect = 1 WHERE owner_id = 'company-1'`);
     expect(await read()).toBe(true);
   });
 });
@@ -78,14 +77,14 @@ describe('PUT /settings', () => {
     expect(res.body.settings.followUp).toEqual({ enabled: true, delayMinutes: 240 });
     const again = await h.http.get(`/api/locations/${A}/settings`).set(bearer(tokenA));
     expect(again.body.settings.businessHours.days).toMatchObject({ sat: { open: '10:00', close: '14:00' }, mon: { open: '09:00', close: '17:00' } });
-    const [entry] = audit();
+    const [entry] = await audit();
     expect(entry).toMatchObject({ actor: 'user-1', action: 'settings.update' });
     expect(entry.detail).toEqual({ fields: ['businessHours.days.sat', 'followUp.delayMinutes'] });
   });
 
   it('when the patch changes nothing, then nothing is audited', async () => {
     await h.http.put(`/api/locations/${A}/settings`).set(bearer(tokenA)).send({ enabled: true });
-    expect(audit()).toEqual([]);
+    expect(await audit()).toEqual([]);
   });
 
   it('when the patch is invalid, then 422 lists each bad field and nothing is saved', async () => {
@@ -102,7 +101,7 @@ describe('PUT /settings', () => {
     expect(JSON.stringify(res.body.issues)).toContain('surprise');
     const saved = await h.http.get(`/api/locations/${A}/settings`).set(bearer(tokenA));
     expect(saved.body.settings.followUp.delayMinutes).toBe(120);
-    expect(audit()).toEqual([]);
+    expect(await audit()).toEqual([]);
   });
 
   it('when opening time is not before closing time once merged, then 422 names the field', async () => {
@@ -150,8 +149,8 @@ describe('POST /test-message', () => {
     expect(res.body.text).toBe('Hi Sam, this is Acme Plumbing. Sorry we missed your call! How can we help? Reply STOP to opt out.');
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ type: 'SMS', contactId: 'contact-9', message: res.body.text, toNumber: TESTER });
-    expect(h.app.db.prepare(`SELECT kind, status, provider_message_id AS id FROM messages`).all()).toEqual([{ kind: 'test', status: 'sent', id: 'msg-test-1' }]);
-    const [entry] = audit();
+    expect(await h.sql.all(`SELECT kind, status, provider_message_id AS id FROM messages`)).toEqual([{ kind: 'test', status: 'sent', id: 'msg-test-1' }]);
+    const [entry] = await audit();
     expect(entry).toMatchObject({ actor: 'user-1', action: 'test-message', detail: { template: 'textBackInHours', phone: '***0147', status: 'sent' } });
     expect(JSON.stringify(entry)).not.toContain('5550147');
   });

@@ -2,8 +2,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
-import { createAuditLog } from '../../src/store/audit.js';
-import { createSuppressions } from '../../src/store/suppressions.js';
 
 const LOC = 'loc-acme';
 const CALLER = '+12125550147';
@@ -11,12 +9,12 @@ const OTHER = '+13125550199';
 let h: Harness;
 let token: string;
 
-beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); token = await locationToken(h, LOC); });
+beforeEach(async () => { h = await createHarness(); await h.seedLocation(LOC); token = await locationToken(h, LOC); });
 afterEach(async () => { await h.close(); });
 
 const api = (path = '') => `/api/locations/${LOC}/suppressions${path}`;
 const list = async (query = '') => (await h.http.get(api(query)).set(bearer(token))).body;
-const audit = () => createAuditLog(h.app.db).list(LOC);
+const audit = async () => await h.app.storage.audit.list(LOC);
 
 describe('POST /suppressions', () => {
   it('when a number is added by hand, then it is listed, its history names the user, and the audit shows only its last digits', async () => {
@@ -30,10 +28,10 @@ describe('POST /suppressions', () => {
       }],
       total: 1,
     });
-    expect(createSuppressions(h.app.db).history(LOC, CALLER)).toEqual([
+    expect(await h.app.storage.suppressions.history(LOC, CALLER)).toEqual([
       { phone: CALLER, action: 'suppress', source: 'manual', reason: 'asked by phone not to be texted', actor: 'user-1', at: h.clock.now() },
     ]);
-    const [entry] = audit();
+    const [entry] = await audit();
     expect(entry).toMatchObject({ actor: 'user-1', action: 'suppression.add', detail: { phone: '***0147', added: true } });
     expect(JSON.stringify(entry)).not.toContain('5550147');
   });
@@ -51,14 +49,14 @@ describe('POST /suppressions', () => {
       .get('/conversations/messages/m1').times(3).reply(200, { message: { id: 'm1', status: 'delivered' } });
     await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
     await h.runJobs();
-    const pending = () => h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`).pluck().get();
-    expect(pending()).toBe(1);
+    const pending = async () => await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE kind = 'followup' AND status = 'pending'`);
+    expect(await pending()).toBe(1);
 
     await h.http.post(api()).set(bearer(token)).send({ phone: CALLER });
-    expect(pending()).toBe(0);
+    expect(await pending()).toBe(0);
     await h.advance(3 * 3_600_000);
-    expect(h.app.db.prepare(`SELECT COUNT(*) FROM messages WHERE kind = 'followup'`).pluck().get()).toBe(0);
-    expect(audit()[0].detail).toMatchObject({ cancelledJobs: 1 });
+    expect(await h.sql.value(`SELECT COUNT(*) FROM messages WHERE kind = 'followup'`)).toBe(0);
+    expect((await audit())[0].detail).toMatchObject({ cancelledJobs: 1 });
   });
 });
 
@@ -93,9 +91,9 @@ describe('DELETE /suppressions/:phone', () => {
     const res = await h.http.delete(api(`/${encodeURIComponent(CALLER)}`)).set(bearer(token)).send({ reason: 'Customer asked to get texts again' });
     expect(res.status).toBe(200);
     expect((await list()).total).toBe(0);
-    expect(createSuppressions(h.app.db).history(LOC, CALLER).at(-1)).toEqual(
+    expect((await h.app.storage.suppressions.history(LOC, CALLER)).at(-1)).toEqual(
       { phone: CALLER, action: 'lift', source: 'manual', reason: 'Customer asked to get texts again', actor: 'user-1', at: h.clock.now() });
-    expect(audit()[0]).toMatchObject({ actor: 'user-1', action: 'suppression.lift', detail: { phone: '***0147' } });
+    expect((await audit())[0]).toMatchObject({ actor: 'user-1', action: 'suppression.lift', detail: { phone: '***0147' } });
   });
 
   it('when the reason comes in the query and the number in another format, then it is lifted too', async () => {
@@ -105,9 +103,9 @@ describe('DELETE /suppressions/:phone', () => {
   });
 
   it('when the number is not suppressed, then 404 and nothing is recorded', async () => {
-    const before = audit().length;
+    const before = (await audit()).length;
     const res = await h.http.delete(api(`/${encodeURIComponent(OTHER)}?reason=x`)).set(bearer(token));
     expect(res.status).toBe(404);
-    expect(audit()).toHaveLength(before);
+    expect(await audit()).toHaveLength(before);
   });
 });

@@ -15,8 +15,8 @@ let texts: number;
 
 beforeEach(async () => {
   h = await createHarness({ env: APP_TWILIO_ENV });
-  h.seedLocation(A, { settings: { landlineCheck: true } });
-  h.seedLocation(B, { name: 'Bravo Dental', numbers: ['+15550000001'], settings: { landlineCheck: true, cooldownHours: 0, followUp: { enabled: false } } });
+  await h.seedLocation(A, { settings: { landlineCheck: true } });
+  await h.seedLocation(B, { name: 'Bravo Dental', numbers: ['+15550000001'], settings: { landlineCheck: true, cooldownHours: 0, followUp: { enabled: false } } });
   texts = 0;
   for (const [contactId, locationId] of [['contact-a', A], ['contact-b', B]]) {
     h.highLevel().persist().get(`/contacts/${contactId}`).reply(200, { contact: { id: contactId, locationId, phone: CALLER, firstName: 'Dana' } });
@@ -34,7 +34,7 @@ function lookup(type: string) {
 async function missACall(locationId: string, contactId: string) {
   await h.webhook(missedCall({ locationId, contactId, from: CALLER }));
   await h.runJobs();
-  return h.app.db.prepare('SELECT decision FROM calls WHERE location_id = ? ORDER BY id DESC LIMIT 1').pluck().get(locationId);
+  return await h.sql.value('SELECT decision FROM calls WHERE location_id = ? ORDER BY id DESC LIMIT 1', locationId);
 }
 /** A learns "landline" from its lookup; B then looks the same number up on its own behalf and learns "mobile". */
 async function bothLearn() {

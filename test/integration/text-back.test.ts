@@ -6,7 +6,7 @@ const LOC = 'loc-acme';
 const CALLER = '+12125550147';
 let h: Harness;
 
-beforeEach(async () => { h = await createHarness(); h.seedLocation(LOC); h.acceptDeliveryChecks(); });
+beforeEach(async () => { h = await createHarness(); await h.seedLocation(LOC); h.acceptDeliveryChecks(); });
 afterEach(async () => { await h.close(); });
 
 function contactLookup(times = 1) {
@@ -29,7 +29,7 @@ describe('missed-call text-back', () => {
     expect(sent[0]).toMatchObject({ type: 'SMS', contactId: 'contact-1' });
     expect(String(sent[0].message)).toContain('Acme Plumbing');
     expect(String(sent[0].message)).toMatch(/Reply STOP to opt out/);
-    const row = h.app.db.prepare(`SELECT status, provider_message_id AS id FROM messages WHERE kind = 'textback'`).get();
+    const row = await h.sql.get(`SELECT status, provider_message_id AS id FROM messages WHERE kind = 'textback'`);
     expect(row).toEqual({ status: 'sent', id: 'msg-1' });
   });
 
@@ -52,7 +52,7 @@ describe('missed-call text-back', () => {
     await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER, status: 'completed' }));
     await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER, direction: 'outbound', status: 'no-answer' }));
     await h.runJobs();
-    const decisions = h.app.db.prepare('SELECT decision FROM calls ORDER BY id').pluck().all();
+    const decisions = await h.sql.column('SELECT decision FROM calls ORDER BY id');
     expect(decisions).toEqual(['ignored:answered', 'ignored:outbound']);
   });
 
@@ -64,13 +64,13 @@ describe('missed-call text-back', () => {
     await h.advance(60 * 60_000);
     await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
     await h.runJobs();
-    const decisions = h.app.db.prepare('SELECT decision FROM calls ORDER BY id').pluck().all();
+    const decisions = await h.sql.column('SELECT decision FROM calls ORDER BY id');
     expect(decisions).toEqual(['texted', 'skipped:cooldown']);
   });
 
   it('when the location is not installed, then nothing is recorded or sent', async () => {
     await h.webhook(missedCall({ locationId: 'loc-unknown', contactId: 'contact-1', from: CALLER }));
     await h.runJobs();
-    expect(h.app.db.prepare('SELECT COUNT(*) FROM calls').pluck().get()).toBe(0);
+    expect(await h.sql.value('SELECT COUNT(*) FROM calls')).toBe(0);
   });
 });

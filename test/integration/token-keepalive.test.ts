@@ -2,11 +2,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { scheduleTokenKeepalive } from '../../src/jobs/token-keepalive.js';
-import { createJobQueue } from '../../src/store/job-queue.js';
 import { DAY } from '../../src/lib/clock.js';
 
 let h: Harness;
-beforeEach(async () => { h = await createHarness(); h.seedLocation('loc-idle'); });
+beforeEach(async () => { h = await createHarness(); await h.seedLocation('loc-idle'); });
 afterEach(async () => { await h.close(); });
 
 describe('token keep-alive', () => {
@@ -15,13 +14,13 @@ describe('token keep-alive', () => {
     h.highLevel().post('/oauth/token', (body) => { form = body; return true; }).reply(200, {
       access_token: 'fresh-access', token_type: 'Bearer', expires_in: 86399, refresh_token: 'fresh-refresh', userType: 'Location', locationId: 'loc-idle', companyId: 'company-1',
     });
-    scheduleTokenKeepalive(createJobQueue(h.app.db), h.clock.now());
+    await scheduleTokenKeepalive(h.app.storage.queue, h.clock.now());
     await h.advance(DAY); // not idle long enough yet
     expect(form).toBe('');
     await h.advance(30 * DAY);
     expect(new URLSearchParams(form).get('grant_type')).toBe('refresh_token');
     expect(new URLSearchParams(form).get('refresh_token')).toBe('refresh-loc-idle');
-    const pending = h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'token-keepalive' AND status = 'pending'`).pluck().get();
+    const pending = await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE kind = 'token-keepalive' AND status = 'pending'`);
     expect(pending).toBe(1);
   });
 });

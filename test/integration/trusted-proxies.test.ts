@@ -13,7 +13,7 @@ const optOut = (n: number, forwardedFor: string) =>
 describe('TRUSTED_PROXIES', () => {
   it('when the request comes through a trusted proxy (loopback, by default), then each forwarded client has its own limit', async () => {
     h = await createHarness();
-    h.seedLocation(LOC);
+    await h.seedLocation(LOC);
     for (let i = 0; i < 5; i++) expect((await optOut(i, '203.0.113.1')).status).toBe(200);
     expect((await optOut(5, '203.0.113.1')).status).toBe(429);
     expect((await optOut(6, '203.0.113.2')).status).toBe(200);
@@ -21,7 +21,7 @@ describe('TRUSTED_PROXIES', () => {
 
   it('when the connecting address is not a trusted proxy, then X-Forwarded-For is ignored: rotating it does not escape the limit', async () => {
     h = await createHarness({ env: { TRUSTED_PROXIES: '10.20.30.40, 192.168.0.0/16' } });
-    h.seedLocation(LOC);
+    await h.seedLocation(LOC);
     for (let i = 0; i < 5; i++) expect((await optOut(i, `203.0.113.${i + 1}`)).status).toBe(200);
     expect((await optOut(5, '203.0.113.99')).status).toBe(429);
   });

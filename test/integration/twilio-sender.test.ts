@@ -10,7 +10,7 @@ let h: Harness;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC, { settings: { provider: 'twilio' } });
+  await h.seedLocation(LOC, { settings: { provider: 'twilio' } });
   h.highLevel().persist().get('/contacts/contact-1')
     .reply(200, { contact: { id: 'contact-1', locationId: LOC, phone: CALLER, firstName: 'Dana' } });
 });
@@ -20,15 +20,15 @@ async function missACall() {
   expect((await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }))).status).toBe(200);
   await h.runJobs();
 }
-const lastDecision = () => h.app.db.prepare('SELECT decision FROM calls ORDER BY id DESC LIMIT 1').pluck().get();
-const textRow = () => h.app.db.prepare(`SELECT status, provider, provider_message_id AS sid, error_code AS code, error_message AS error FROM messages WHERE kind = 'textback' ORDER BY id DESC LIMIT 1`).get() as
+const lastDecision = async () => await h.sql.value('SELECT decision FROM calls ORDER BY id DESC LIMIT 1');
+const textRow = async () => await h.sql.get(`SELECT status, provider, provider_message_id AS sid, error_code AS code, error_message AS error FROM messages WHERE kind = 'textback' ORDER BY id DESC LIMIT 1`) as
   { status: string; provider: string; sid: string | null; code: string | null; error: string | null } | undefined;
-const suppressed = () => h.app.db.prepare('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?').pluck().get(LOC, CALLER);
-const lineType = () => h.app.db.prepare('SELECT line_type AS type, source FROM location_line_types WHERE location_id = ? AND phone = ?').get(LOC, CALLER);
+const suppressed = async () => await h.sql.value('SELECT source FROM suppressions WHERE location_id = ? AND phone = ?', LOC, CALLER);
+const lineType = async () => await h.sql.get('SELECT line_type AS type, source FROM location_line_types WHERE location_id = ? AND phone = ?', LOC, CALLER);
 
 describe('sending through Twilio', () => {
   it('when a missed call is texted back from a number, then Twilio gets To, From, Body, StatusCallback and a ValidityPeriod bounded by the send window', async () => {
-    seedTwilioAccount(h, LOC);
+    await seedTwilioAccount(h, LOC);
     const sends = interceptSends();
     await missACall();
 
@@ -38,22 +38,22 @@ describe('sending through Twilio', () => {
     expect(sends[0]).not.toHaveProperty('MessagingServiceSid');
     // 11:00 in New York, the window closes at 20:00; the workflow looks at most four hours ahead.
     expect(Number(sends[0].ValidityPeriod)).toBe(4 * 3600);
-    expect(textRow()).toEqual({ status: 'sent', provider: 'twilio', sid: `SM${'1'.padStart(32, '0')}`, code: null, error: null });
-    expect(lastDecision()).toBe('texted');
+    expect(await textRow()).toEqual({ status: 'sent', provider: 'twilio', sid: `SM${'1'.padStart(32, '0')}`, code: null, error: null });
+    expect(await lastDecision()).toBe('texted');
   });
 
   it('when the location sends through a Messaging Service, then the request names the service and no From', async () => {
-    seedTwilioAccount(h, LOC, { service: SERVICE_SID });
+    await seedTwilioAccount(h, LOC, { service: SERVICE_SID });
     const sends = interceptSends({ replies: [[201, messageResource('SMservice', { status: 'accepted' })]] });
     await missACall();
     expect(sends[0]).toMatchObject({ To: CALLER, MessagingServiceSid: SERVICE_SID });
     expect(sends[0]).not.toHaveProperty('From');
-    expect(textRow()?.sid).toBe('SMservice');
+    expect((await textRow())?.sid).toBe('SMservice');
   });
 
   it('when the location chose "send immediately", then no ValidityPeriod is set for the text-back', async () => {
-    h.app.db.prepare(`UPDATE locations SET settings = json_set(settings, '$.textBackPolicy', 'send-immediately') WHERE location_id = ?`).run(LOC);
-    seedTwilioAccount(h, LOC);
+    await h.editSettings(LOC, (settings) => { settings.textBackPolicy = 'send-immediately'; });
+    await seedTwilioAccount(h, LOC);
     const sends = interceptSends();
     await missACall();
     expect(sends[0]).not.toHaveProperty('ValidityPeriod');
@@ -61,19 +61,19 @@ describe('sending through Twilio', () => {
 
   it('when Twilio is chosen but no account is saved, then the text fails with a reason the page can show, and nothing is sent', async () => {
     await missACall();
-    expect(lastDecision()).toBe('failed:twilio-not-configured');
-    expect(textRow()?.error).toMatch(/no usable Twilio account/);
+    expect(await lastDecision()).toBe('failed:twilio-not-configured');
+    expect((await textRow())?.error).toMatch(/no usable Twilio account/);
   });
 });
 
 describe('Twilio error codes', () => {
-  beforeEach(() => seedTwilioAccount(h, LOC));
+  beforeEach(async () => await seedTwilioAccount(h, LOC));
 
   it('when Twilio answers 21610 (the caller had sent STOP), then the number is suppressed and the follow-up never goes', async () => {
     const sends = interceptSends({ replies: [[400, twilioError(400, 21610, 'Attempt to send to unsubscribed recipient')]] });
     await missACall();
-    expect(lastDecision()).toBe('failed:opted-out');
-    expect(suppressed()).toBe('provider');
+    expect(await lastDecision()).toBe('failed:opted-out');
+    expect(await suppressed()).toBe('provider');
     await h.advance(3 * HOUR);
     expect(sends).toHaveLength(1);
   });
@@ -81,21 +81,21 @@ describe('Twilio error codes', () => {
   it('when Twilio answers 21211 (invalid number), then the text fails for good and is never retried', async () => {
     const sends = interceptSends({ replies: [[400, twilioError(400, 21211, "The 'To' number is not a valid phone number.")]] });
     await missACall();
-    expect(lastDecision()).toBe('failed:invalid');
-    expect(textRow()).toMatchObject({ status: 'failed', code: '21211' });
+    expect(await lastDecision()).toBe('failed:invalid');
+    expect(await textRow()).toMatchObject({ status: 'failed', code: '21211' });
     await h.advance(2 * HOUR);
     expect(sends).toHaveLength(1);
-    expect(suppressed()).toBeUndefined();
+    expect(await suppressed()).toBeUndefined();
   });
 
   it.each([21614, 30006])('when Twilio answers %i (landline), then the number is remembered as a landline and its next missed call is skipped', async (code) => {
     const sends = interceptSends({ replies: [[400, twilioError(400, code)]] });
     await missACall();
-    expect(lastDecision()).toBe('failed:landline');
-    expect(lineType()).toEqual({ type: 'landline', source: `error:${code}` });
+    expect(await lastDecision()).toBe('failed:landline');
+    expect(await lineType()).toEqual({ type: 'landline', source: `error:${code}` });
     await h.advance(HOUR);
     await missACall();
-    expect(lastDecision()).toBe('skipped:landline');
+    expect(await lastDecision()).toBe('skipped:landline');
     expect(sends).toHaveLength(1);
   });
 
@@ -107,11 +107,11 @@ describe('Twilio error codes', () => {
   ])('when Twilio answers %i, then the text fails with decision %s and a message the page shows', async (code, decision, message) => {
     interceptSends({ replies: [[400, twilioError(400, code)]] });
     await missACall();
-    expect(lastDecision()).toBe(decision);
-    expect(textRow()).toMatchObject({ status: 'failed', code: String(code) });
-    expect(textRow()?.error).toMatch(message);
-    expect(suppressed()).toBeUndefined();
-    expect(lineType()).toBeUndefined();
+    expect(await lastDecision()).toBe(decision);
+    expect(await textRow()).toMatchObject({ status: 'failed', code: String(code) });
+    expect((await textRow())?.error).toMatch(message);
+    expect(await suppressed()).toBeUndefined();
+    expect(await lineType()).toBeUndefined();
   });
 
   it.each([
@@ -123,13 +123,13 @@ describe('Twilio error codes', () => {
     const sends = interceptSends({ replies: [[status, body], [201, messageResource('SMlater')]] });
     await missACall();
     expect(sends).toHaveLength(1);
-    expect(textRow()).toBeUndefined();
-    expect(lastDecision()).toBe('pending');
+    expect(await textRow()).toBeUndefined();
+    expect(await lastDecision()).toBe('pending');
     await h.advance(backoff - 1_000);
     expect(sends).toHaveLength(1);
     await h.advance(1_000);
     expect(sends).toHaveLength(2);
-    expect(textRow()).toMatchObject({ status: 'sent', sid: 'SMlater' });
-    expect(lastDecision()).toBe('texted');
+    expect(await textRow()).toMatchObject({ status: 'sent', sid: 'SMlater' });
+    expect(await lastDecision()).toBe('texted');
   });
 });

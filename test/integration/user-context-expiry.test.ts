@@ -5,7 +5,7 @@ import supertest from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { seedCompany, userContextPayload } from '../helpers/session.js';
-import { composeApp, type ComposedApp } from '../../src/compose.js';
+import { composeApp, openConfiguredStorage, type ComposedApp } from '../../src/compose.js';
 import { DAY, HOUR, MINUTE } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 
@@ -16,8 +16,8 @@ let second: ComposedApp | undefined;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC, { companyId: AGENCY });
-  seedCompany(h, AGENCY);
+  await h.seedLocation(LOC, { companyId: AGENCY });
+  await seedCompany(h, AGENCY);
 });
 afterEach(async () => {
   await second?.stop();
@@ -47,7 +47,7 @@ describe('POST /api/session with a context used before', () => {
 
   it('when a context first used on one instance is replayed on another 13 h later, then that instance refuses it too', async () => {
     const quiet = createLogger({ level: 'silent', destination: new Writable({ write(_c, _e, done) { done(); } }) });
-    second = composeApp({ config: h.config, clock: h.clock, logger: quiet });
+    second = composeApp({ config: h.config, clock: h.clock, logger: quiet, ...await openConfiguredStorage(h.config, { clock: h.clock }) });
     const other = supertest(second.handler);
     const captured = userContextPayload(h, { activeLocation: LOC });
     expect((await exchange(captured)).status).toBe(200);
@@ -67,11 +67,11 @@ describe('POST /api/session with a context used before', () => {
   it('when first uses are months old, then they are pruned, and the payload itself is never stored', async () => {
     const captured = userContextPayload(h, { activeLocation: LOC });
     await exchange(captured);
-    const rows = () => h.app.db.prepare('SELECT payload_hash FROM user_context_uses').pluck().all() as string[];
-    expect(rows()).toHaveLength(1);
-    expect(rows()[0]).not.toContain(captured.slice(0, 24));
+    const rows = async () => await h.sql.column('SELECT payload_hash FROM user_context_uses') as string[];
+    expect(await rows()).toHaveLength(1);
+    expect((await rows())[0]).not.toContain(captured.slice(0, 24));
     h.clock.advance(91 * DAY);
     await exchange(userContextPayload(h, { activeLocation: LOC }));
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
   });
 });

@@ -4,10 +4,10 @@ import { generateRsaWebhookKeyPair, generateWebhookKeyPair, signWebhookBody } fr
 import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
 
 let h: Harness;
-beforeEach(async () => { h = await createHarness(); h.seedLocation('loc-1'); });
+beforeEach(async () => { h = await createHarness(); await h.seedLocation('loc-1'); });
 afterEach(async () => { await h.close(); });
 
-const jobs = () => h.app.db.prepare(`SELECT COUNT(*) FROM jobs WHERE kind = 'highlevel-event'`).pluck().get();
+const jobs = async () => await h.sql.value(`SELECT COUNT(*) FROM jobs WHERE kind = 'highlevel-event'`);
 const event = () => missedCall({ locationId: 'loc-1', contactId: 'c-1', from: '+12125550147' });
 
 function post(body: string, headers: Record<string, string>) {
@@ -21,12 +21,12 @@ describe('webhook signatures', () => {
     const res = await h.webhook(event());
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'stored' });
-    expect(jobs()).toBe(1);
+    expect(await jobs()).toBe(1);
   });
 
   it('when the signature is missing, then 401 and nothing is stored', async () => {
     expect((await h.webhook(event(), { sign: false })).status).toBe(401);
-    expect(jobs()).toBe(0);
+    expect(await jobs()).toBe(0);
   });
 
   it('when the body was tampered with after signing, then 401', async () => {
@@ -34,7 +34,7 @@ describe('webhook signatures', () => {
     const { signature } = signWebhookBody(body, generateWebhookKeyPair().privateKey);
     const tampered = body.replace('loc-1', 'loc-2');
     expect((await post(tampered, { 'x-ghl-signature': signature })).status).toBe(401);
-    expect(jobs()).toBe(0);
+    expect(await jobs()).toBe(0);
   });
 
   it('when the signature was made with another key, then 401', async () => {
@@ -59,14 +59,14 @@ describe('webhook envelope', () => {
     expect((await h.webhook({ ...event(), timestamp: 'not a date' })).status).toBe(401);
     expect((await h.webhook({ ...event(), timestamp: at(-119 * 60_000) })).status).toBe(200);
     expect((await h.webhook({ ...event(), timestamp: at(4 * 60_000) })).status).toBe(200);
-    expect(jobs()).toBe(2);
+    expect(await jobs()).toBe(2);
   });
 
   it('when a signed event has no timestamp, then 401, nothing is stored and the log names only its type', async () => {
     const res = await h.webhook({ ...event(), from: '+12125550147', timestamp: undefined });
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ error: 'undated' });
-    expect(jobs()).toBe(0);
+    expect(await jobs()).toBe(0);
     const line = h.logs.find((l) => l.includes('without a timestamp'));
     expect(line).toBeDefined();
     expect(JSON.parse(line!).type).toBe('InboundMessage');
@@ -91,20 +91,20 @@ describe('webhook envelope', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => h.webhook(payload)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers.filter((a) => a.body.status === 'stored')).toHaveLength(1);
-    expect(jobs()).toBe(1);
+    expect(await jobs()).toBe(1);
   });
 
   it('when the event type is one the app does not use, then 200 without storing it', async () => {
     const res = await h.webhook({ type: 'ContactTagUpdate', locationId: 'loc-1' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ignored' });
-    expect(jobs()).toBe(0);
+    expect(await jobs()).toBe(0);
   });
 
   it('when the database cannot store the event, then 429 so HighLevel redelivers', async () => {
-    h.app.db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'disk full'); END;`);
+    const allowInserts = await h.refuseInserts('jobs');
     expect((await h.webhook(event())).status).toBe(429);
-    h.app.db.exec('DROP TRIGGER refuse');
+    await allowInserts();
   });
 });
 

@@ -4,9 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
 import { DAY, HOUR, MINUTE } from '../../src/lib/clock.js';
-import { createJobQueue } from '../../src/store/job-queue.js';
-import { createAuditLog } from '../../src/store/audit.js';
-import { createRetention } from '../../src/store/retention.js';
 import { performRetention } from '../../src/jobs/retention.js';
 import { silentLogger } from '../../src/lib/logger.js';
 
@@ -17,7 +14,7 @@ let sends: number;
 
 beforeEach(async () => {
   h = await createHarness();
-  h.seedLocation(LOC);
+  await h.seedLocation(LOC);
   sends = 0;
   h.highLevel().persist().get('/contacts/c-1').reply(200, { contact: { id: 'c-1', phone: CALLER } });
   h.highLevel().persist().post('/conversations/messages').reply(201, () => ({ conversationId: 'conv-1', messageId: `m-${++sends}` }));
@@ -28,8 +25,8 @@ beforeEach(async () => {
 });
 afterEach(async () => { await h.close(); });
 
-const count = (sql: string) => h.app.db.prepare(sql).pluck().get() as number;
-const eventJobs = () => count(`SELECT COUNT(*) FROM jobs WHERE kind = 'highlevel-event'`);
+const count = async (sql: string) => await h.sql.value(sql) as number;
+const eventJobs = async () => await count(`SELECT COUNT(*) FROM jobs WHERE kind = 'highlevel-event'`);
 
 /** The exact bytes HighLevel would deliver (and re-deliver) for one missed call. */
 function missedCallBody(webhookId: string, at = h.clock.now()): string {
@@ -38,16 +35,16 @@ function missedCallBody(webhookId: string, at = h.clock.now()): string {
 }
 
 async function retention(finishedJobsKeepDays: number) {
-  const deps = { retention: createRetention(h.app.db, createJobQueue(h.app.db)), policy: { months: 12, uninstallPurgeDays: 90, finishedJobsKeepDays }, audit: createAuditLog(h.app.db), logger: silentLogger, clock: h.clock };
+  const deps = { retention: h.app.storage.retention, policy: { months: 12, uninstallPurgeDays: 90, finishedJobsKeepDays }, audit: h.app.storage.audit, logger: silentLogger, clock: h.clock };
   return performRetention(deps, { actor: 'test' });
 }
 
 describe('HighLevel redelivers after a 429', () => {
   it('when the first delivery got 429 and the same payload comes back 10 minutes apart, then a retry is stored, the caller is texted once, and one over 2 hours old is 401', async () => {
     const body = missedCallBody('wh-retried');
-    h.app.db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'disk full'); END;`);
+    const allowInserts = await h.refuseInserts('jobs');
     expect((await h.signedRaw(body)).status).toBe(429);
-    h.app.db.exec('DROP TRIGGER refuse');
+    await allowInserts();
 
     const answers: string[] = [];
     for (let retry = 1; retry <= 6; retry++) {
@@ -57,9 +54,9 @@ describe('HighLevel redelivers after a 429', () => {
       await h.runJobs();
     }
     expect(answers).toEqual(['200 stored', '200 duplicate', '200 duplicate', '200 duplicate', '200 duplicate', '200 duplicate']);
-    expect(eventJobs()).toBe(1);
+    expect(await eventJobs()).toBe(1);
     expect(sends).toBe(1);
-    expect(h.app.db.prepare('SELECT decision FROM calls').pluck().all()).toEqual(['texted']);
+    expect(await h.sql.column('SELECT decision FROM calls')).toEqual(['texted']);
 
     // 2 h 1 min after its timestamp the same bytes are refused: nothing bounds a replay otherwise.
     await h.advance(HOUR + MINUTE);
@@ -73,7 +70,7 @@ describe('HighLevel redelivers after a 429', () => {
     expect(sends).toBe(1);
     const token = await locationToken(h, LOC);
     await h.http.delete(`/api/locations/${LOC}/data`).query({ phone: CALLER }).set(bearer(token)).expect(200);
-    expect(eventJobs()).toBe(0);
+    expect(await eventJobs()).toBe(0);
 
     await h.advance(10 * MINUTE);
     const again = await h.signedRaw(body);
@@ -81,7 +78,7 @@ describe('HighLevel redelivers after a 429', () => {
     expect(again.body).toEqual({ status: 'duplicate' });
     await h.runJobs();
     expect(sends).toBe(1);
-    expect(count('SELECT COUNT(*) FROM calls')).toBe(0);
+    expect(await count('SELECT COUNT(*) FROM calls')).toBe(0);
   });
 
   it('when finished jobs are pruned after a day, then a webhookId is still a duplicate 6 days later, and retention forgets it after 7 days', async () => {
@@ -92,16 +89,16 @@ describe('HighLevel redelivers after a 429', () => {
     await h.advance(6 * DAY + 23 * HOUR);
     const report = await retention(1);
     expect(report.jobsPruned).toBeGreaterThan(0);
-    expect(eventJobs()).toBe(0);
+    expect(await eventJobs()).toBe(0);
     expect(report.receiptsPruned).toBe(0);
     // Same webhookId, dated now (the timestamp window alone would let it in).
     const again = await h.webhook({ type: 'ContactDndUpdate', locationId: LOC, id: 'c-1', webhookId: 'wh-week' });
     expect(again.body).toEqual({ status: 'duplicate' });
-    expect(eventJobs()).toBe(0);
+    expect(await eventJobs()).toBe(0);
 
     await h.advance(2 * HOUR);
     expect((await retention(1)).receiptsPruned).toBe(1);
-    expect(count('SELECT COUNT(*) FROM webhook_receipts')).toBe(0);
+    expect(await count('SELECT COUNT(*) FROM webhook_receipts')).toBe(0);
     expect((await h.webhook({ type: 'ContactDndUpdate', locationId: LOC, id: 'c-1', webhookId: 'wh-week' })).body).toEqual({ status: 'stored' });
   });
 });

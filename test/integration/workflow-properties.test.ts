@@ -46,7 +46,7 @@ describe('workflow invariants', () => {
   it('when anything happens in any order, then opted-out numbers get no text-back or follow-up and no call is texted twice', async () => {
     await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
       const location = `loc-prop-${++run}`;
-      h.seedLocation(location, { settings: { textBackPolicy: 'send-immediately', cooldownHours: 0 } });
+      await h.seedLocation(location, { settings: { textBackPolicy: 'send-immediately', cooldownHours: 0 } });
       const optedOut = new Set<string>();
       let callNo = 0;
       for (const s of steps) {
@@ -67,13 +67,13 @@ describe('workflow invariants', () => {
         }
         for (const message of sent.slice(before)) {
           // Earlier runs' locations keep their own pending follow-ups; only this location's texts are judged here.
-          const kind = h.app.db.prepare('SELECT kind FROM messages WHERE provider_message_id = ? AND location_id = ?').pluck().get(message.messageId, location);
+          const kind = await h.sql.value('SELECT kind FROM messages WHERE provider_message_id = ? AND location_id = ?', message.messageId, location);
           if (kind === 'textback' || kind === 'followup') expect(optedOut.has(message.to), `${kind} to opted-out ${message.to}`).toBe(false);
         }
       }
-      const perCall = h.app.db.prepare(`SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM messages WHERE location_id = ? AND kind = 'textback' GROUP BY call_id)`).pluck().get(location) as number | null;
+      const perCall = await h.sql.value(`SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM messages WHERE location_id = ? AND kind = 'textback' GROUP BY call_id) AS per_call`, location) as number | null;
       expect(perCall ?? 0).toBeLessThanOrEqual(1);
-      const followUps = h.app.db.prepare(`SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM messages WHERE location_id = ? AND kind = 'followup' GROUP BY call_id)`).pluck().get(location) as number | null;
+      const followUps = await h.sql.value(`SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM messages WHERE location_id = ? AND kind = 'followup' GROUP BY call_id) AS per_call`, location) as number | null;
       expect(followUps ?? 0).toBeLessThanOrEqual(1);
     }), { numRuns: 40 });
   }, 120_000);

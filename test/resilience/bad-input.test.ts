@@ -16,7 +16,7 @@ let token: string;
 
 beforeAll(async () => {
   h = await createHarness();
-  h.seedLocation('loc-bad');
+  await h.seedLocation('loc-bad');
   token = await locationToken(h, 'loc-bad');
   // Signed events that happen to make sense are acted on: HighLevel answers whatever they ask.
   h.acceptDeliveryChecks();

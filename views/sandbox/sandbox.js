@@ -1,5 +1,6 @@
-// The sandbox page's behaviour: act as a caller through /sandbox/api, poll what happened, answer the CRM frame's
-// REQUEST_USER_DATA like HighLevel's parent page. Same-origin script only (the CSP forbids inline code).
+// The sandbox page's behaviour: pick a demo sub-account, act as a caller through /sandbox/api, poll what happened,
+// type as the team in the Twilio sub-account's conversation, answer the CRM frame's REQUEST_USER_DATA like HighLevel's
+// parent page. Same-origin script only (the CSP forbids inline code).
 'use strict';
 
 (function sandboxPage() {
@@ -9,8 +10,11 @@
     installStatus: $('install-status'), installText: $('install-text'), clockNow: $('clock-now'), clockAhead: $('clock-ahead'),
     error: $('error'), caller: $('caller-number'), chips: $('caller-chips'), thread: $('thread'), phoneSub: $('phone-sub'),
     replyForm: $('reply-form'), replyText: $('reply-text'), businessNumber: $('business-number'), policy: $('policy-note'),
-    frame: $('crm-frame'),
+    frame: $('crm-frame'), tabs: $('location-tabs'), businessName: $('business-name'), phoneTitle: $('phone-title'),
+    crmLocation: $('crm-location'), conversation: $('conversation'), conversationWith: $('conversation-with'),
+    conversationLog: $('conversation-log'), staffForm: $('staff-form'), staffText: $('staff-text'),
   };
+  let locationId = null; // null: the sandbox's first sub-account until the state names them
   let state = null;
   let lastRendered = '';
   let busy = false;
@@ -60,7 +64,7 @@
     setBusy(true);
     try {
       showError('');
-      await api(path, body);
+      await api(path, { ...body, ...(locationId ? { location: locationId } : {}) });
       await refresh();
     } catch (error) {
       showError(error.message);
@@ -74,8 +78,22 @@
     return toE164(els.caller.value);
   }
 
+  function renderLocations() {
+    els.tabs.replaceChildren(...state.locations.map((location) => {
+      const tab = el('button', `btn location-tab${location.locationId === state.business.locationId ? ' location-tab-active' : ''}`);
+      tab.type = 'button';
+      tab.dataset.location = location.locationId;
+      tab.setAttribute('aria-pressed', String(location.locationId === state.business.locationId));
+      tab.append(el('span', 'location-name', location.name), el('span', 'location-route', location.route === 'twilio' ? 'texts through Twilio' : 'texts through HighLevel'));
+      return tab;
+    }));
+  }
+
   function renderHeader() {
     const business = state.business;
+    els.businessName.textContent = business.name;
+    els.phoneTitle.textContent = business.name;
+    els.crmLocation.textContent = business.name;
     els.installStatus.dataset.state = business.installed ? 'installed' : 'missing';
     els.installText.textContent = business.installed
       ? `${business.name} is installed${business.enabled ? '' : ' (turned off)'}`
@@ -147,19 +165,48 @@
     els.thread.scrollTop = els.thread.scrollHeight;
   }
 
+  const CHANNEL_STATUS = { pending: 'Sending', delivered: 'Delivered', failed: 'Failed', read: 'Read' };
+  const AUTHORS = { caller: 'Caller', textback: 'TextBack', staff: 'Team' };
+
+  /** The selected caller's conversation in the simulated HighLevel (Twilio sub-account only). */
+  function renderConversation() {
+    const twilioRoute = state.business.route === 'twilio';
+    els.conversation.hidden = !twilioRoute;
+    if (!twilioRoute) return;
+    const phone = selectedPhone();
+    const caller = state.callers.find((c) => c.phone === phone);
+    els.conversationWith.textContent = caller ? caller.display : 'no caller yet';
+    const items = caller && caller.conversation ? caller.conversation : [];
+    if (items.length === 0) {
+      els.conversationLog.replaceChildren(el('li', 'thread-empty', 'Nothing in this conversation yet: miss a call from this number.'));
+      return;
+    }
+    els.conversationLog.replaceChildren(...items.map((item) => {
+      const row = el('li', `crm-message crm-${item.direction}`);
+      row.append(el('div', 'crm-message-who', `${AUTHORS[item.by] || item.by} · ${item.time}`));
+      row.append(el('div', 'crm-message-body', item.body));
+      const status = item.direction === 'outbound' ? ` · ${CHANNEL_STATUS[item.status] || item.status}` : '';
+      row.append(el('div', 'crm-message-status', `SMS via TextBack${status}${item.statusError ? ` (${item.statusError})` : ''}`));
+      return row;
+    }));
+    els.conversationLog.scrollTop = els.conversationLog.scrollHeight;
+  }
+
   function render(force) {
     if (!state || !state.ready) return;
     const key = JSON.stringify([state, els.caller.value]);
     if (!force && key === lastRendered) return;
     lastRendered = key;
+    renderLocations();
     renderHeader();
     renderChips();
     renderThread();
+    renderConversation();
   }
 
   async function refresh() {
     try {
-      const next = await api('/sandbox/api/state');
+      const next = await api(`/sandbox/api/state${locationId ? `?location=${encodeURIComponent(locationId)}` : ''}`);
       if (!next.ready) {
         els.installStatus.dataset.state = 'starting';
         return;
@@ -187,6 +234,26 @@
     els.replyText.value = '';
     void act('/sandbox/api/texts', { from: els.caller.value, body });
   });
+  els.staffForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const body = els.staffText.value.trim();
+    if (!body) return;
+    els.staffText.value = '';
+    void act('/sandbox/api/staff-messages', { to: els.caller.value, body });
+  });
+  els.tabs.addEventListener('click', (event) => {
+    const tab = event.target.closest('.location-tab');
+    if (!tab || busy || tab.dataset.location === locationId) return;
+    locationId = tab.dataset.location;
+    els.caller.value = '';
+    lastRendered = '';
+    // The embedded page asks again for the user, now with this sub-account active.
+    els.frame.src = '/app';
+    void refresh().then(() => {
+      if (state && state.suggestedCallers[0] && !els.caller.value) els.caller.value = state.suggestedCallers[0].display;
+      render(true);
+    });
+  });
   els.chips.addEventListener('click', (event) => {
     const chip = event.target.closest('.chip');
     if (!chip) return;
@@ -200,7 +267,7 @@
     if (event.origin !== window.location.origin || event.source !== els.frame.contentWindow) return;
     if (!event.data || event.data.message !== 'REQUEST_USER_DATA') return;
     try {
-      const { payload } = await api('/sandbox/api/user-context');
+      const { payload } = await api(`/sandbox/api/user-context${locationId ? `?location=${encodeURIComponent(locationId)}` : ''}`);
       event.source.postMessage({ message: 'REQUEST_USER_DATA_RESPONSE', payload }, window.location.origin);
     } catch (error) {
       showError(`Could not hand the user context to the embedded page (${error.message}).`);

@@ -1,17 +1,15 @@
-// `doctor`: checks a deployment end to end: configuration, the database (opens, migrates, quick_check), the encryption
-// key against a stored token, the webhook keys, HighLevel's reachability, backups, and installations needing reconnect.
+// `doctor`: checks a deployment end to end: configuration, the database (opens, migrates, then SQLite's quick_check or
+// PostgreSQL's health check), the encryption key against a stored token, the webhook keys, HighLevel's reachability,
+// backups, and installations needing reconnect.
 import { accessSync, constants, existsSync } from 'node:fs';
 import { ConfigError, type Config } from '../../config.js';
-import { createSecretBox } from '../../lib/crypto.js';
 import { errorMessage } from '../../lib/errors.js';
-import { openDatabase } from '../../store/db.js';
-import { createSqliteStorage } from '../../store/sqlite-storage.js';
-import type { Storage } from '../../store/storage.js';
-import { inboundEventKinds } from '../../jobs/registry.js';
+import type { CloseStorage, Storage } from '../../store/storage.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
+import { POSTGRES_MIGRATIONS } from '../../store/postgres/migrations/index.js';
 import { listBackups } from '../../store/backup.js';
 import { loadDefaultWebhookKeys, parsePublicKeys } from '../../highlevel/webhook-signature.js';
-import { EXIT, parseOptions, type CliCommand, type CliContext } from '../context.js';
+import { EXIT, databaseLabel, openStorage, parseOptions, type CliCommand, type CliContext } from '../context.js';
 
 type Status = 'ok' | 'warn' | 'FAIL' | 'skip';
 interface Finding { status: Status; check: string; detail: string }
@@ -31,7 +29,7 @@ export const command: CliCommand = {
     let config: Config;
     try {
       config = ctx.loadConfig();
-      report('ok', 'config', `${config.mode} mode, NODE_ENV=${config.env}, database ${config.databasePath}`);
+      report('ok', 'config', `${config.mode} mode, NODE_ENV=${config.env}, database ${databaseLabel(config)}`);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       for (const problem of error.problems) report('FAIL', 'config', problem);
@@ -44,7 +42,7 @@ export const command: CliCommand = {
         await checkEncryptionKey(opened.storage, config, report);
         await checkReconnects(opened.storage, report);
       } finally {
-        opened.close();
+        await opened.close();
       }
     }
     checkWebhookKeys(config, report);
@@ -59,22 +57,25 @@ export const command: CliCommand = {
 
 type Report = (status: Status, check: string, detail: string) => void;
 
-/** The database's stores, with the configured key (if any) sealing and opening tokens. */
-async function checkDatabase(ctx: CliContext, config: Config, report: Report): Promise<{ storage: Storage; close(): void } | null> {
-  if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) {
+/** The database's stores (SQLite, or PostgreSQL when DATABASE_URL is set), with the configured key (if any) sealing and opening tokens. */
+async function checkDatabase(ctx: CliContext, config: Config, report: Report): Promise<{ storage: Storage; close: CloseStorage } | null> {
+  if (!config.databaseUrl && config.databasePath !== ':memory:' && !existsSync(config.databasePath)) {
     report('warn', 'database', `${config.databasePath} does not exist yet (the app creates it at its first start)`);
     return null;
   }
+  let opened: { storage: Storage; close: CloseStorage } | undefined;
   try {
-    const db = openDatabase(config.databasePath);
-    const box = config.encryptionKey ? createSecretBox(config.encryptionKey) : null;
-    const storage = createSqliteStorage(db, box, { clock: ctx.clock, appTwilioAccount: config.twilio, inboundEventKinds });
-    const check = await storage.health.quickCheck();
-    if (check !== 'ok') report('FAIL', 'database', `quick_check: ${check}`);
-    else report('ok', 'database', `opens and is migrated (schema version ${MIGRATIONS.length}); quick_check ok`);
-    return { storage, close: () => db.close() };
+    opened = await openStorage(ctx, config);
+    // SQLite: quick_check reads every page. PostgreSQL: invalid indexes and counted checksum failures (its WAL keeps
+    // pages consistent); see the engines' database-health stores.
+    const check = await opened.storage.health.quickCheck();
+    const [checkName, version] = config.databaseUrl ? ['health check', POSTGRES_MIGRATIONS.length] : ['quick_check', MIGRATIONS.length];
+    if (check !== 'ok') report('FAIL', 'database', `${checkName}: ${check}`);
+    else report('ok', 'database', `${config.databaseUrl ? 'PostgreSQL answers' : 'opens'} and is migrated (schema version ${version}); ${checkName} ok`);
+    return opened;
   } catch (error) {
-    report('FAIL', 'database', `${config.databasePath}: ${errorMessage(error)}`);
+    report('FAIL', 'database', `${databaseLabel(config)}: ${errorMessage(error)}`);
+    await opened?.close();
     return null;
   }
 }
@@ -133,6 +134,10 @@ async function checkHighLevel(ctx: CliContext, config: Config, report: Report): 
 }
 
 function checkBackups(config: Config, report: Report, now: number): void {
+  if (config.databaseUrl) {
+    report('skip', 'backups', 'the data is in PostgreSQL: BACKUP_DIR file backups are SQLite\'s; back it up with pg_dump or your provider\'s backups');
+    return;
+  }
   if (!config.backup) {
     report('warn', 'backups', 'BACKUP_DIR is not set: no scheduled backups');
     return;

@@ -36,6 +36,7 @@ import { createPostgresRetention } from './retention.js';
 import { createPostgresWebhookInbox } from './webhook-inbox.js';
 import { createPostgresSharedRateLimiter } from './rate-counters.js';
 import { createPostgresForeignInstallCheck } from './foreign-installs.js';
+import { createPostgresPacingSlots } from './pacing-slots.js';
 
 export interface PostgresStorageOptions extends SqliteStorageOptions {
   pool?: PostgresOptions;
@@ -100,6 +101,7 @@ export async function openPostgresStorage(url: string, box: SecretBox | null, op
     retention: createPostgresRetention(pg),
     rateLimiter: (limit) => createPostgresSharedRateLimiter(pg, { ...limit, clock: options.clock }),
     foreignInstallCheck: (ownIds) => createPostgresForeignInstallCheck(pg, ownIds),
+    pacingSlots: createPostgresPacingSlots(pg),
   };
   return {
     storage,

@@ -19,6 +19,13 @@ const UPSERT = /* sql */ `
     access_token = EXCLUDED.access_token, refresh_token = EXCLUDED.refresh_token, expires_at = EXCLUDED.expires_at,
     scope = EXCLUDED.scope, user_id = EXCLUDED.user_id, needs_reconnect = 0, reconnect_reason = NULL, updated_at = EXCLUDED.updated_at`;
 
+// One statement: of two instances inserting the same owner at once, the unique key makes the second wait for the
+// first's commit and then do nothing (rowCount 0), so exactly one stores.
+const INSERT_IF_ABSENT = /* sql */ `
+  INSERT INTO tokens (owner_id, owner_type, company_id, access_token, refresh_token, expires_at, scope, user_id, needs_reconnect, reconnect_reason, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9)
+  ON CONFLICT (owner_id) DO NOTHING`;
+
 // The CAS is one statement, so no explicit lock: the UPDATE locks the row, and a second instance's UPDATE of the same
 // row waits for the first to commit, then re-checks its WHERE against the committed row (READ COMMITTED's re-check).
 // The winner changed refresh_token, so the loser's revision no longer matches and it changes nothing.
@@ -65,6 +72,12 @@ export function createPostgresTokenStore(pg: Pick<Postgres, 'pool'>, box: Secret
       const sealed = sealGrant(grant);
       await db.query(UPSERT, [grant.ownerId, grant.ownerType, grant.companyId, sealed.accessToken, sealed.refreshToken,
         grant.expiresAt, grant.scope ?? null, grant.userId ?? null, now]);
+    },
+    async insertIfAbsent(grant, now) {
+      const sealed = sealGrant(grant);
+      const result = await db.query(INSERT_IF_ABSENT, [grant.ownerId, grant.ownerType, grant.companyId, sealed.accessToken,
+        sealed.refreshToken, grant.expiresAt, grant.scope ?? null, grant.userId ?? null, now]);
+      return result.rowCount === 1;
     },
     async swap(revision, grant, now) {
       const sealed = sealGrant(grant);

@@ -1,5 +1,6 @@
 // The token store contract (test/contracts/tokens-contract.ts) on PostgreSQL, and the refresh compare-and-swap across
-// instances: two pools racing to save the same rotation, exactly one wins (docs/decisions/0003).
+// instances: two pools racing to save the same rotation, or to insert the same minted token, exactly one wins
+// (docs/decisions/0003).
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, generateKey } from '../../../src/lib/crypto.js';
 import { DAY } from '../../../src/lib/clock.js';
@@ -47,6 +48,23 @@ describe.runIf(hasPostgres)('PostgreSQL token store', () => {
           expect(outcome.wins).toBe(1);
           expect(outcome.stored).toBe(outcome.winner);
         }
+      }
+    });
+
+    it('when two pools insert a minted token for the same locations at once, then exactly one stores each and its token is kept', async () => {
+      await engine.fresh();
+      const box = createSecretBox(generateKey());
+      const first = createPostgresTokenStore(engine.pg(), box);
+      const second = createPostgresTokenStore(engine.open(), box);
+      const minted = (ownerId: string, by: string): TokenGrant => ({ ...grant(ownerId, by), refreshToken: null, accessToken: `minted-${by}` });
+      const owners = Array.from({ length: 200 }, (_, i) => `loc-${i}`);
+      const outcomes = await Promise.all(owners.map(async (owner) => {
+        const [wonA, wonB] = await Promise.all([first.insertIfAbsent(minted(owner, 'a'), T0), second.insertIfAbsent(minted(owner, 'b'), T0)]);
+        return { wins: Number(wonA) + Number(wonB), winner: wonA ? 'minted-a' : 'minted-b', stored: (await second.get(owner))?.accessToken };
+      }));
+      for (const outcome of outcomes) {
+        expect(outcome.wins).toBe(1);
+        expect(outcome.stored).toBe(outcome.winner);
       }
     });
   });
