@@ -146,7 +146,15 @@ export function createWorker(options: WorkerOptions) {
       const now = clock.now();
       const jobs = await claim(now, free);
       // Claimed while stopping: stop() gives them back.
-      if (jobs.length === 0 || stopping) break;
+      if (stopping) break;
+      if (jobs.length === 0) {
+        // Nothing claimable now, but a job still running may be what holds the next one back (a text-back waits
+        // behind the missed-call event that scheduled it, in its caller's line): look again once one finishes.
+        // Nudges are ignored while draining, so breaking here would leave that job to the next poll.
+        if (running.size === 0) break;
+        await Promise.race(running);
+        continue;
+      }
       for (const job of jobs) {
         // Given back meanwhile (a stop while an earlier job's admission was awaited): not this worker's any more.
         if (!waiting.has(job.id)) continue;

@@ -81,8 +81,7 @@ describe('plans', () => {
     expect(texts).toHaveLength(2);
   });
 
-  // Not yet on PostgreSQL (Q2 harness): no text is sent on PostgreSQL after PLAN_CHANGE to a plan without Twilio; not diagnosed yet.
-  it.skipIf(engine === 'postgres')('when the location sends through Twilio but its plan lacks Twilio, then its texts go through HighLevel', async () => {
+  it('when the location sends through Twilio but its plan lacks Twilio, then its texts go through HighLevel', async () => {
     await h.seedLocation('loc-twilio', { settings: { provider: 'twilio' } });
     h.highLevel().get('/contacts/contact-9')
       .reply(200, { contact: { id: 'contact-9', locationId: 'loc-twilio', phone: caller(9), firstName: 'Dana' } });
