@@ -1,6 +1,6 @@
 // Plans through the real app: INSTALL keeps plan and trial, PLAN_CHANGE (signed webhook) switches the follow-up off and on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { engine, createHarness, missedCall, type Harness } from '../helpers/harness.js';
+import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
 import { HOUR, MINUTE } from '../../src/lib/clock.js';
 import { parsePlansTable } from '../../src/workflow/plans.js';
 
