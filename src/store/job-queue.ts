@@ -3,24 +3,12 @@
 // 0008-fair-queue.md says how a claim chooses; test/contracts/job-queue-contract.ts is what any engine must do.
 import type { Db } from './db.js';
 import type { CancelFilter, Job, JobQueue, JobStatus, NewJob } from '../scheduler/queue-port.js';
+import { toJob, type JobRow } from './rows/jobs.js';
 
 export type { Job, JobStatus, NewJob } from '../scheduler/queue-port.js';
 
 /** A job enqueued without a priority, of a kind `priorityOf` does not know: the column's default (migration 008). */
 const DEFAULT_PRIORITY = 20;
-
-interface JobRow {
-  id: number; kind: string; location_id: string | null; subject: string | null; dedupe_key: string | null;
-  payload: string; status: JobStatus; run_at: number; attempts: number; max_attempts: number;
-  last_error: string | null; created_at: number; priority: number; queued_at: number | null;
-}
-
-const toJob = (row: JobRow): Job => ({
-  id: row.id, kind: row.kind, locationId: row.location_id, subject: row.subject, dedupeKey: row.dedupe_key,
-  payload: JSON.parse(row.payload), status: row.status, runAt: row.run_at, attempts: row.attempts,
-  maxAttempts: row.max_attempts, lastError: row.last_error, createdAt: row.created_at, priority: row.priority,
-  queuedAt: row.queued_at ?? row.run_at,
-});
 
 /** A due job as a claim first sees it: enough to choose, not yet the whole row. */
 interface Candidate { id: number; priority: number; run_at: number; location_id: string | null; subject: string | null }

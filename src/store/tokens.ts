@@ -1,38 +1,12 @@
 // OAuth tokens per location or company, sealed at rest; refreshes are saved with a compare-and-swap.
 import type { Db } from './db.js';
+import { toStoredToken, type OwnerType, type TokenGrant, type StoredToken, type TokenRow } from './rows/tokens.js';
+
+export type { OwnerType, TokenGrant, StoredToken };
 
 export interface SecretBox {
   seal(plaintext: string, context?: string): string;
   open(sealed: string, context?: string): string;
-}
-
-export type OwnerType = 'Location' | 'Company';
-
-export interface TokenGrant {
-  ownerId: string;
-  ownerType: OwnerType;
-  companyId: string | null;
-  accessToken: string;
-  refreshToken: string | null;
-  expiresAt: number;
-  scope?: string | null;
-  userId?: string | null;
-}
-
-/** A grant as stored, with its reconnect state. */
-export interface StoredToken extends TokenGrant {
-  scope: string | null;
-  userId: string | null;
-  needsReconnect: boolean;
-  reconnectReason: string | null;
-  /** Opaque compare-and-swap handle: the refresh must be saved against the row it was read from. */
-  revision: string;
-}
-
-interface TokenRow {
-  owner_id: string; owner_type: OwnerType; company_id: string | null; access_token: string;
-  refresh_token: string | null; expires_at: number; scope: string | null; user_id: string | null;
-  needs_reconnect: number; reconnect_reason: string | null;
 }
 
 export type TokenStore = ReturnType<typeof createTokenStore>;
@@ -74,25 +48,7 @@ export function createTokenStore(db: Db, box: SecretBox) {
   return {
     get(ownerId: string): StoredToken | null {
       const row = select.get(ownerId) as TokenRow | undefined;
-      if (!row) return null;
-      // The refresh token is opened only when asked for: every HighLevel request reads the row for its access token.
-      let refreshToken: string | null | undefined;
-      return {
-        ownerId: row.owner_id,
-        ownerType: row.owner_type,
-        companyId: row.company_id,
-        accessToken: box.open(row.access_token, row.owner_id),
-        get refreshToken(): string | null {
-          if (refreshToken === undefined) refreshToken = row.refresh_token === null ? null : box.open(row.refresh_token, row.owner_id);
-          return refreshToken;
-        },
-        expiresAt: row.expires_at,
-        scope: row.scope,
-        userId: row.user_id,
-        needsReconnect: row.needs_reconnect === 1,
-        reconnectReason: row.reconnect_reason,
-        revision: row.refresh_token ?? row.access_token,
-      };
+      return row ? toStoredToken(row, box) : null;
     },
     /** A fresh grant (install, reconnect, minted location token): replaces whatever was stored. */
     save(grant: TokenGrant, now: number): void {

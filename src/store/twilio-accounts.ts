@@ -2,16 +2,12 @@
 import type { Db } from './db.js';
 import type { SecretBox } from '../lib/crypto.js';
 import { createAppSenders, type TwilioSenderId } from './app-senders.js';
+import {
+  credentialsContext, last4, openCredentials, toAccountView,
+  type TwilioAccountRow, type TwilioAccountView, type TwilioCredentials,
+} from './rows/twilio-accounts.js';
 
-export type { TwilioSenderId };
-
-/** What authenticates REST calls. Webhook signatures can only be checked with the account's auth token. */
-export interface TwilioCredentials {
-  accountSid: string;
-  authToken?: string;
-  apiKeySid?: string;
-  apiKeySecret?: string;
-}
+export type { TwilioAccountView, TwilioCredentials, TwilioSenderId };
 
 /** A location's account as the app uses it: the app-wide account stands in when the location chose it. */
 export interface ResolvedTwilioAccount extends TwilioSenderId {
@@ -21,26 +17,6 @@ export interface ResolvedTwilioAccount extends TwilioSenderId {
   authToken: string | null;
   usesAppAccount: boolean;
 }
-
-/** What the API may show: never a secret, only whether it is set and the SIDs' last four characters. */
-export interface TwilioAccountView extends TwilioSenderId {
-  account: 'own' | 'app';
-  accountSidLast4: string | null;
-  apiKeySidLast4: string | null;
-  authTokenSet: boolean;
-  apiKeySecretSet: boolean;
-  verifiedAt: number;
-  updatedAt: number;
-}
-
-interface Row {
-  location_id: string; use_app_account: 0 | 1; credentials: string | null; account_sid_last4: string | null;
-  api_key_sid_last4: string | null; has_auth_token: 0 | 1; messaging_service_sid: string | null; from_number: string | null;
-  verified_at: number; updated_at: number;
-}
-
-const contextOf = (locationId: string) => `twilio:${locationId}`;
-const last4 = (value: string | undefined) => (value ? value.slice(-4) : null);
 
 export type TwilioAccountStore = ReturnType<typeof createTwilioAccounts>;
 
@@ -62,9 +38,8 @@ export function createTwilioAccounts(db: Db, box: SecretBox, options: { appAccou
       AND ((@from IS NOT NULL AND from_number = @from) OR (@service IS NOT NULL AND messaging_service_sid = @service)) LIMIT 1`).pluck();
 
   const appSenders = createAppSenders(db);
-  const row = (locationId: string) => select.get(locationId) as Row | undefined;
-  const open = (r: Row): TwilioCredentials | null =>
-    r.credentials ? (JSON.parse(box.open(r.credentials, contextOf(r.location_id))) as TwilioCredentials) : null;
+  const row = (locationId: string) => select.get(locationId) as TwilioAccountRow | undefined;
+  const open = (r: TwilioAccountRow) => openCredentials(r, box);
 
   /**
    * Null when the location has no Twilio account, or chose the app-wide one and none is configured, or its app-wide
@@ -92,20 +67,7 @@ export function createTwilioAccounts(db: Db, box: SecretBox, options: { appAccou
     },
     view(locationId: string): TwilioAccountView | null {
       const r = row(locationId);
-      if (!r) return null;
-      const own = r.use_app_account === 0;
-      const credentials = own ? open(r) : null;
-      return {
-        account: own ? 'own' : 'app',
-        accountSidLast4: own ? r.account_sid_last4 : last4(options.appAccount?.accountSid),
-        apiKeySidLast4: r.api_key_sid_last4,
-        authTokenSet: own ? r.has_auth_token === 1 : options.appAccount !== null,
-        apiKeySecretSet: Boolean(credentials?.apiKeySecret),
-        messagingServiceSid: r.messaging_service_sid,
-        fromNumber: r.from_number,
-        verifiedAt: r.verified_at,
-        updatedAt: r.updated_at,
-      };
+      return r ? toAccountView(r, box, options.appAccount) : null;
     },
     resolve,
     /** Credentials for a lookup on the location's behalf: its own account, else the app-wide one. */
@@ -118,7 +80,7 @@ export function createTwilioAccounts(db: Db, box: SecretBox, options: { appAccou
       upsert.run({
         locationId,
         useApp: credentials ? 0 : 1,
-        credentials: credentials ? box.seal(JSON.stringify(credentials), contextOf(locationId)) : null,
+        credentials: credentials ? box.seal(JSON.stringify(credentials), credentialsContext(locationId)) : null,
         accountLast4: last4(credentials?.accountSid),
         keyLast4: last4(credentials?.apiKeySid),
         hasToken: credentials?.authToken ? 1 : 0,

@@ -2,24 +2,12 @@
 // SQLite queue (test/contracts/job-queue-contract.ts; docs/decisions/0008-fair-queue.md), claimed with
 // FOR UPDATE SKIP LOCKED (job-claim.ts), woken by LISTEN/NOTIFY (job-wakeups.ts). Leases are the only ownership: an
 // instance takes over a job only once its lease has expired, never one a live instance is running.
-import type { CancelFilter, Job, JobQueue, JobStatus, NewJob } from '../../scheduler/queue-port.js';
+import type { CancelFilter, JobQueue, JobStatus, NewJob } from '../../scheduler/queue-port.js';
+import { toJob, type JobRow } from '../rows/jobs.js';
 import { CLAIM_SQL, LOOKAHEAD, createElsewhereMemo } from './job-claim.js';
 import { enqueueJobs } from './job-enqueue.js';
 import { JOBS_CHANNEL, createJobWakeups, type JobWakeups } from './job-wakeups.js';
 import type { Postgres } from './pool.js';
-
-interface JobRow {
-  id: number; kind: string; location_id: string | null; subject: string | null; dedupe_key: string | null;
-  payload: string; status: JobStatus; run_at: number; attempts: number; max_attempts: number;
-  last_error: string | null; created_at: number; priority: number; queued_at: number | null;
-}
-
-const toJob = (row: JobRow): Job => ({
-  id: row.id, kind: row.kind, locationId: row.location_id, subject: row.subject, dedupeKey: row.dedupe_key,
-  payload: JSON.parse(row.payload), status: row.status, runAt: row.run_at, attempts: row.attempts,
-  maxAttempts: row.max_attempts, lastError: row.last_error, createdAt: row.created_at, priority: row.priority,
-  queuedAt: row.queued_at ?? row.run_at,
-});
 
 /** A job enqueued without a priority, of a kind `priorityOf` does not know: the column's default (migration 008). */
 const DEFAULT_PRIORITY = 20;

@@ -1,34 +1,8 @@
 // Installed locations (sub-accounts) and agencies on PostgreSQL: the same contract as src/store/locations.ts.
-import { LocationSettingsSchema, type LocationSettings } from '../../workflow/settings.js';
 import type { AsyncStore } from '../async-store.js';
-import type { LocationRecord, LocationStore } from '../locations.js';
+import type { LocationStore } from '../locations.js';
+import { toLocationRecord, type LocationRecord, type LocationRow } from '../rows/locations.js';
 import { transaction, type Postgres } from './pool.js';
-
-interface LocationRow {
-  location_id: string; company_id: string | null; status: 'installed' | 'uninstalled'; name: string | null;
-  time_zone: string | null; phone: string | null; settings: string; plan_id: string | null; trial: string | null;
-  profile_synced_at: number | null; installed_at: number; uninstalled_at: number | null;
-}
-
-// Settings are read on every call and every HighLevel request; parsing the same JSON again is wasted work.
-const parsedSettings = new Map<string, LocationSettings>();
-function readSettings(raw: string): LocationSettings {
-  let settings = parsedSettings.get(raw);
-  if (!settings) {
-    // Parsing on read fills in defaults for settings added after this row was written.
-    settings = LocationSettingsSchema.parse(JSON.parse(raw));
-    if (parsedSettings.size >= 2_000) parsedSettings.delete(parsedSettings.keys().next().value!);
-    parsedSettings.set(raw, settings);
-  }
-  return structuredClone(settings);
-}
-
-const toRecord = (row: LocationRow): LocationRecord => ({
-  locationId: row.location_id, companyId: row.company_id, status: row.status, name: row.name, timeZone: row.time_zone,
-  phone: row.phone, settings: readSettings(row.settings), planId: row.plan_id,
-  trial: row.trial === null ? null : JSON.parse(row.trial), profileSyncedAt: row.profile_synced_at,
-  installedAt: row.installed_at, uninstalledAt: row.uninstalled_at,
-});
 
 const COLUMNS = 'location_id, company_id, status, name, time_zone, phone, settings, plan_id, trial, profile_synced_at, installed_at, uninstalled_at';
 
@@ -40,7 +14,7 @@ export function createPostgresLocationStore(pg: Pick<Postgres, 'pool'>): AsyncSt
   const store: AsyncStore<LocationStore> = {
     async get(locationId) {
       const { rows } = await db.query<LocationRow>(`SELECT ${COLUMNS} FROM locations WHERE location_id = $1`, [locationId]);
-      return rows[0] ? toRecord(rows[0]) : null;
+      return rows[0] ? toLocationRecord(rows[0]) : null;
     },
     async installState(locationId) {
       const { rows } = await db.query<Pick<LocationRecord, 'status' | 'companyId'>>(
@@ -105,7 +79,7 @@ export function createPostgresLocationStore(pg: Pick<Postgres, 'pool'>): AsyncSt
       const { rows } = await db.query<LocationRow>(`
         SELECT ${COLUMNS} FROM locations WHERE company_id = $1
         ORDER BY name COLLATE "C" NULLS FIRST, location_id COLLATE "C"`, [companyId]);
-      return rows.map(toRecord);
+      return rows.map(toLocationRecord);
     },
     async installCompany(companyId, name, now) {
       await db.query(`

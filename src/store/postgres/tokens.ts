@@ -1,14 +1,9 @@
 // OAuth tokens per location or company on PostgreSQL, sealed at rest; a refresh is saved with a compare-and-swap that
 // lets exactly one instance write each rotation (docs/decisions/0003).
 import type { AsyncStore } from '../async-store.js';
-import type { OwnerType, SecretBox, StoredToken, TokenGrant, TokenStore } from '../tokens.js';
+import type { OwnerType, SecretBox, TokenGrant, TokenStore } from '../tokens.js';
+import { toStoredToken, type TokenRow } from '../rows/tokens.js';
 import type { Postgres } from './pool.js';
-
-interface TokenRow {
-  owner_id: string; owner_type: OwnerType; company_id: string | null; access_token: string;
-  refresh_token: string | null; expires_at: number; scope: string | null; user_id: string | null;
-  needs_reconnect: number; reconnect_reason: string | null;
-}
 
 type Owner = { ownerId: string; ownerType: OwnerType };
 
@@ -42,31 +37,10 @@ export function createPostgresTokenStore(pg: Pick<Postgres, 'pool'>, box: Secret
     refreshToken: grant.refreshToken === null ? null : box.seal(grant.refreshToken, grant.ownerId),
   });
 
-  const toStored = (row: TokenRow): StoredToken => {
-    // The refresh token is opened only when asked for: every HighLevel request reads the row for its access token.
-    let refreshToken: string | null | undefined;
-    return {
-      ownerId: row.owner_id,
-      ownerType: row.owner_type,
-      companyId: row.company_id,
-      accessToken: box.open(row.access_token, row.owner_id),
-      get refreshToken(): string | null {
-        if (refreshToken === undefined) refreshToken = row.refresh_token === null ? null : box.open(row.refresh_token, row.owner_id);
-        return refreshToken;
-      },
-      expiresAt: row.expires_at,
-      scope: row.scope,
-      userId: row.user_id,
-      needsReconnect: row.needs_reconnect === 1,
-      reconnectReason: row.reconnect_reason,
-      revision: row.refresh_token ?? row.access_token,
-    };
-  };
-
   return {
     async get(ownerId) {
       const { rows } = await db.query<TokenRow>('SELECT * FROM tokens WHERE owner_id = $1', [ownerId]);
-      return rows[0] ? toStored(rows[0]) : null;
+      return rows[0] ? toStoredToken(rows[0], box) : null;
     },
     async save(grant, now) {
       const sealed = sealGrant(grant);

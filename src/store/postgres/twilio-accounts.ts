@@ -2,18 +2,10 @@
 // in clear; the app-wide account stands in when the location chose it and may use the sender (app-senders.ts).
 import type { AsyncStore } from '../async-store.js';
 import type { SecretBox } from '../../lib/crypto.js';
-import type { ResolvedTwilioAccount, TwilioAccountStore, TwilioCredentials } from '../twilio-accounts.js';
+import type { ResolvedTwilioAccount, TwilioAccountStore } from '../twilio-accounts.js';
+import { credentialsContext, last4, openCredentials, toAccountView, type TwilioAccountRow } from '../rows/twilio-accounts.js';
 import { createPostgresAppSenders } from './app-senders.js';
 import type { Postgres } from './pool.js';
-
-interface Row {
-  location_id: string; use_app_account: number; credentials: string | null; account_sid_last4: string | null;
-  api_key_sid_last4: string | null; has_auth_token: number; messaging_service_sid: string | null; from_number: string | null;
-  verified_at: number; updated_at: number;
-}
-
-const contextOf = (locationId: string) => `twilio:${locationId}`;
-const last4 = (value: string | undefined) => (value ? value.slice(-4) : null);
 
 const UPSERT = /* sql */ `
   INSERT INTO twilio_accounts (location_id, use_app_account, credentials, account_sid_last4, api_key_sid_last4, has_auth_token,
@@ -32,9 +24,8 @@ export function createPostgresTwilioAccounts(
   const db = pg.pool;
   const appSenders = createPostgresAppSenders(pg);
   const row = async (locationId: string) =>
-    (await db.query<Row>('SELECT * FROM twilio_accounts WHERE location_id = $1', [locationId])).rows[0];
-  const open = (r: Row): TwilioCredentials | null =>
-    r.credentials ? (JSON.parse(box.open(r.credentials, contextOf(r.location_id))) as TwilioCredentials) : null;
+    (await db.query<TwilioAccountRow>('SELECT * FROM twilio_accounts WHERE location_id = $1', [locationId])).rows[0];
+  const open = (r: TwilioAccountRow) => openCredentials(r, box);
   const firstLocation = async (column: 'from_number' | 'messaging_service_sid', value: string) =>
     (await db.query<{ location_id: string }>(
       `SELECT location_id FROM twilio_accounts WHERE ${column} = $1 ORDER BY location_id COLLATE "C" LIMIT 1`, [value])).rows[0]?.location_id;
@@ -60,20 +51,7 @@ export function createPostgresTwilioAccounts(
     },
     async view(locationId) {
       const r = await row(locationId);
-      if (!r) return null;
-      const own = r.use_app_account === 0;
-      const credentials = own ? open(r) : null;
-      return {
-        account: own ? 'own' : 'app',
-        accountSidLast4: own ? r.account_sid_last4 : last4(options.appAccount?.accountSid),
-        apiKeySidLast4: r.api_key_sid_last4,
-        authTokenSet: own ? r.has_auth_token === 1 : options.appAccount !== null,
-        apiKeySecretSet: Boolean(credentials?.apiKeySecret),
-        messagingServiceSid: r.messaging_service_sid,
-        fromNumber: r.from_number,
-        verifiedAt: r.verified_at,
-        updatedAt: r.updated_at,
-      };
+      return r ? toAccountView(r, box, options.appAccount) : null;
     },
     resolve,
     async lookupCredentials(locationId) {
@@ -85,7 +63,7 @@ export function createPostgresTwilioAccounts(
       await db.query(UPSERT, [
         locationId,
         credentials ? 0 : 1,
-        credentials ? box.seal(JSON.stringify(credentials), contextOf(locationId)) : null,
+        credentials ? box.seal(JSON.stringify(credentials), credentialsContext(locationId)) : null,
         last4(credentials?.accountSid),
         last4(credentials?.apiKeySid),
         credentials?.authToken ? 1 : 0,

@@ -1,0 +1,52 @@
+// The tokens table's row and the StoredToken it reads as, shared by the SQLite and PostgreSQL token stores.
+import type { SecretBox } from '../../lib/crypto.js';
+
+export type OwnerType = 'Location' | 'Company';
+
+export interface TokenGrant {
+  ownerId: string;
+  ownerType: OwnerType;
+  companyId: string | null;
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: number;
+  scope?: string | null;
+  userId?: string | null;
+}
+
+/** A grant as stored, with its reconnect state. */
+export interface StoredToken extends TokenGrant {
+  scope: string | null;
+  userId: string | null;
+  needsReconnect: boolean;
+  reconnectReason: string | null;
+  /** Opaque compare-and-swap handle: the refresh must be saved against the row it was read from. */
+  revision: string;
+}
+
+export interface TokenRow {
+  owner_id: string; owner_type: OwnerType; company_id: string | null; access_token: string;
+  refresh_token: string | null; expires_at: number; scope: string | null; user_id: string | null;
+  needs_reconnect: number; reconnect_reason: string | null;
+}
+
+export function toStoredToken(row: TokenRow, box: Pick<SecretBox, 'open'>): StoredToken {
+  // The refresh token is opened only when asked for: every HighLevel request reads the row for its access token.
+  let refreshToken: string | null | undefined;
+  return {
+    ownerId: row.owner_id,
+    ownerType: row.owner_type,
+    companyId: row.company_id,
+    accessToken: box.open(row.access_token, row.owner_id),
+    get refreshToken(): string | null {
+      if (refreshToken === undefined) refreshToken = row.refresh_token === null ? null : box.open(row.refresh_token, row.owner_id);
+      return refreshToken;
+    },
+    expiresAt: row.expires_at,
+    scope: row.scope,
+    userId: row.user_id,
+    needsReconnect: row.needs_reconnect === 1,
+    reconnectReason: row.reconnect_reason,
+    revision: row.refresh_token ?? row.access_token,
+  };
+}
