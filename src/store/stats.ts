@@ -29,20 +29,10 @@ export function createStats(db: Db) {
 
   /** Counts per bucket: bucket i holds [edges[i], edges[i+1]). */
   function buckets(locationId: string, edges: number[]): Counts[] {
-    const out = edges.slice(1).map(zero);
+    const { out, bucketOf } = emptyBuckets(edges);
     if (out.length === 0) return out;
     const from = edges[0];
     const to = edges[edges.length - 1];
-    const bucketOf = (at: number): Counts => {
-      let low = 0;
-      let high = out.length - 1;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (edges[mid] <= at) low = mid;
-        else high = mid - 1;
-      }
-      return out[low];
-    };
     for (const at of missed.all(locationId, from, to) as number[]) bucketOf(at).missedCalls += 1;
     for (const row of texts.all(locationId, from, to) as { at: number; kind: string; accepted: number; failed: number; replied: number }[]) {
       const counts = bucketOf(row.at);
@@ -66,6 +56,22 @@ export function createStats(db: Db) {
 export type StatsStore = ReturnType<typeof createStats>;
 
 /** Sums buckets, with the reply rate (replied text-backs per text-back, 0 when none went out). */
+/** Zeroed counts per bucket (bucket i holds [edges[i], edges[i+1])) and the bucket a time falls in (binary search). */
+export function emptyBuckets(edges: number[]): { out: Counts[]; bucketOf(at: number): Counts } {
+  const out = edges.slice(1).map(zero);
+  const bucketOf = (at: number): Counts => {
+    let low = 0;
+    let high = out.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (edges[mid] <= at) low = mid;
+      else high = mid - 1;
+    }
+    return out[low];
+  };
+  return { out, bucketOf };
+}
+
 export function sumCounts(days: Counts[]): Counts & { replyRate: number } {
   const total = zero();
   for (const day of days) for (const key of Object.keys(total) as (keyof Counts)[]) total[key] += day[key];

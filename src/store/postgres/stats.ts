@@ -2,7 +2,7 @@
 // text-backs, replies to them, follow-ups, opt-outs and failed texts), each query a range scan of a (location_id,
 // time) index.
 import type { AsyncStore } from '../async-store.js';
-import { REPLY_WINDOW_MS, type Counts, type StatsStore } from '../stats.js';
+import { emptyBuckets, REPLY_WINDOW_MS, type Counts, type StatsStore } from '../stats.js';
 import type { Postgres } from './pool.js';
 
 // The provider took the text; 'undelivered' was sent and then lost by the carrier, so it is also a failure.
@@ -21,8 +21,6 @@ const TEXTS = `
 const OPT_OUTS = `
   SELECT at FROM suppression_history WHERE location_id = $1 AND at >= $2 AND at < $3 AND action = 'suppress' AND source <> 'manual'`;
 
-const zero = (): Counts => ({ missedCalls: 0, texted: 0, replied: 0, followUpsSent: 0, optOuts: 0, failures: 0 });
-
 export type PostgresStats = ReturnType<typeof createPostgresStats>;
 
 export function createPostgresStats(pg: Pick<Postgres, 'pool'>) {
@@ -30,19 +28,9 @@ export function createPostgresStats(pg: Pick<Postgres, 'pool'>) {
 
   /** Counts per bucket: bucket i holds [edges[i], edges[i+1]). */
   async function buckets(locationId: string, edges: number[]): Promise<Counts[]> {
-    const out = edges.slice(1).map(zero);
+    const { out, bucketOf } = emptyBuckets(edges);
     if (out.length === 0) return out;
     const values = [locationId, edges[0], edges[edges.length - 1]];
-    const bucketOf = (at: number): Counts => {
-      let low = 0;
-      let high = out.length - 1;
-      while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (edges[mid] <= at) low = mid;
-        else high = mid - 1;
-      }
-      return out[low];
-    };
     const [missed, texts, optOuts] = await Promise.all([
       db.query<{ at: number }>(MISSED, values),
       db.query<{ at: number; kind: string; accepted: boolean; failed: boolean; replied: boolean }>(TEXTS, values),
