@@ -1,5 +1,6 @@
 // Process entry point: configuration, the composed app, the HTTP server, and a graceful shutdown.
 import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfigFromProcess, type Config } from './config.js';
 import { composeApp, openConfiguredStorage, type ComposeOptions } from './compose.js';
 import { createLogger } from './lib/logger.js';
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(options.config.port, resolve));
   await app.start();
   await options.onListening?.(app);
-  logger.info({ port: options.config.port, mode: config.mode, publicUrl: options.config.publicUrl }, 'TextBack is serving');
+  // The port bound, not the one asked for: PORT=0 asks for any free port.
+  const { port } = server.address() as AddressInfo;
+  logger.info({ port, mode: config.mode, publicUrl: options.config.publicUrl }, 'TextBack is serving');
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,8 +1,7 @@
-// Access tokens against a real SQLite file and a nocked HighLevel: single-flight refresh, CAS, reconnect, minting.
+// Access tokens over the stores of the engine under test (a SQLite file, or a PostgreSQL database of their own) and a
+// nocked HighLevel: single-flight refresh, the compare-and-swap between instances, reconnect, minting.
 import nock from 'nock';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessTokens, type RefreshOutcome } from '../../src/highlevel/access-tokens.js';
 import { createOAuthClient, toTokenGrant } from '../../src/highlevel/oauth-client.js';
@@ -10,28 +9,28 @@ import { createManualClock, DAY, HOUR, MINUTE, type ManualClock } from '../../sr
 import { createSecretBox, generateKey } from '../../src/lib/crypto.js';
 import { HighLevelApiError, NotInstalledError, ReconnectRequiredError } from '../../src/lib/errors.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
-import { createLocationStore } from '../../src/store/locations.js';
-import { createTokenStore, type TokenGrant, type TokenStore } from '../../src/store/tokens.js';
+import type { Storage } from '../../src/store/storage.js';
+import type { TokenGrant } from '../../src/store/tokens.js';
 import { defaultSettings } from '../../src/workflow/settings.js';
 import { checkRequests, loadOpenApiChecker, recordNockRequests } from '../helpers/openapi.js';
+import { openStoresUnderTest, type StoresUnderTest } from '../helpers/stores-under-test.js';
 
 const API = 'https://hl.test';
 const checker = loadOpenApiChecker();
 const key = generateKey();
 
-let dir: string;
-let dbPath: string;
-let db: Db;
-let tokens: TokenStore;
-let locations: ReturnType<typeof createLocationStore>;
+let stores: StoresUnderTest;
+let tokens: Storage['tokens'];
+let locations: Storage['locations'];
 let clock: ManualClock;
 let outcomes: RefreshOutcome[];
 let unmatched: string[];
 const onNoMatch = (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`);
 
 const oauth = createOAuthClient({ apiUrl: API, clientId: 'app123-client', clientSecret: 'shh', redirectUri: 'https://app.test/oauth/callback' });
-const build = () => createAccessTokens({ tokens, locations, oauth, clock, logger: silentLogger, onRefresh: (o) => outcomes.push(o) });
+/** An access-token service over the given instance's stores (by default the test's own). */
+const build = (instance: Pick<Storage, 'tokens' | 'locations'> = { tokens, locations }) =>
+  createAccessTokens({ tokens: instance.tokens, locations: instance.locations, oauth, clock, logger: silentLogger, onRefresh: (o) => outcomes.push(o) });
 
 function grant(overrides: Partial<TokenGrant> = {}): TokenGrant {
   return {
@@ -48,6 +47,16 @@ const formOf = (body: unknown): Record<string, string> =>
   typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : (body as Record<string, string>);
 const networkError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
+/** Every row of every table as text: what the database holds, read through SQL on either engine. */
+async function everyRowAsText(): Promise<string> {
+  const tables = await stores.sql.column<string>(stores.engine === 'sqlite'
+    ? `SELECT name FROM sqlite_master WHERE type = 'table'`
+    : `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`);
+  expect(tables).toContain('tokens');
+  const rows = await Promise.all(tables.map((table) => stores.sql.all(`SELECT * FROM ${table}`)));
+  return JSON.stringify(rows);
+}
+
 beforeAll(() => {
   nock.disableNetConnect();
   nock.emitter.on('no match', onNoMatch);
@@ -56,29 +65,25 @@ afterAll(() => {
   nock.emitter.off('no match', onNoMatch);
   nock.enableNetConnect();
 });
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'textback-tokens-'));
-  dbPath = join(dir, 'textback.sqlite');
-  db = openDatabase(dbPath);
-  tokens = createTokenStore(db, createSecretBox(key));
-  locations = createLocationStore(db);
+beforeEach(async () => {
   clock = createManualClock();
+  stores = await openStoresUnderTest({ box: createSecretBox(key), clock });
+  ({ tokens, locations } = stores.storage);
   outcomes = [];
   unmatched = [];
-  locations.install({ locationId: 'loc-1', companyId: 'co-1', settings: defaultSettings() }, clock.now());
+  await locations.install({ locationId: 'loc-1', companyId: 'co-1', settings: defaultSettings() }, clock.now());
 });
-afterEach(() => {
+afterEach(async () => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stores.close();
   expect(unmatched, 'requests no interceptor matched').toEqual([]);
   expect(pending, 'interceptors never called').toEqual([]);
 });
 
 describe('forLocation with its own Location token', () => {
   it('when 50 callers ask at once for an expired token, then exactly one refresh runs, all get the new token, and the rotated refresh token is stored', async () => {
-    tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
+    await tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
     let refreshes = 0;
     const scope = nock(API)
       .post('/oauth/token', (body) => {
@@ -97,88 +102,136 @@ describe('forLocation with its own Location token', () => {
 
     expect(refreshes).toBe(1);
     expect(new Set(results)).toEqual(new Set(['access-new']));
-    const stored = tokens.get('loc-1');
+    const stored = await tokens.get('loc-1');
     expect(stored).toMatchObject({ accessToken: 'access-new', refreshToken: 'refresh-new', expiresAt: clock.now() + 86_399_000 });
     expect(outcomes).toEqual([{ ownerId: 'loc-1', ownerType: 'Location', result: 'refreshed' }]);
     expect(checkRequests(checker, recorder.requests)).toEqual([]);
   });
 
   it('when the token is still fresh, then it is returned without any request', async () => {
-    tokens.save(grant({ expiresAt: clock.now() + 6 * MINUTE }), clock.now());
+    await tokens.save(grant({ expiresAt: clock.now() + 6 * MINUTE }), clock.now());
     expect(await build().forLocation('loc-1')).toBe('access-old');
   });
 
   it('when the token expires within the refresh skew, then it is refreshed ahead of expiry', async () => {
-    tokens.save(grant({ expiresAt: clock.now() + 4 * MINUTE }), clock.now());
+    await tokens.save(grant({ expiresAt: clock.now() + 4 * MINUTE }), clock.now());
     nock(API).post('/oauth/token').reply(200, tokenResponse('access-new', 'refresh-new'));
     expect(await build().forLocation('loc-1')).toBe('access-new');
   });
 
   it('when another process saves its refresh between our read and our swap, then the stored winner is used and no second refresh runs', async () => {
-    tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
-    const otherDb = openDatabase(dbPath);
-    const otherProcess = createTokenStore(otherDb, createSecretBox(key));
+    await tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
+    // Another instance: a connection of its own on SQLite, a pool of its own on PostgreSQL.
+    const otherProcess = (await stores.another()).tokens;
     let refreshes = 0;
-    nock(API).post('/oauth/token').reply(200, () => {
+    let otherSwapped: boolean | undefined;
+    nock(API).post('/oauth/token').reply(200, async () => {
       refreshes += 1;
-      const seen = otherProcess.get('loc-1')!;
-      expect(otherProcess.swap(seen.revision, grant({ accessToken: 'access-winner', refreshToken: 'refresh-winner', expiresAt: clock.now() + DAY }), clock.now())).toBe(true);
+      const seen = (await otherProcess.get('loc-1'))!;
+      otherSwapped = await otherProcess.swap(seen.revision, grant({ accessToken: 'access-winner', refreshToken: 'refresh-winner', expiresAt: clock.now() + DAY }), clock.now());
       return tokenResponse('access-loser', 'refresh-loser');
     });
     const accessTokens = build();
 
     expect(await accessTokens.forLocation('loc-1')).toBe('access-winner');
+    expect(otherSwapped).toBe(true);
     expect(await accessTokens.forLocation('loc-1')).toBe('access-winner');
     expect(refreshes).toBe(1);
-    expect(tokens.get('loc-1')).toMatchObject({ accessToken: 'access-winner', refreshToken: 'refresh-winner' });
+    expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'access-winner', refreshToken: 'refresh-winner' });
     expect(outcomes.map((o) => o.result)).toEqual(['lost-race']);
-    otherDb.close();
+  });
+
+  it('when two instances refresh the same expired tokens at once, then both swaps race, exactly one rotation of each is stored, and both instances use it', async () => {
+    // Ten locations, each refreshed by both instances at the same moment. HighLevel tolerates identical concurrent
+    // refreshes, so each request gets a pair of its own; the answers wait until both requests for a location arrived,
+    // so both instances then race to save their pair against the same row (over two pools on PostgreSQL).
+    const owners = Array.from({ length: 10 }, (_, i) => `loc-race-${i}`);
+    for (const ownerId of owners) {
+      await locations.install({ locationId: ownerId, companyId: 'co-1', settings: defaultSettings() }, clock.now());
+      await tokens.save(grant({ ownerId, refreshToken: `${ownerId}-refresh-old`, expiresAt: clock.now() - MINUTE }), clock.now());
+    }
+    const arrivals = new Map<string, { count: number; bothArrived: Promise<void>; release(): void }>();
+    const arrivalOf = (refreshToken: string) => {
+      let arrival = arrivals.get(refreshToken);
+      if (!arrival) {
+        let release!: () => void;
+        const bothArrived = new Promise<void>((resolve) => { release = resolve; });
+        arrival = { count: 0, bothArrived, release };
+        arrivals.set(refreshToken, arrival);
+      }
+      return arrival;
+    };
+    nock(API).post('/oauth/token').times(2 * owners.length).reply(200, async (_uri, body) => {
+      const refreshToken = formOf(body).refresh_token;
+      const arrival = arrivalOf(refreshToken);
+      const nth = ++arrival.count;
+      if (nth === 2) arrival.release();
+      await arrival.bothArrived;
+      const ownerId = refreshToken.replace(/-refresh-old$/, '');
+      return tokenResponse(`${ownerId}-access-${nth}`, `${ownerId}-refresh-${nth}`, { locationId: ownerId });
+    });
+    const first = build();
+    const second = build(await stores.another());
+
+    const results = await Promise.all(owners.map((ownerId) => Promise.all([first.forLocation(ownerId), second.forLocation(ownerId)])));
+
+    for (const [i, ownerId] of owners.entries()) {
+      const stored = (await tokens.get(ownerId))!;
+      expect(arrivals.get(`${ownerId}-refresh-old`)?.count, ownerId).toBe(2);
+      expect(stored.accessToken, ownerId).toMatch(new RegExp(`^${ownerId}-access-[12]$`));
+      expect(stored.refreshToken, ownerId).toBe(stored.accessToken.replace('-access-', '-refresh-'));
+      expect(stored.needsReconnect, ownerId).toBe(false);
+      expect(results[i], ownerId).toEqual([stored.accessToken, stored.accessToken]);
+      const ownerOutcomes = outcomes.filter((o) => o.ownerId === ownerId).map((o) => o.result).sort();
+      expect(ownerOutcomes, ownerId).toEqual(['lost-race', 'refreshed']);
+    }
   });
 
   it.each([
     ['OAuth style', 400, { error: 'invalid_grant', error_description: 'Invalid grant: refresh token is invalid' }],
     ['Nest style', 401, { statusCode: 401, message: 'Invalid grant: refresh token is invalid' }],
   ])('when HighLevel rejects the refresh token (%s), then the install is marked for reconnect and later calls make no request', async (_style, status, body) => {
-    tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
+    await tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
     nock(API).post('/oauth/token').reply(status, body);
     const accessTokens = build();
 
     await expect(accessTokens.forLocation('loc-1')).rejects.toBeInstanceOf(ReconnectRequiredError);
-    expect(tokens.get('loc-1')).toMatchObject({ needsReconnect: true });
-    expect(tokens.get('loc-1')!.reconnectReason).toMatch(/invalid grant/i);
+    expect(await tokens.get('loc-1')).toMatchObject({ needsReconnect: true });
+    expect((await tokens.get('loc-1'))!.reconnectReason).toMatch(/invalid grant/i);
     await expect(accessTokens.forLocation('loc-1')).rejects.toBeInstanceOf(ReconnectRequiredError);
     await expect(build().afterUnauthorized('loc-1', 'access-old')).rejects.toBeInstanceOf(ReconnectRequiredError);
     expect(outcomes.map((o) => o.result)).toEqual(['needs-reconnect']);
   });
 
   it('when the refresh is rejected because another process already rotated the token, then the stored token is used and no reconnect is flagged', async () => {
-    tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
-    nock(API).post('/oauth/token').reply(400, () => {
-      tokens.save(grant({ accessToken: 'access-winner', refreshToken: 'refresh-winner', expiresAt: clock.now() + DAY }), clock.now());
+    await tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
+    const otherProcess = (await stores.another()).tokens;
+    nock(API).post('/oauth/token').reply(400, async () => {
+      await otherProcess.save(grant({ accessToken: 'access-winner', refreshToken: 'refresh-winner', expiresAt: clock.now() + DAY }), clock.now());
       return { error: 'invalid_grant' };
     });
     expect(await build().forLocation('loc-1')).toBe('access-winner');
-    expect(tokens.get('loc-1')).toMatchObject({ needsReconnect: false, refreshToken: 'refresh-winner' });
+    expect(await tokens.get('loc-1')).toMatchObject({ needsReconnect: false, refreshToken: 'refresh-winner' });
   });
 
   it.each([
     ['a 503', (scope: nock.Interceptor) => scope.reply(503, { statusCode: 503, message: 'Service Unavailable' })],
     ['a dropped connection', (scope: nock.Interceptor) => scope.replyWithError(networkError('ECONNRESET', 'socket hang up'))],
   ])('when the refresh fails with %s, then a retryable error is thrown and the stored pair is untouched', async (_what, answer) => {
-    tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
+    await tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
     answer(nock(API).post('/oauth/token'));
 
     const error = await build().forLocation('loc-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HighLevelApiError);
     expect(error).toMatchObject({ retryable: true, ambiguous: false });
-    expect(tokens.get('loc-1')).toMatchObject({ needsReconnect: false, refreshToken: 'refresh-old', accessToken: 'access-old' });
+    expect(await tokens.get('loc-1')).toMatchObject({ needsReconnect: false, refreshToken: 'refresh-old', accessToken: 'access-old' });
   });
 });
 
 describe('forLocation under an agency (Company) install', () => {
-  beforeEach(() => {
-    locations.install({ locationId: 'loc-2', companyId: 'co-1', settings: defaultSettings() }, clock.now());
-    tokens.save(grant({ ownerId: 'co-1', ownerType: 'Company', accessToken: 'company-access', refreshToken: 'company-refresh', expiresAt: clock.now() + 2 * DAY }), clock.now());
+  beforeEach(async () => {
+    await locations.install({ locationId: 'loc-2', companyId: 'co-1', settings: defaultSettings() }, clock.now());
+    await tokens.save(grant({ ownerId: 'co-1', ownerType: 'Company', accessToken: 'company-access', refreshToken: 'company-refresh', expiresAt: clock.now() + 2 * DAY }), clock.now());
   });
 
   it('when the location has no token, then one is minted with the Company token, stored without a refresh token, and minted again once expired', async () => {
@@ -194,12 +247,12 @@ describe('forLocation under an agency (Company) install', () => {
     const accessTokens = build();
 
     expect(await accessTokens.forLocation('loc-2')).toBe('loc-2-minted-1');
-    expect(tokens.get('loc-2')).toMatchObject({ ownerType: 'Location', companyId: 'co-1', refreshToken: null, accessToken: 'loc-2-minted-1' });
+    expect(await tokens.get('loc-2')).toMatchObject({ ownerType: 'Location', companyId: 'co-1', refreshToken: null, accessToken: 'loc-2-minted-1' });
     expect(await accessTokens.forLocation('loc-2')).toBe('loc-2-minted-1');
 
     clock.advance(DAY);
     expect(await accessTokens.forLocation('loc-2')).toBe('loc-2-minted-2');
-    expect(tokens.get('loc-2')).toMatchObject({ refreshToken: null, accessToken: 'loc-2-minted-2' });
+    expect(await tokens.get('loc-2')).toMatchObject({ refreshToken: null, accessToken: 'loc-2-minted-2' });
     expect(minted).toBe(2);
     expect(outcomes.map((o) => o.result)).toEqual(['minted', 'minted']);
     expect(checkRequests(checker, recorder.requests)).toEqual([]);
@@ -208,87 +261,96 @@ describe('forLocation under an agency (Company) install', () => {
   it('when the location\'s own install commits its grant right after the mint\'s next store call, then the install\'s grant stays and is used', async () => {
     // Another instance: once the mint has its token, the install's grant commits just after whatever the mint asks
     // the store next (a read, then a write, would overwrite it; one insert-if-absent statement cannot).
+    const otherInstance = (await stores.another()).tokens;
     let minted = false;
     let installed = false;
     nock(API).post('/oauth/locationToken').reply(200, () => {
       minted = true;
       return { access_token: 'loc-2-minted', token_type: 'Bearer', expires_in: 86399, locationId: 'loc-2', userId: 'user-1' };
     });
-    const installCommits = () => {
+    const installCommits = async () => {
       if (!minted || installed) return;
       installed = true;
-      tokens.save(grant({ ownerId: 'loc-2', accessToken: 'own-install', refreshToken: 'own-refresh', expiresAt: clock.now() + DAY }), clock.now());
+      await otherInstance.save(grant({ ownerId: 'loc-2', accessToken: 'own-install', refreshToken: 'own-refresh', expiresAt: clock.now() + DAY }), clock.now());
     };
     const racing: typeof tokens = {
       ...tokens,
-      get: (ownerId) => { const read = tokens.get(ownerId); installCommits(); return read; },
-      insertIfAbsent: (g, now) => { installCommits(); return tokens.insertIfAbsent(g, now); },
-      save: (g, now) => { installCommits(); return tokens.save(g, now); },
+      get: async (ownerId) => { const read = await tokens.get(ownerId); await installCommits(); return read; },
+      insertIfAbsent: async (g, now) => { await installCommits(); return tokens.insertIfAbsent(g, now); },
+      save: async (g, now) => { await installCommits(); return tokens.save(g, now); },
     };
-    const accessTokens = createAccessTokens({ tokens: racing, locations, oauth, clock, logger: silentLogger, onRefresh: (o) => outcomes.push(o) });
+    const accessTokens = build({ tokens: racing, locations });
     expect(await accessTokens.forLocation('loc-2')).toBe('own-install');
-    expect(tokens.get('loc-2')).toMatchObject({ accessToken: 'own-install', refreshToken: 'own-refresh' });
+    expect(installed).toBe(true);
+    expect(await tokens.get('loc-2')).toMatchObject({ accessToken: 'own-install', refreshToken: 'own-refresh' });
     expect(outcomes.map((o) => o.result)).toEqual(['lost-race']);
   });
 
   it('when the Company token needs reconnecting, then minting stops with ReconnectRequiredError and no request', async () => {
-    tokens.markNeedsReconnect('co-1', 'test', clock.now());
+    await tokens.markNeedsReconnect('co-1', 'test', clock.now());
     await expect(build().forLocation('loc-2')).rejects.toBeInstanceOf(ReconnectRequiredError);
   });
 
   it('when HighLevel refuses to mint for the location, then the location counts as not installed', async () => {
     nock(API).post('/oauth/locationToken').reply(400, { statusCode: 400, message: 'Location not approved for this app' });
     await expect(build().forLocation('loc-2')).rejects.toBeInstanceOf(NotInstalledError);
-    expect(tokens.get('loc-2')).toBeNull();
+    expect(await tokens.get('loc-2')).toBeNull();
   });
 });
 
 describe('forLocation without a usable installation', () => {
   it('when the location is uninstalled, then NotInstalledError is thrown without a request', async () => {
-    tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
-    locations.uninstall('loc-1', clock.now());
+    await tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
+    await locations.uninstall('loc-1', clock.now());
     await expect(build().forLocation('loc-1')).rejects.toBeInstanceOf(NotInstalledError);
   });
 
   it('when there is no token and no agency to mint from, then NotInstalledError is thrown', async () => {
-    locations.install({ locationId: 'loc-3', companyId: null, settings: defaultSettings() }, clock.now());
+    await locations.install({ locationId: 'loc-3', companyId: null, settings: defaultSettings() }, clock.now());
     await expect(build().forLocation('loc-3')).rejects.toBeInstanceOf(NotInstalledError);
     await expect(build().forLocation('never-heard-of')).rejects.toBeInstanceOf(NotInstalledError);
   });
 
   it('when the agency has no Company token, then a location under it is not installed', async () => {
-    locations.install({ locationId: 'loc-4', companyId: 'co-unknown', settings: defaultSettings() }, clock.now());
+    await locations.install({ locationId: 'loc-4', companyId: 'co-unknown', settings: defaultSettings() }, clock.now());
     await expect(build().forLocation('loc-4')).rejects.toBeInstanceOf(NotInstalledError);
   });
 });
 
 describe('afterUnauthorized', () => {
   it('when the stored token already differs from the rejected one, then it is returned without refreshing', async () => {
-    tokens.save(grant({ accessToken: 'access-current' }), clock.now());
+    await tokens.save(grant({ accessToken: 'access-current' }), clock.now());
     expect(await build().afterUnauthorized('loc-1', 'access-stale')).toBe('access-current');
   });
 
   it('when the rejected token is the stored one, then one forced refresh is shared by concurrent callers', async () => {
-    tokens.save(grant({ expiresAt: clock.now() + DAY }), clock.now());
+    await tokens.save(grant({ expiresAt: clock.now() + DAY }), clock.now());
     nock(API).post('/oauth/token').once().reply(200, tokenResponse('access-new', 'refresh-new'));
     const accessTokens = build();
     const results = await Promise.all(Array.from({ length: 5 }, () => accessTokens.afterUnauthorized('loc-1', 'access-old')));
     expect(new Set(results)).toEqual(new Set(['access-new']));
-    expect(tokens.get('loc-1')!.refreshToken).toBe('refresh-new');
+    expect((await tokens.get('loc-1'))!.refreshToken).toBe('refresh-new');
   });
 });
 
 describe('tokens at rest', () => {
-  it('when tokens are saved and refreshed, then the database files hold none of them in plain text', async () => {
-    tokens.save(grant({ ownerId: 'loc-plain-check', expiresAt: clock.now() - MINUTE }), clock.now());
-    locations.install({ locationId: 'loc-plain-check', companyId: null, settings: defaultSettings() }, clock.now());
+  it('when tokens are saved and refreshed, then the database holds none of them in plain text', async () => {
+    await tokens.save(grant({ ownerId: 'loc-plain-check', expiresAt: clock.now() - MINUTE }), clock.now());
+    await locations.install({ locationId: 'loc-plain-check', companyId: null, settings: defaultSettings() }, clock.now());
     nock(API).post('/oauth/token').reply(200, tokenResponse('access-new', 'refresh-new'));
-    await build().forLocation('loc-plain-check');
+    expect(await build().forLocation('loc-plain-check')).toBe('access-new');
 
-    const bytes = Buffer.concat([dbPath, `${dbPath}-wal`].filter((p) => existsSync(p)).map((p) => readFileSync(p)));
-    expect(bytes.includes('loc-plain-check'), 'the files hold the rows (owner id is not secret)').toBe(true);
-    for (const secret of ['access-old', 'refresh-old', 'access-new', 'refresh-new']) {
-      expect(bytes.includes(secret), secret).toBe(false);
+    // Every row of every table, on either engine; on SQLite also the bytes of the database file and its WAL.
+    const held = [await everyRowAsText()];
+    if (stores.sqliteFile) {
+      const file = stores.sqliteFile;
+      held.push(Buffer.concat([file, `${file}-wal`].filter((p) => existsSync(p)).map((p) => readFileSync(p))).toString('latin1'));
+    }
+    for (const [i, text] of held.entries()) {
+      expect(text.includes('loc-plain-check'), `${i}: the database holds the rows (owner id is not secret)`).toBe(true);
+      for (const secret of ['access-old', 'refresh-old', 'access-new', 'refresh-new']) {
+        expect(text.includes(secret), `${i}: ${secret}`).toBe(false);
+      }
     }
   });
 });

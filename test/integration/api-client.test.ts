@@ -1,8 +1,6 @@
-// The HighLevel API client stack against a nocked HighLevel: requests per the OpenAPI specs, tokens, pacing, retries.
+// The HighLevel API client stack against a nocked HighLevel, its tokens in the stores of the engine under test (a
+// SQLite file, or a PostgreSQL database of their own): requests per the OpenAPI specs, tokens, pacing, retries.
 import nock from 'nock';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessTokens } from '../../src/highlevel/access-tokens.js';
@@ -16,21 +14,20 @@ import { createSecretBox, generateKey } from '../../src/lib/crypto.js';
 import { HighLevelApiError } from '../../src/lib/errors.js';
 import { createLogger, silentLogger, type Logger } from '../../src/lib/logger.js';
 import { createHighLevelSender } from '../../src/messaging/highlevel-sender.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
-import { createLocationStore } from '../../src/store/locations.js';
-import { createTokenStore, type TokenStore } from '../../src/store/tokens.js';
+import type { Storage } from '../../src/store/storage.js';
 import { SendFailure, type OutgoingText } from '../../src/workflow/ports/services.js';
 import { defaultSettings } from '../../src/workflow/settings.js';
 import { checkRequests, loadOpenApiChecker, recordNockRequests } from '../helpers/openapi.js';
+import { openStoresUnderTest, type StoresUnderTest } from '../helpers/stores-under-test.js';
 
 const API = 'https://hl.test';
 const checker = loadOpenApiChecker();
 const CONVERSATIONS = '2021-04-15';
 const V2 = '2021-07-28';
 
-let dir: string;
-let db: Db;
-let tokens: TokenStore;
+let stores: StoresUnderTest;
+let tokens: Storage['tokens'];
+let locations: Storage['locations'];
 let clock: ManualClock;
 let unmatched: string[];
 const onNoMatch = (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`);
@@ -42,7 +39,6 @@ function setup(options: { sleep?: (ms: number) => Promise<void>; wrapPacer?: (pa
     sleeps.push(ms);
     clock.advance(ms);
   });
-  const locations = createLocationStore(db);
   const oauth = createOAuthClient({ apiUrl: API, clientId: 'app123-client', clientSecret: 'shh', redirectUri: 'https://app.test/cb' });
   const accessTokens = createAccessTokens({ tokens, locations, oauth, clock, logger: silentLogger });
   const pacer = createPacer({ clock, sleep });
@@ -54,8 +50,8 @@ function setup(options: { sleep?: (ms: number) => Promise<void>; wrapPacer?: (pa
   return { api, sleeps, infos };
 }
 
-function saveToken(ownerId: string, accessToken: string, ownerType: 'Location' | 'Company' = 'Location') {
-  tokens.save({ ownerId, ownerType, companyId: 'co-1', accessToken, refreshToken: `${accessToken}-refresh`, expiresAt: clock.now() + DAY }, clock.now());
+async function saveToken(ownerId: string, accessToken: string, ownerType: 'Location' | 'Company' = 'Location') {
+  await tokens.save({ ownerId, ownerType, companyId: 'co-1', accessToken, refreshToken: `${accessToken}-refresh`, expiresAt: clock.now() + DAY }, clock.now());
 }
 
 const text = (overrides: Partial<OutgoingText> = {}): OutgoingText =>
@@ -69,23 +65,20 @@ afterAll(() => {
   nock.emitter.off('no match', onNoMatch);
   nock.enableNetConnect();
 });
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'textback-api-'));
-  db = openDatabase(join(dir, 'textback.sqlite'));
-  tokens = createTokenStore(db, createSecretBox(generateKey()));
+beforeEach(async () => {
   clock = createManualClock();
+  stores = await openStoresUnderTest({ box: createSecretBox(generateKey()), clock });
+  ({ tokens, locations } = stores.storage);
   unmatched = [];
-  const locations = createLocationStore(db);
-  for (const locationId of ['loc-A', 'loc-B']) locations.install({ locationId, companyId: 'co-1', settings: defaultSettings() }, clock.now());
-  saveToken('loc-A', 'token-A');
-  saveToken('loc-B', 'token-B');
-  saveToken('co-1', 'token-company', 'Company');
+  for (const locationId of ['loc-A', 'loc-B']) await locations.install({ locationId, companyId: 'co-1', settings: defaultSettings() }, clock.now());
+  await saveToken('loc-A', 'token-A');
+  await saveToken('loc-B', 'token-B');
+  await saveToken('co-1', 'token-company', 'Company');
 });
-afterEach(() => {
+afterEach(async () => {
   const pending = nock.pendingMocks();
   nock.cleanAll();
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stores.close();
   expect(unmatched, 'requests no interceptor matched').toEqual([]);
   expect(pending, 'interceptors never called').toEqual([]);
 });
@@ -183,7 +176,7 @@ describe('tokens', () => {
       .get('/contacts/contact-1').matchHeader('authorization', 'Bearer token-A2').reply(200, { contact: { id: 'contact-1' } });
     expect(await setup().api.getContact('loc-A', 'contact-1')).toMatchObject({ id: 'contact-1' });
     expect(refreshes).toBe(1);
-    expect(tokens.get('loc-A')).toMatchObject({ accessToken: 'token-A2', refreshToken: 'token-A2-refresh' });
+    expect(await tokens.get('loc-A')).toMatchObject({ accessToken: 'token-A2', refreshToken: 'token-A2-refresh' });
   });
 
   it('when HighLevel answers 401 again after the refresh, then the request fails instead of looping', async () => {
@@ -323,8 +316,8 @@ describe('the sender', () => {
   });
 
   it('when the location is not installed or needs reconnecting, then the send is rejected without a request', async () => {
-    createLocationStore(db).uninstall('loc-B', clock.now());
-    tokens.markNeedsReconnect('loc-A', 'test', clock.now());
+    await locations.uninstall('loc-B', clock.now());
+    await tokens.markNeedsReconnect('loc-A', 'test', clock.now());
     const sender = createHighLevelSender({ api: setup().api });
     await expect(sender.send(text({ locationId: 'loc-B' }), defaultSettings())).rejects.toMatchObject({ kind: 'rejected', code: 'not-installed' });
     await expect(sender.send(text(), defaultSettings())).rejects.toMatchObject({ kind: 'rejected', code: 'needs-reconnect' });

@@ -1,7 +1,8 @@
 // At most once: a crash between reserving a send and recording its result leaves it "unknown", never resent.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, missedCall, type Harness } from '../helpers/harness.js';
-import { composeApp } from '../../src/compose.js';
+import { composeApp, openConfiguredStorage, type ComposedApp } from '../../src/compose.js';
+import { INTERRUPTED_AFTER_MS } from '../../src/store/postgres/ledger.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { generateWebhookKeyPair } from '../../src/highlevel/webhook-signer.js';
 
@@ -22,18 +23,28 @@ describe('crash between reserve and send', () => {
     await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
     void h.runJobs();
     await waitFor(() => sends === 1);
-    expect(h.app.db.prepare('SELECT status FROM messages').pluck().get()).toBe('sending');
+    expect(await h.sql.value('SELECT status FROM messages')).toBe('sending');
 
-    // A new process over the same file, as after kill -9 and a restart.
-    const restarted = composeApp({ config: h.config, clock: h.clock, logger: silentLogger, sleep: async () => {}, webhookKeysPem: generateWebhookKeyPair().publicKeyPem });
-    restarted.start();
-    await restarted.worker.runDue();
-    await restarted.worker.stop();
-    restarted.db.close();
+    if (h.engine === 'postgres') {
+      // Another instance starting while the send is still leased leaves it to its owner (it may be alive): neither
+      // marked nor taken over. Its worker's start-up recovery runs in the background: here the same one, awaited.
+      await startInstance(async (live) => { await live.storage.queue.recoverAfterRestart(h.clock.now()); await live.worker.runDue(); });
+      expect(sends).toBe(1);
+      expect(await h.sql.value('SELECT status FROM messages')).toBe('sending');
+      expect(await h.sql.value('SELECT decision FROM calls')).toBe('pending');
+      // The dead process never renews its lease: once it and the reservation are old enough, it is recovered. (Meanwhile
+      // the periodic catch-up scan fell due: it finds no calls.)
+      h.clock.advance(INTERRUPTED_AFTER_MS + 1);
+      h.highLevel().persist().get('/conversations/search').query(true).reply(200, { conversations: [], total: 0 });
+    }
+
+    // A new process over the same database, as after kill -9 and a restart. On SQLite it has recovered the job and run
+    // it again by the time runDue answers; on PostgreSQL its worker recovers the expired lease in the background.
+    await startInstance(() => waitFor(async () => (await h.sql.value('SELECT decision FROM calls')) !== 'pending'));
 
     expect(sends).toBe(1);
-    expect(h.app.db.prepare('SELECT status FROM messages').pluck().all()).toEqual(['unknown']);
-    expect(h.app.db.prepare('SELECT decision FROM calls').pluck().get()).toBe('unknown:already-unknown');
+    expect(await h.sql.column('SELECT status FROM messages')).toEqual(['unknown']);
+    expect(await h.sql.value('SELECT decision FROM calls')).toBe('unknown:already-unknown');
     answerLate([504, { statusCode: 504, message: 'Gateway Timeout' }]); // lets the "dead" process's request end
   });
 
@@ -43,7 +54,7 @@ describe('crash between reserve and send', () => {
     await h.webhook(missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }));
     await h.runJobs();
     await h.advance(10 * 60_000);
-    expect(h.app.db.prepare('SELECT status FROM messages').pluck().all()).toEqual(['unknown']);
+    expect(await h.sql.column('SELECT status FROM messages')).toEqual(['unknown']);
   });
 
   it('when HighLevel answers 429 on the send, then it is retried later and sent once', async () => {
@@ -55,12 +66,28 @@ describe('crash between reserve and send', () => {
     await h.runJobs();
     for (let i = 0; i < 5 && attempts === 0; i++) await h.advance(60_000);
     expect(attempts).toBe(1);
-    expect(h.app.db.prepare('SELECT status FROM messages').pluck().all()).toEqual(['sent']);
+    expect(await h.sql.column('SELECT status FROM messages')).toEqual(['sent']);
   });
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  // Waits for loopback I/O (the request reaching nock), not for the app's clock: bounded at ~5 s.
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
-  if (!condition()) throw new Error('condition not reached');
+/**
+ * Starts another instance of the app on the harness's database (the SQLite file, or the PostgreSQL database
+ * DATABASE_URL names, opened as main.ts opens it), lets it run what is due, waits for `settled`, and stops it.
+ */
+async function startInstance(settled: (app: ComposedApp) => Promise<unknown>): Promise<void> {
+  const storage = await openConfiguredStorage(h.config, { clock: h.clock });
+  const app = composeApp({ config: h.config, clock: h.clock, logger: silentLogger, sleep: async () => {}, webhookKeysPem: generateWebhookKeyPair().publicKeyPem, ...storage });
+  try {
+    await app.start();
+    await app.worker.runDue();
+    await settled(app);
+  } finally {
+    await app.stop();
+  }
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
+  // Waits for loopback I/O (the request reaching nock, another instance's queries), not for the app's clock: bounded at ~5 s.
+  for (let i = 0; i < 1000 && !(await condition()); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  if (!(await condition())) throw new Error('condition not reached');
 }

@@ -1,12 +1,12 @@
 // The privacy policy's "what we keep and what we don't" promises, checked on the real app: no tracking cookies,
-// nothing loaded from third parties, no names, recordings or attachments kept, nothing left once retention ran.
+// nothing loaded from third parties, no names, recordings or attachments kept, nothing left once retention ran. On either
+// engine: the tables and columns are read from SQLite's catalogue or PostgreSQL's information_schema.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
 import { DAY } from '../../src/lib/clock.js';
-import { createJobQueue } from '../../src/store/job-queue.js';
 import { ensureRetentionScheduled } from '../../src/jobs/retention.js';
 
 const LOC = 'loc-acme';
@@ -26,10 +26,27 @@ beforeEach(async () => {
 });
 afterEach(async () => { await h.close(); });
 
-/** Every text value in every table, as one string to search. */
-function everythingStored(tables?: string[]): string {
-  const names = tables ?? h.app.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-  return names.map((table) => JSON.stringify(h.app.db.prepare(`SELECT * FROM ${table}`).all())).join('\n');
+/** The app's tables: every one but the engine's own bookkeeping (SQLite's sqlite_*, PostgreSQL's schema_migrations). */
+async function allTables(): Promise<string[]> {
+  const names = h.engine === 'postgres'
+    ? await h.sql.column<string>(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY tablename`)
+    : await h.sql.column<string>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`);
+  expect(names).toEqual(expect.arrayContaining(['jobs', 'calls', 'messages', 'replies', 'audit_log']));
+  return names;
+}
+
+/** A table's column names. */
+async function columnsOf(table: string): Promise<string[]> {
+  return h.engine === 'postgres'
+    ? h.sql.column<string>(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ?`, table)
+    : h.sql.column<string>('SELECT name FROM pragma_table_info(?)', table);
+}
+
+/** Every value in every table (or in `tables`), as one string to search. */
+async function everythingStored(tables?: string[]): Promise<string> {
+  const names = tables ?? await allTables();
+  const dumps = await Promise.all(names.map(async (table) => JSON.stringify(await h.sql.all(`SELECT * FROM "${table}"`))));
+  return dumps.join('\n');
 }
 
 describe('what the app keeps', () => {
@@ -37,7 +54,7 @@ describe('what the app keeps', () => {
     await h.webhook({ ...missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }), attachments: [RECORDING] });
     await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'My boiler is leaking at 12 Elm St' }));
     await h.runJobs();
-    const records = everythingStored(['calls', 'messages', 'replies', 'suppressions', 'suppression_history', 'audit_log', 'locations']);
+    const records = await everythingStored(['calls', 'messages', 'replies', 'suppressions', 'suppression_history', 'audit_log', 'locations']);
     expect(records).toContain(CALLER);
     for (const kept of [RECORDING, 'Whitfield', 'dana@example.test', 'boiler', 'Elm St']) expect(records, kept).not.toContain(kept);
   });
@@ -46,21 +63,23 @@ describe('what the app keeps', () => {
     await h.webhook({ ...missedCall({ locationId: LOC, contactId: 'contact-1', from: CALLER }), attachments: [RECORDING] });
     await h.webhook(inboundSms({ locationId: LOC, contactId: 'contact-1', from: CALLER, body: 'My boiler is leaking' }));
     // Before processing the words wait in the queue (they must be read once); the recording URL never enters it.
-    expect(everythingStored()).not.toContain(RECORDING);
+    const waiting = await everythingStored();
+    expect(waiting).toContain('boiler');
+    expect(waiting).not.toContain(RECORDING);
     await h.runJobs();
-    expect(everythingStored()).not.toContain(RECORDING);
-    expect(everythingStored()).not.toContain('boiler');
-    ensureRetentionScheduled(createJobQueue(h.app.db), h.clock.now());
+    expect(await everythingStored()).not.toContain(RECORDING);
+    expect(await everythingStored()).not.toContain('boiler');
+    await ensureRetentionScheduled(h.app.storage.queue, h.clock.now());
     await h.advance(8 * DAY);
-    const all = everythingStored();
+    const all = await everythingStored();
     expect(all).not.toContain(RECORDING);
     expect(all).not.toContain('boiler');
   });
 
-  it('when the schema is read, then no per-caller table has a column for names, emails, attachments or recordings', () => {
+  it('when the schema is read, then no per-caller table has a column for names, emails, attachments or recordings', async () => {
     const perCaller = ['calls', 'messages', 'replies', 'suppressions', 'suppression_history', 'location_line_types'];
     for (const table of perCaller) {
-      const columns = h.app.db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[];
+      const columns = await columnsOf(table);
       expect(columns.length, table).toBeGreaterThan(0);
       for (const column of columns) expect(column, `${table}.${column}`).not.toMatch(/name|email|attachment|recording|url|media/i);
     }

@@ -8,6 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO, TWILIO_DEMO } from '../../src/sandbox/demo-world.js';
 import { DELIVERED_AFTER_MS } from '../../src/sandbox/fake-twilio.js';
 import { startSandboxServer, type SandboxServer } from '../../src/sandbox/server.js';
+import { startSandboxesBesideDatabaseUrl } from '../helpers/untouched-database-url.js';
+
+// On PostgreSQL, DATABASE_URL names an empty database the sandbox must leave untouched.
+startSandboxesBesideDatabaseUrl();
 
 /** Tuesday 6 January 2026, 11:00 in New York: inside every send window. */
 const TUESDAY_11AM_NY = Date.UTC(2026, 0, 6, 16, 0, 0);

@@ -10,6 +10,10 @@ import { createLocationStore } from '../../src/store/locations.js';
 import { mergeSettings } from '../../src/workflow/settings.js';
 import { DEMO } from '../../src/sandbox/demo-world.js';
 import { startSandboxServer, type SandboxServer } from '../../src/sandbox/server.js';
+import { startSandboxesBesideDatabaseUrl } from '../helpers/untouched-database-url.js';
+
+// On PostgreSQL, DATABASE_URL names an empty database the sandbox must leave untouched.
+startSandboxesBesideDatabaseUrl();
 
 /** Tuesday 6 January 2026, 11:00 in New York: inside every send window. */
 const TUESDAY_11AM_NY = Date.UTC(2026, 0, 6, 16, 0, 0);

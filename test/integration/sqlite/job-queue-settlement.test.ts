@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/store/db.js';
-import { createJobQueue, type SqliteJobQueue } from '../../src/store/job-queue.js';
-import { MINUTE } from '../../src/lib/clock.js';
+import { openDatabase, type Db } from '../../../src/store/db.js';
+import { createJobQueue, type SqliteJobQueue } from '../../../src/store/job-queue.js';
+import { MINUTE } from '../../../src/lib/clock.js';
 
 let dir: string;
 let db: Db;

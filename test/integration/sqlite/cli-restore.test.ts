@@ -5,11 +5,11 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../src/cli/main.js';
-import type { CliContext } from '../../src/cli/context.js';
-import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/store/db.js';
-import { takeBackup } from '../../src/store/backup.js';
+import { runCli } from '../../../src/cli/main.js';
+import type { CliContext } from '../../../src/cli/context.js';
+import { loadConfig } from '../../../src/config.js';
+import { openDatabase } from '../../../src/store/db.js';
+import { takeBackup } from '../../../src/store/backup.js';
 
 const dirs: string[] = [];
 afterEach(() => { for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true }); });

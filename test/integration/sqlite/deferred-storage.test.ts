@@ -2,9 +2,9 @@
 // later): the text-back, replies, the embedded page's API, sessions ending with the install, readiness, metrics, the
 // learned frame origin and start-up all behave as on SQLite, so no caller uses a store's answer without awaiting it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, inboundSms, missedCall, type Harness } from '../helpers/harness.js';
-import { bearer, locationToken } from '../helpers/session.js';
-import { createSendLedger } from '../../src/store/ledger.js';
+import { createHarness, inboundSms, missedCall, type Harness } from '../../helpers/harness.js';
+import { bearer, locationToken } from '../../helpers/session.js';
+import { createSendLedger } from '../../../src/store/ledger.js';
 
 const LOC = 'loc-acme';
 const CALLER = '+12125550147';

@@ -2,12 +2,12 @@
 // their own, the job queue's pieces, and a database opened without ENCRYPTION_KEY (sealed secrets refused, everything
 // else served). Every call is awaited: callers see the engine-neutral Storage.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createManualClock } from '../../src/lib/clock.js';
-import { createSecretBox, generateKey } from '../../src/lib/crypto.js';
-import { openDatabase, type Db } from '../../src/store/db.js';
-import { createSqliteStorage } from '../../src/store/sqlite-storage.js';
-import type { Storage } from '../../src/store/storage.js';
-import { defaultSettings } from '../../src/workflow/settings.js';
+import { createManualClock } from '../../../src/lib/clock.js';
+import { createSecretBox, generateKey } from '../../../src/lib/crypto.js';
+import { openDatabase, type Db } from '../../../src/store/db.js';
+import { createSqliteStorage } from '../../../src/store/sqlite-storage.js';
+import type { Storage } from '../../../src/store/storage.js';
+import { defaultSettings } from '../../../src/workflow/settings.js';
 
 const NOW = Date.UTC(2026, 0, 6, 16, 0, 0);
 const SENDER = '+12125550100';
