@@ -189,6 +189,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     ledger,
     suppressions,
     replies,
+    callerFacts: storage.callerFacts,
     scheduler,
     audit,
     tokens: {

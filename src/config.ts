@@ -16,7 +16,8 @@ function isPostgresUrl(value: string): boolean {
   if (!/^postgres(ql)?:\/\//i.test(value) || !URL.canParse(value)) return false;
   const url = new URL(value);
   const mode = url.searchParams.get('sslmode');
-  return url.hostname !== '' && (mode === null || SSL_MODES.includes(mode));
+  const poolMode = url.searchParams.get('pool_mode');
+  return url.hostname !== '' && (mode === null || SSL_MODES.includes(mode)) && (poolMode === null || poolMode === 'session' || poolMode === 'transaction');
 }
 
 /** Express's names for loopback, link-local and private (RFC 1918, fc00::/7) ranges. */
@@ -43,7 +44,7 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_PATH: optionalText,
   DATABASE_URL: optionalText.refine((url) => url === undefined || isPostgresUrl(url), {
-    message: `must be a PostgreSQL URL, postgres://user:password@host:5432/database (or postgresql://…), with sslmode one of ${SSL_MODES.join(', ')} if given`,
+    message: `must be a PostgreSQL URL, postgres://user:password@host:5432/database (or postgresql://…), with sslmode one of ${SSL_MODES.join(', ')} and pool_mode session or transaction if given`,
   }),
   HIGHLEVEL_CLIENT_ID: optionalText,
   HIGHLEVEL_CLIENT_SECRET: optionalText,

@@ -1,16 +1,10 @@
 // The send ledger on the messages table: one row per intended text, reserved before the provider is called.
 import type { Db } from './db.js';
-import type { LedgerEntry, LedgerStatus, SendLedger } from '../workflow/ports/storage.js';
-import type { MessageKind } from '../workflow/ports/services.js';
-
-interface EntryRow { id: number; send_key: string; kind: MessageKind; status: LedgerStatus; phone: string; created_at: number; sent_at: number | null }
-
-const toEntry = (row: EntryRow): LedgerEntry => ({
-  id: row.id, sendKey: row.send_key, kind: row.kind, status: row.status, phone: row.phone, createdAt: row.created_at, sentAt: row.sent_at,
-});
+import type { SendLedger } from '../workflow/ports/storage.js';
+import { ENTRY_COLUMNS, toEntry, type EntryRow } from './rows/ledger.js';
 
 export function createSendLedger(db: Db): SendLedger & { markInterruptedUnknown(now: number): number } {
-  const bySendKey = db.prepare('SELECT id, send_key, kind, status, phone, created_at, sent_at FROM messages WHERE send_key = ?');
+  const bySendKey = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM messages WHERE send_key = ?`);
   const suppressed = db.prepare('SELECT 1 FROM suppressions WHERE location_id = ? AND phone = ?').pluck();
   const insert = db.prepare(`
     INSERT INTO messages (location_id, send_key, kind, call_id, contact_id, phone, body, status, provider, segments, created_at, updated_at)

@@ -25,6 +25,7 @@ export function createLocationStore(db: Db) {
   const clearNumbers = db.prepare('DELETE FROM location_numbers WHERE location_id = ?');
   const addNumber = db.prepare('INSERT OR IGNORE INTO location_numbers (location_id, phone) VALUES (?, ?)');
   const numbersOf = db.prepare('SELECT phone FROM location_numbers WHERE location_id = ?').pluck();
+  const numbersInOrder = db.prepare('SELECT phone FROM location_numbers WHERE location_id = ? ORDER BY phone').pluck();
   const ownerOfNumber = db.prepare(`
     SELECT n.location_id FROM location_numbers n JOIN locations l USING (location_id)
     WHERE n.phone = ? AND l.status = 'installed' LIMIT 1`).pluck();
@@ -42,6 +43,14 @@ export function createLocationStore(db: Db) {
     get(locationId: string): LocationRecord | null {
       const row = select.get(locationId) as LocationRow | undefined;
       return row ? toLocationRecord(row) : null;
+    },
+    /**
+     * The location with its own numbers (in byte order), as get() and numbers() would answer: what every decision
+     * about a location loads (src/workflow/location-context.ts). PostgreSQL answers it in one statement.
+     */
+    getWithNumbers(locationId: string): (LocationRecord & { numbers: string[] }) | null {
+      const row = select.get(locationId) as LocationRow | undefined;
+      return row ? { ...toLocationRecord(row), numbers: numbersInOrder.all(locationId) as string[] } : null;
     },
     /** Install state only (no settings parsed): what each HighLevel request checks before using a token. */
     installState(locationId: string): Pick<LocationRecord, 'status' | 'companyId'> | null {

@@ -35,6 +35,7 @@ import { createProviderReceipts } from './provider-receipts.js';
 import { createJobQueue } from './job-queue.js';
 import { createWebhookInbox } from './webhook-inbox.js';
 import { createJobStats } from './job-stats.js';
+import { createCallerFacts } from './caller-facts.js';
 import type { Storage } from './storage.js';
 
 export type { Storage } from './storage.js';
@@ -68,6 +69,7 @@ export function createSqliteStorage(db: Db, box: SecretBox | null, options: Sqli
     replies: createReplyLog(db),
     audit: createAuditLog(db),
     locationFlags: createLocationFlags(db),
+    callerFacts: createCallerFacts(db),
     twilioAccounts: createTwilioAccounts(db, secrets, { appAccount: options.appTwilioAccount }),
     appSenders: createAppSenders(db),
     lineTypes: createLineTypeCache(db),

@@ -33,6 +33,7 @@ import type { ProviderReceipts } from './provider-receipts.js';
 import type { JobStatsReader } from './job-stats.js';
 import type { InboxStore, JobQueue } from '../scheduler/queue-port.js';
 import type { PacingSlots } from './pacing-slots.js';
+import type { CallerFactsReader } from '../workflow/ports/storage.js';
 
 export type { AsyncStore, Awaitable } from './async-store.js';
 
@@ -66,6 +67,7 @@ export type RetentionPort = AsyncStore<Retention>;
 export type SharedRateLimiterPort = AsyncStore<SharedRateLimiter>;
 export type ForeignInstallCheckPort = AsyncStore<ForeignInstallCheck>;
 export type JobStatsPort = AsyncStore<JobStatsReader>;
+export type CallerFactsPort = AsyncStore<CallerFactsReader>;
 
 /** Every store over one database, built once. The workflow's ports (src/workflow/ports/storage.ts) take the first group. */
 export interface Storage {
@@ -78,6 +80,8 @@ export interface Storage {
   replies: ReplyLogPort;
   audit: AuditStorePort;
   locationFlags: LocationFlagStorePort;
+  /** What the send pipeline checks about a caller, in one read. */
+  callerFacts: CallerFactsPort;
   // ── providers and HighLevel ──
   twilioAccounts: TwilioAccountStorePort;
   appSenders: AppSendersPort;

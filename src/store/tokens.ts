@@ -1,8 +1,11 @@
 // OAuth tokens per location or company, sealed at rest; refreshes are saved with a compare-and-swap.
 import type { Db } from './db.js';
-import { toStoredToken, type OwnerType, type TokenGrant, type StoredToken, type TokenRow } from './rows/tokens.js';
+import {
+  TOKEN_WITH_INSTALL_STATE, toStoredToken, toTokenWithInstallState, type OwnerType, type TokenGrant, type StoredToken, type TokenRow,
+  type TokenWithInstallState, type TokenWithInstallStateRow,
+} from './rows/tokens.js';
 
-export type { OwnerType, TokenGrant, StoredToken };
+export type { OwnerType, TokenGrant, StoredToken, TokenWithInstallState };
 
 export interface SecretBox {
   seal(plaintext: string, context?: string): string;
@@ -13,6 +16,7 @@ export type TokenStore = ReturnType<typeof createTokenStore>;
 
 export function createTokenStore(db: Db, box: SecretBox) {
   const select = db.prepare('SELECT * FROM tokens WHERE owner_id = ?');
+  const selectWithInstallState = db.prepare(TOKEN_WITH_INSTALL_STATE('?'));
   const upsert = db.prepare(`
     INSERT INTO tokens (owner_id, owner_type, company_id, access_token, refresh_token, expires_at, scope, user_id, needs_reconnect, reconnect_reason, updated_at)
     VALUES (@ownerId, @ownerType, @companyId, @accessToken, @refreshToken, @expiresAt, @scope, @userId, 0, NULL, @now)
@@ -49,6 +53,13 @@ export function createTokenStore(db: Db, box: SecretBox) {
     get(ownerId: string): StoredToken | null {
       const row = select.get(ownerId) as TokenRow | undefined;
       return row ? toStoredToken(row, box) : null;
+    },
+    /**
+     * A location's token with its install state, as get() and the location store's installState() answer them, read
+     * in one statement: what each HighLevel request on a location's behalf checks (src/highlevel/access-tokens.ts).
+     */
+    getWithInstallState(locationId: string): TokenWithInstallState {
+      return toTokenWithInstallState(selectWithInstallState.get(locationId) as TokenWithInstallStateRow, box);
     },
     /** A fresh grant (install, reconnect, minted location token): replaces whatever was stored. */
     save(grant: TokenGrant, now: number): void {

@@ -28,10 +28,15 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
   const phone = call.phone;
   const now = deps.clock.now();
 
+  // Every fact about the caller below is read at once (one round trip on PostgreSQL); the reservation re-checks the
+  // suppression list under the number's lock, so reading it early lets no opt-out through.
   // A send already reserved for this call (retry, redelivery, restart after a crash) is settled, never redone.
   const sendKey = `${kind}:${location.locationId}:${call.callKey}`;
-  const prior = await deps.ledger.findByKey(sendKey);
-  if (prior) return settleExisting(deps, prior);
+  const facts = await deps.callerFacts.recall({
+    locationId: location.locationId, phone, sendKey, answeredAfter: call.occurredAt,
+    repliedSince: kind === 'followup' ? request.textBackSentAt ?? call.occurredAt : null,
+  });
+  if (facts.prior) return settleExisting(deps, facts.prior);
 
   if (!settings.enabled) return skip('disabled');
   const { features } = featuresFor(location.planId, deps.plans);
@@ -40,18 +45,17 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
   const number = classifyNumber(phone);
   if (!number.textable) return skip(`not-textable:${number.reason ?? 'invalid'}`);
   if (ctx.ownNumbers.includes(phone) || ctx.location.phone === phone) return skip('own-number');
-  const otherLocation = await deps.installations.ownerOfNumber(phone);
-  if (otherLocation && otherLocation !== location.locationId) return skip('another-location-number');
+  if (facts.ownerOfNumber && facts.ownerOfNumber !== location.locationId) return skip('another-location-number');
 
-  if (await deps.suppressions.isSuppressed(location.locationId, phone)) return skip('suppressed');
+  if (facts.suppressed) return skip('suppressed');
 
-  if (await deps.calls.answeredSince(location.locationId, phone, call.occurredAt)) return skip('answered-call-back');
+  if (facts.answeredSince) return skip('answered-call-back');
   if (kind === 'followup') {
     if (!settings.followUp.enabled) return skip('follow-up-disabled');
-    if (await deps.replies.repliedSince(location.locationId, phone, request.textBackSentAt ?? call.occurredAt)) return skip('replied');
+    if (facts.repliedSince) return skip('replied');
   } else {
     // The follow-up is never measured against the cooldown its own text-back started.
-    const last = await deps.ledger.lastTextedAt(location.locationId, phone);
+    const last = facts.lastTextedAt;
     if (last !== null && now - last < settings.cooldownHours * HOUR) return skip('cooldown');
   }
 
@@ -73,7 +77,7 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
     ? settings.templates.followUp
     : isWithinBusinessHours(now, ctx.timeZone, settings.businessHours) ? settings.templates.textBackInHours : settings.templates.textBackAfterHours;
   let body = renderTemplate(template, { businessName: ctx.businessName, firstName: contact?.firstName, businessPhone: ctx.businessPhone }, { firstNameFallback: settings.firstNameFallback });
-  if (!settings.highLevelAppendsOptOut && !(await deps.ledger.hasTexted(location.locationId, phone))) body = ensureOptOutLine(body);
+  if (!settings.highLevelAppendsOptOut && !facts.hasTexted) body = ensureOptOutLine(body);
 
   return sendReserved(deps, settings, {
     locationId: location.locationId,

@@ -1,7 +1,7 @@
 // Everything the workflow rules are given to work with, and the few things they report back.
 import type { Clock } from '../lib/clock.js';
 import type { CallHistory, ContactDirectory, LineTypeChecker, LocationDirectory, MessageSender } from './ports/services.js';
-import type { AuditLog, CallLog, Installations, LocationFlags, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './ports/storage.js';
+import type { AuditLog, CallerFactsReader, CallLog, Installations, LocationFlags, ReplyLog, Scheduler, SendLedger, Suppressions, Awaitable } from './ports/storage.js';
 import type { PlansTable } from './plans.js';
 
 export interface Log {
@@ -39,6 +39,8 @@ export interface WorkflowDeps {
   ledger: SendLedger;
   suppressions: Suppressions;
   replies: ReplyLog;
+  /** The send pipeline's checks about a caller, in one read. */
+  callerFacts: CallerFactsReader;
   scheduler: Scheduler & { hasPending(filter: { locationId: string; subject: string; kind: string }): Awaitable<boolean> };
   audit: AuditLog;
   tokens: TokenVault;

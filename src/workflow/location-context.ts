@@ -22,16 +22,21 @@ export const NAMELESS_PROFILE_RETRY_MS = 10 * MINUTE;
 
 /** Null when the app is not installed there (and no agency install covers it). */
 export async function loadLocation(deps: WorkflowDeps, locationId: string): Promise<LocationContext | null> {
-  let location = await deps.installations.get(locationId);
-  if (!location && deps.adoptFromAgency) {
+  // The location and its numbers in one read; they are read again only when the profile is refreshed below.
+  let found = await deps.installations.getWithNumbers(locationId);
+  if (!found && deps.adoptFromAgency) {
     // A missed call for an agency's sub-account is served even if its INSTALL webhook never arrived.
     const adopted = await deps.adoptFromAgency(locationId);
     if (adopted) {
       await installLocation(deps, locationId, adopted.companyId, null, null);
-      location = await deps.installations.get(locationId);
+      found = await deps.installations.getWithNumbers(locationId);
     }
   }
-  if (!location || location.status !== 'installed') return null;
+  if (!found || found.status !== 'installed') return null;
+  const { numbers: storedNumbers, ...stored } = found;
+  let location: InstalledLocation = stored;
+  let ownNumbers = storedNumbers;
+  let refreshed = false;
 
   const maxAge = deps.profileMaxAgeMs ?? DAY;
   const sinceSync = location.profileSyncedAt === null ? Infinity : deps.clock.now() - location.profileSyncedAt;
@@ -41,13 +46,15 @@ export async function loadLocation(deps: WorkflowDeps, locationId: string): Prom
       const profile = await deps.locationDirectory.getProfile(locationId);
       await deps.installations.saveProfile(locationId, { name: profile.name, timeZone: profile.timeZone, phone: profile.phone, numbers: profile.numbers }, deps.clock.now());
       location = { ...location, name: profile.name, timeZone: profile.timeZone, phone: profile.phone, profileSyncedAt: deps.clock.now() };
+      refreshed = true;
     } catch (error) {
       // A stale profile is still good enough to act on; no profile at all is not.
       if (location.profileSyncedAt === null) throw error;
       deps.log.warn({ locationId, err: error }, 'location profile refresh failed; using the stored one');
     }
   }
-  const ownNumbers = await deps.installations.numbers(locationId);
+  // The numbers as saved (deduplicated, in the store's order), not as HighLevel listed them.
+  if (refreshed) ownNumbers = await deps.installations.numbers(locationId);
   // No made-up name: without HighLevel's name the business's phone identifies it (see business-identity.ts).
   const identity = identifyBusiness(location, ownNumbers);
   return {

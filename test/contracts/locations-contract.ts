@@ -87,6 +87,20 @@ export function describeLocationStoreContract(engine: string, makeStore: () => P
       expect(await locations.numbers('nobody')).toEqual([]);
     });
 
+    it('when a location is read with its numbers, then it is what get() and numbers() answer, the numbers in order', async () => {
+      await install('loc-1', { planId: 'plan-a', trial: { days: 7 } });
+      await install('loc-2');
+      expect(await locations.getWithNumbers('loc-2')).toEqual({ ...await locations.get('loc-2'), numbers: [] });
+      await locations.saveProfile('loc-1', { name: 'Acme', timeZone: 'America/Chicago', phone: '+15550000002', numbers: ['+15550000003', '+15550000001', '+15550000002', '+15550000001'] }, T0 + 5);
+      await locations.saveProfile('loc-2', { name: null, timeZone: null, phone: null, numbers: ['+15550000009'] }, T0 + 5);
+      const read = await locations.getWithNumbers('loc-1');
+      expect(read).toEqual({ ...await locations.get('loc-1'), numbers: ['+15550000001', '+15550000002', '+15550000003'] });
+      expect(read?.numbers).toEqual(await locations.numbers('loc-1'));
+      await locations.uninstall('loc-1', T0 + 6);
+      expect(await locations.getWithNumbers('loc-1')).toMatchObject({ status: 'uninstalled', numbers: ['+15550000001', '+15550000002', '+15550000003'] });
+      expect(await locations.getWithNumbers('nobody')).toBeNull();
+    });
+
     it('when two profiles of one location are saved at once, then its numbers are one of the two lists, never a mix', async () => {
       await install('loc-1');
       const lists = [['+15550000001', '+15550000002'], ['+15550000003', '+15550000004']];

@@ -5,7 +5,7 @@ import type { AsyncStore } from '../../src/store/async-store.js';
 import type { SecretBox, TokenGrant, TokenStore } from '../../src/store/tokens.js';
 import { createSecretBox, generateKey } from '../../src/lib/crypto.js';
 import { DAY } from '../../src/lib/clock.js';
-import type { StoreFixture } from '../helpers/store-engines.js';
+import { seedLocation, type StoreFixture } from '../helpers/store-engines.js';
 
 export type TokenStorePort = AsyncStore<TokenStore>;
 
@@ -44,6 +44,22 @@ export function describeTokenStoreContract(engine: string, makeStore: (box: Secr
       expect(JSON.stringify(row)).not.toContain('refresh-loc-1');
       await fixture.rows.insert('tokens', { ...row, owner_id: 'loc-2' });
       await expect(async () => (await tokens.get('loc-2'))?.refreshToken).rejects.toThrow();
+    });
+
+    it('when a location\'s token is read with its install state, then each half is what get() and the location row say, and either may be missing', async () => {
+      expect(await tokens.getWithInstallState('loc-1')).toEqual({ token: null, installState: null });
+      await seedLocation(fixture.rows, 'loc-1', { company_id: 'company-1' });
+      expect(await tokens.getWithInstallState('loc-1')).toEqual({ token: null, installState: { status: 'installed', companyId: 'company-1' } });
+      await tokens.save(grant('loc-1'), T0);
+      await tokens.markNeedsReconnect('loc-1', 'refresh rejected', T0 + 1);
+      const both = await tokens.getWithInstallState('loc-1');
+      expect(both).toEqual({ token: await tokens.get('loc-1'), installState: { status: 'installed', companyId: 'company-1' } });
+      expect(both.token).toMatchObject({ accessToken: 'access-loc-1', refreshToken: 'refresh-loc-1', needsReconnect: true, reconnectReason: 'refresh rejected' });
+      // An agency's token has no location row; an uninstalled location may have no token left.
+      await tokens.save(grant('comp-1', { ownerType: 'Company', companyId: null, refreshToken: null }), T0);
+      expect(await tokens.getWithInstallState('comp-1')).toEqual({ token: await tokens.get('comp-1'), installState: null });
+      await seedLocation(fixture.rows, 'loc-2', { status: 'uninstalled', company_id: null, uninstalled_at: T0 });
+      expect(await tokens.getWithInstallState('loc-2')).toEqual({ token: null, installState: { status: 'uninstalled', companyId: null } });
     });
 
     it('when a scope or user is left out, then they read back as null', async () => {

@@ -25,7 +25,7 @@ describe('DATABASE_URL', () => {
     expect(config.databasePath).toBe('./data/textback.sqlite');
   });
 
-  it.each(['postgres://textback:pw@db.internal:5432/textback', 'postgresql://db.internal/textback?sslmode=verify-full', 'postgres://u@10.0.0.5/textback?sslmode=require'])(
+  it.each(['postgres://textback:pw@db.internal:5432/textback', 'postgresql://db.internal/textback?sslmode=verify-full', 'postgres://u@10.0.0.5/textback?sslmode=require', 'postgres://u@pgbouncer:6432/textback?pool_mode=transaction'])(
     'when it is %s, then that URL selects PostgreSQL', (url) => {
       expect(loadConfig({ ...LIVE, DATABASE_URL: url }).databaseUrl).toBe(url);
     });
@@ -34,7 +34,7 @@ describe('DATABASE_URL', () => {
     expect(loadConfig({ ...LIVE, DATABASE_URL: '  ' }).databaseUrl).toBeNull();
   });
 
-  it.each(['mysql://u:secret-pw@db/textback', './data/textback.sqlite', 'postgres://', 'postgres://u:secret-pw@db/textback?sslmode=sometimes'])(
+  it.each(['mysql://u:secret-pw@db/textback', './data/textback.sqlite', 'postgres://', 'postgres://u:secret-pw@db/textback?sslmode=sometimes', 'postgres://u:secret-pw@db/textback?pool_mode=statement'])(
     'when it is %s, then start-up stops with one line naming DATABASE_URL and not repeating the value', (url) => {
       const lines = problems({ ...LIVE, DATABASE_URL: url });
       expect(lines).toHaveLength(1);

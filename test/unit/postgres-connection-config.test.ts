@@ -1,4 +1,5 @@
-// How DATABASE_URL's TLS parameters become the PostgreSQL driver's settings (libpq's meaning of sslmode).
+// How DATABASE_URL's TLS parameters become the PostgreSQL driver's settings (libpq's meaning of sslmode), and the
+// app's own pool_mode parameter (a pooler in transaction mode).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ describe('PostgreSQL connection settings from DATABASE_URL', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('when the URL says nothing about TLS, then the connection is in clear and the URL is passed on unchanged', () => {
-    expect(connectionConfig('postgres://app:secret@db.internal:5432/textback')).toEqual({ connectionString: 'postgres://app:secret@db.internal:5432/textback', ssl: false });
+    expect(connectionConfig('postgres://app:secret@db.internal:5432/textback')).toEqual({ connectionString: 'postgres://app:secret@db.internal:5432/textback', ssl: false, poolMode: 'session' });
   });
 
   it('when sslmode=require, then TLS is used without checking the certificate, and the parameter is not passed on', () => {
@@ -40,5 +41,13 @@ describe('PostgreSQL connection settings from DATABASE_URL', () => {
     expect(connectionConfig('postgres://db/textback?sslmode=disable').ssl).toBe(false);
     expect(() => connectionConfig('postgres://db/textback?sslmode=sometimes')).toThrow(/sslmode/);
     expect(() => connectionConfig('mysql://db/textback')).toThrow(/postgres/);
+  });
+
+  it('when pool_mode=transaction (PgBouncer in transaction mode), then it is noted and not passed on; an unknown mode is refused', () => {
+    expect(connectionConfig('postgres://pgbouncer:6432/textback?pool_mode=transaction&sslmode=require')).toEqual({
+      connectionString: 'postgres://pgbouncer:6432/textback', ssl: { rejectUnauthorized: false }, poolMode: 'transaction',
+    });
+    expect(connectionConfig('postgres://db/textback?pool_mode=session').poolMode).toBe('session');
+    expect(() => connectionConfig('postgres://db/textback?pool_mode=statement')).toThrow(/pool_mode/);
   });
 });

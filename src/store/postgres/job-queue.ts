@@ -6,6 +6,7 @@ import type { CancelFilter, JobQueue, JobStatus, NewJob } from '../../scheduler/
 import { toJob, type JobRow } from '../rows/jobs.js';
 import { CLAIM_SQL, LOOKAHEAD, createElsewhereMemo } from './job-claim.js';
 import { enqueueJobs } from './job-enqueue.js';
+import { groupStatements } from './grouped-statement.js';
 import { JOBS_CHANNEL, createJobWakeups, type JobWakeups } from './job-wakeups.js';
 import type { Postgres } from './pool.js';
 
@@ -34,29 +35,20 @@ export function createPostgresJobQueue(pg: Pick<Postgres, 'pool' | 'newClient'>,
   // Another instance's enqueue may be a location a crowded claim skipped looking for: look again.
   const unsubscribe = options.listen === false ? () => {} : wakeups.onNotify(() => memo.enqueued());
 
-  // Completions of one turn are written together (the worker settles the jobs it ran side by side): one statement and
-  // one commit for the lot, each caller's promise settling when that commit did. A crash before it leaves the job
-  // running until its lease expires; handlers tolerate the re-run, as after any crash.
-  type Completion = { id: number; at: number; forget: boolean; resolve: () => void; reject: (error: unknown) => void };
-  let completions: Completion[] = [];
-  let flushing: Promise<void> | null = null;
-  async function flushCompletions(): Promise<void> {
-    while (completions.length > 0) {
-      const batch = completions;
-      completions = [];
-      try {
-        await db.query(`
-          UPDATE jobs j SET status = 'done', lease_until = NULL, finished_at = c.at,
-            payload = CASE WHEN c.forget THEN 'null' ELSE j.payload END
-          FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS c (id, at, forget) WHERE j.id = c.id`,
-        [batch.map((c) => c.id), batch.map((c) => c.at), batch.map((c) => c.forget)]);
-        for (const c of batch) c.resolve();
-      } catch (error) {
-        for (const c of batch) c.reject(error);
-      }
-    }
-    flushing = null;
-  }
+  // Completions are written together (the worker settles the jobs it ran side by side): one statement and one commit
+  // for the lot. A crash before it leaves the job running until its lease expires; handlers tolerate the re-run.
+  const complete = groupStatements<{ id: number; at: number; forget: boolean }, void>(async (batch) => {
+    await db.query(`
+      UPDATE jobs j SET status = 'done', lease_until = NULL, finished_at = c.at,
+        payload = CASE WHEN c.forget THEN 'null' ELSE j.payload END
+      FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS c (id, at, forget) WHERE j.id = c.id`,
+    [batch.map((c) => c.id), batch.map((c) => c.at), batch.map((c) => c.forget)]);
+    return batch.map(() => undefined);
+  });
+  // Single enqueues from jobs running side by side (a text-back's follow-up, a send's delivery check) share one
+  // INSERT too; a key enqueued twice in one batch keeps its first job, as two enqueues in a row would.
+  const enqueueOne = groupStatements<{ job: NewJob; now: number }, boolean>((batch) =>
+    enqueueJobs(db, batch.map((b) => b.job), Math.max(...batch.map((b) => b.now)), priorityOf));
 
   const count = async (text: string, values: unknown[]) => (await db.query(text, values)).rowCount ?? 0;
   const recoverExpiredLeases = (now: number) => count(`
@@ -67,7 +59,7 @@ export function createPostgresJobQueue(pg: Pick<Postgres, 'pool' | 'newClient'>,
   return {
     async enqueue(job, now) {
       memo.enqueued();
-      return (await enqueueJobs(db, [job], now, priorityOf))[0];
+      return job.revive ? (await enqueueJobs(db, [job], now, priorityOf))[0] : enqueueOne({ job, now });
     },
     async enqueueMany(jobs, now) {
       memo.enqueued();
@@ -85,12 +77,7 @@ export function createPostgresJobQueue(pg: Pick<Postgres, 'pool' | 'newClient'>,
         : await db.query<{ at: number | null }>(`SELECT MIN(run_at) AS at FROM jobs WHERE status = 'pending' AND run_at > $1`, [after]);
       return rows[0].at;
     },
-    complete(id, at, forgetPayload = false) {
-      return new Promise<void>((resolve, reject) => {
-        completions.push({ id, at, forget: forgetPayload, resolve, reject });
-        flushing ??= new Promise<void>((start) => queueMicrotask(start)).then(flushCompletions);
-      });
-    },
+    complete: (id, at, forgetPayload = false) => complete({ id, at, forget: forgetPayload }),
     async retry(id, runAt, error) {
       await db.query(`UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = $2, last_error = $3 WHERE id = $1`, [id, Math.round(runAt), error]);
     },
@@ -162,7 +149,7 @@ export function createPostgresJobQueue(pg: Pick<Postgres, 'pool' | 'newClient'>,
     onNotify: (onWake) => wakeups.onNotify(onWake),
     async close() {
       unsubscribe();
-      await flushing;
+      await Promise.all([complete.idle(), enqueueOne.idle()]);
       await wakeups.close();
     },
   };

@@ -1,19 +1,15 @@
 // The send ledger on PostgreSQL (messages table): the same contract as src/store/ledger.ts, for several instances.
 // A reservation that re-checks the suppression list holds the number's lock (number-lock.ts), as every suppression
-// change does: a STOP and a send to the same number are ordered, never both winning.
-import type { LedgerEntry, LedgerStatus, Reservation, SendLedger } from '../../workflow/ports/storage.js';
-import type { MessageKind } from '../../workflow/ports/services.js';
+// change does: a STOP and a send to the same number are ordered, never both winning. It runs in one round trip, the
+// function textback_reserve_send (migration 012-reserve-send.ts).
+import type { Reservation, SendLedger } from '../../workflow/ports/storage.js';
 import type { AsyncStore } from '../async-store.js';
-import { lockNumber } from './number-lock.js';
-import { transaction, type Postgres, type Queryable } from './pool.js';
+import { numberLockKey } from './number-lock.js';
+import type { Postgres, Queryable } from './pool.js';
+import { ENTRY_COLUMNS as ENTRY, toEntry, type EntryRow } from '../rows/ledger.js';
 
-interface EntryRow { id: number; send_key: string; kind: MessageKind; status: LedgerStatus; phone: string; created_at: number; sent_at: number | null }
-
-const ENTRY = 'id, send_key, kind, status, phone, created_at, sent_at';
-
-const toEntry = (row: EntryRow): LedgerEntry => ({
-  id: row.id, sendKey: row.send_key, kind: row.kind, status: row.status, phone: row.phone, createdAt: row.created_at, sentAt: row.sent_at,
-});
+/** A row of textback_reserve_send: the entry's columns are null when the outcome is 'suppressed'. */
+type ReservedRow = ({ outcome: 'reserved' | 'exists' } & EntryRow) | { outcome: 'suppressed' };
 
 /**
  * How old a reservation still 'sending' must be before start-up recovery calls it interrupted. Sends run inside jobs
@@ -41,36 +37,39 @@ export function createPostgresSendLedger(pg: Pick<Postgres, 'pool'>, options: Po
     (await client.query<EntryRow>(`SELECT ${ENTRY} FROM messages WHERE send_key = $1`, [sendKey])).rows[0];
 
   /**
-   * Inserts the reservation unless the key exists (ON CONFLICT: a concurrent reserve of the same key waits for the
-   * first to commit, then does nothing) or, with `checkSuppression`, the number is suppressed. Then why nothing was
-   * inserted: an existing entry wins over a suppression, as on SQLite. Undefined only when a conflicting entry was
-   * released in between: the caller tries again.
+   * Without the suppression check (a kind that reaches suppressed numbers, e.g. the opt-out confirmation: nothing to
+   * order against a STOP): inserts the reservation unless the key exists (ON CONFLICT: a concurrent reserve of the
+   * same key waits for the first to commit, then does nothing), else reads the existing entry. Undefined only when a
+   * conflicting entry was released in between: the caller tries again.
    */
   async function attempt(client: Queryable, input: ReserveInput, now: number): Promise<Reservation | undefined> {
     const { rows } = await client.query<EntryRow>(`
       INSERT INTO messages (location_id, send_key, kind, call_id, contact_id, phone, body, status, provider, segments, created_at, updated_at)
-      SELECT $1, $2, $3, $4, $5, $6, $7, 'sending', $8, $9, $10, $10
-      WHERE NOT ($11::boolean AND EXISTS (SELECT 1 FROM suppressions WHERE location_id = $1 AND phone = $6))
+      VALUES ($1, $2, $3, $4, $5, $6, $7, 'sending', $8, $9, $10, $10)
       ON CONFLICT (send_key) DO NOTHING RETURNING ${ENTRY}`,
     [input.locationId, input.sendKey, input.kind, input.callId, input.contactId, input.phone, input.body,
-      input.provider, input.segments, now, input.checkSuppression]);
+      input.provider, input.segments, now]);
     if (rows[0]) return { outcome: 'reserved', entry: toEntry(rows[0]) };
     const existing = await findByKey(client, input.sendKey);
-    if (existing) return { outcome: 'exists', entry: toEntry(existing) };
-    if (input.checkSuppression) return { outcome: 'suppressed' };
-    return undefined;
+    return existing ? { outcome: 'exists', entry: toEntry(existing) } : undefined;
   }
 
-  async function reserveOnce(input: ReserveInput, now: number): Promise<Reservation | undefined> {
-    // A kind that reaches suppressed numbers (the opt-out confirmation) has nothing to order against a STOP.
-    if (!input.checkSuppression) return attempt(db, input, now);
-    // The number's lock first, then the check-and-insert in a later statement: its snapshot, taken after the lock was
-    // granted, sees any suppression committed before; a suppression not yet committed waits for this commit.
-    return transaction(db, async (client) => {
-      await lockNumber(client, input.locationId, input.phone);
-      return attempt(client, input, now);
-    });
+  /**
+   * With the check, one statement (autocommit): the function takes the number's lock, then inserts unless the key
+   * exists or the number is suppressed, in a later statement whose snapshot sees any suppression committed before the
+   * lock was granted; a suppression not yet committed waits for this statement's commit. An existing entry wins over
+   * a suppression, as on SQLite. No row: a conflicting entry was released in between (undefined: try again).
+   */
+  async function reserveChecked(input: ReserveInput, now: number): Promise<Reservation | undefined> {
+    const { rows: [row] } = await db.query<ReservedRow>(`
+      SELECT outcome, ${ENTRY} FROM textback_reserve_send($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [numberLockKey(input.locationId, input.phone), input.locationId, input.sendKey, input.kind, input.callId,
+      input.contactId, input.phone, input.body, input.provider, input.segments, now]);
+    if (!row) return undefined;
+    return row.outcome === 'suppressed' ? { outcome: 'suppressed' } : { outcome: row.outcome, entry: toEntry(row) };
   }
+
+  const reserveOnce = (input: ReserveInput, now: number) => (input.checkSuppression ? reserveChecked(input, now) : attempt(db, input, now));
 
   return {
     async reserve(input, now) {

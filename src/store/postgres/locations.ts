@@ -16,6 +16,13 @@ export function createPostgresLocationStore(pg: Pick<Postgres, 'pool'>): AsyncSt
       const { rows } = await db.query<LocationRow>(`SELECT ${COLUMNS} FROM locations WHERE location_id = $1`, [locationId]);
       return rows[0] ? toLocationRecord(rows[0]) : null;
     },
+    // One statement: the numbers ride along as an array, in numbers()'s order.
+    async getWithNumbers(locationId) {
+      const { rows } = await db.query<LocationRow & { numbers: string[] }>(`
+        SELECT ${COLUMNS}, ARRAY(SELECT n.phone FROM location_numbers n WHERE n.location_id = l.location_id ORDER BY n.phone) AS numbers
+        FROM locations l WHERE l.location_id = $1`, [locationId]);
+      return rows[0] ? { ...toLocationRecord(rows[0]), numbers: rows[0].numbers } : null;
+    },
     async installState(locationId) {
       const { rows } = await db.query<Pick<LocationRecord, 'status' | 'companyId'>>(
         'SELECT status, company_id AS "companyId" FROM locations WHERE location_id = $1', [locationId]);

@@ -2,7 +2,11 @@
 // suppression take it, so a STOP and a send to the same number are ordered (issue 17, point 2).
 import type { Queryable } from './pool.js';
 
-/** The advisory-lock key of one (location, number); a hash collision only makes two numbers wait for each other. */
+/**
+ * The advisory-lock key of one (location, number); a hash collision only makes two numbers wait for each other. A
+ * send's reservation takes the same lock inside textback_reserve_send (PostgreSQL migration 12), which is given this
+ * key and hashes it as lockNumber() does: a change to the hashing needs a new version of that function.
+ */
 export const numberLockKey = (locationId: string, phone: string): string => `textback:number:${locationId}:${phone}`;
 
 /**

@@ -37,10 +37,14 @@ import { createPostgresWebhookInbox } from './webhook-inbox.js';
 import { createPostgresSharedRateLimiter } from './rate-counters.js';
 import { createPostgresForeignInstallCheck } from './foreign-installs.js';
 import { createPostgresPacingSlots } from './pacing-slots.js';
+import { createPostgresCallerFacts } from './caller-facts.js';
 
 export interface PostgresStorageOptions extends SqliteStorageOptions {
   pool?: PostgresOptions;
-  /** LISTEN/NOTIFY wake-ups for the queue; off behind PgBouncer in transaction mode (the worker then polls). */
+  /**
+   * LISTEN/NOTIFY wake-ups for the queue; default on, off with `pool_mode=transaction` in the URL (behind PgBouncer in
+   * transaction mode LISTEN hears nothing: the worker then polls every 100 ms).
+   */
   listen?: boolean;
 }
 
@@ -64,7 +68,7 @@ export async function openPostgresStorage(url: string, box: SecretBox | null, op
   }
   const secrets = box ?? lockedBox;
   const priorityOf = options.priorityOf ?? (() => 20);
-  const queue = createPostgresJobQueue(pg, { priorityOf, listen: options.listen ?? true });
+  const queue = createPostgresJobQueue(pg, { priorityOf, listen: options.listen ?? pg.poolMode === 'session' });
   const webhookReceipts = createPostgresWebhookReceipts(pg);
   const providerReceipts = createPostgresProviderReceipts(pg);
   const storage: Storage = {
@@ -76,6 +80,7 @@ export async function openPostgresStorage(url: string, box: SecretBox | null, op
     replies: createPostgresReplyLog(pg),
     audit: createPostgresAuditLog(pg),
     locationFlags: createPostgresLocationFlags(pg),
+    callerFacts: createPostgresCallerFacts(pg),
     twilioAccounts: createPostgresTwilioAccounts(pg, secrets, { appAccount: options.appTwilioAccount }),
     appSenders: createPostgresAppSenders(pg),
     lineTypes: createPostgresLineTypeCache(pg),

@@ -2,7 +2,7 @@
 // lets exactly one instance write each rotation (docs/decisions/0003).
 import type { AsyncStore } from '../async-store.js';
 import type { OwnerType, SecretBox, TokenGrant, TokenStore } from '../tokens.js';
-import { toStoredToken, type TokenRow } from '../rows/tokens.js';
+import { TOKEN_WITH_INSTALL_STATE, toStoredToken, toTokenWithInstallState, type TokenRow, type TokenWithInstallStateRow } from '../rows/tokens.js';
 import type { Postgres } from './pool.js';
 
 type Owner = { ownerId: string; ownerType: OwnerType };
@@ -28,6 +28,9 @@ const SWAP = /* sql */ `
   UPDATE tokens SET access_token = $3, refresh_token = $4, expires_at = $5, scope = COALESCE($6, scope), updated_at = $7
   WHERE owner_id = $1 AND COALESCE(refresh_token, access_token) = $2`;
 
+// One statement for the two reads every HighLevel request on a location's behalf makes (token, install state).
+const WITH_INSTALL_STATE = TOKEN_WITH_INSTALL_STATE('$1::text');
+
 export type PostgresTokenStore = AsyncStore<TokenStore>;
 
 export function createPostgresTokenStore(pg: Pick<Postgres, 'pool'>, box: SecretBox): PostgresTokenStore {
@@ -41,6 +44,10 @@ export function createPostgresTokenStore(pg: Pick<Postgres, 'pool'>, box: Secret
     async get(ownerId) {
       const { rows } = await db.query<TokenRow>('SELECT * FROM tokens WHERE owner_id = $1', [ownerId]);
       return rows[0] ? toStoredToken(rows[0], box) : null;
+    },
+    async getWithInstallState(locationId) {
+      const { rows } = await db.query<TokenWithInstallStateRow>(WITH_INSTALL_STATE, [locationId]);
+      return toTokenWithInstallState(rows[0], box);
     },
     async save(grant, now) {
       const sealed = sealGrant(grant);

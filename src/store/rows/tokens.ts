@@ -1,5 +1,6 @@
 // The tokens table's row and the StoredToken it reads as, shared by the SQLite and PostgreSQL token stores.
 import type { SecretBox } from '../../lib/crypto.js';
+import type { LocationRecord } from './locations.js';
 
 export type OwnerType = 'Location' | 'Company';
 
@@ -48,5 +49,34 @@ export function toStoredToken(row: TokenRow, box: Pick<SecretBox, 'open'>): Stor
     needsReconnect: row.needs_reconnect === 1,
     reconnectReason: row.reconnect_reason,
     revision: row.refresh_token ?? row.access_token,
+  };
+}
+
+/** A location's token and install state, read together (TokenStore.getWithInstallState). */
+export interface TokenWithInstallState {
+  token: StoredToken | null;
+  /** What the location store's installState() answers: null when the location is unknown. */
+  installState: Pick<LocationRecord, 'status' | 'companyId'> | null;
+}
+
+/**
+ * An owner's token row and, when the owner is a location, its install state: always one row (the id drives two outer
+ * joins), so either half may be all nulls. The same statement on both engines; `param` is the placeholder.
+ */
+export const TOKEN_WITH_INSTALL_STATE = (param: string): string => /* sql */ `
+  SELECT l.status AS install_status, l.company_id AS install_company_id, t.owner_id, t.owner_type, t.company_id,
+    t.access_token, t.refresh_token, t.expires_at, t.scope, t.user_id, t.needs_reconnect, t.reconnect_reason
+  FROM (SELECT ${param} AS id) k
+  LEFT JOIN locations l ON l.location_id = k.id
+  LEFT JOIN tokens t ON t.owner_id = k.id`;
+
+export type TokenWithInstallStateRow = { [K in keyof TokenRow]: TokenRow[K] | null } & {
+  install_status: LocationRecord['status'] | null; install_company_id: string | null;
+};
+
+export function toTokenWithInstallState(row: TokenWithInstallStateRow, box: Pick<SecretBox, 'open'>): TokenWithInstallState {
+  return {
+    token: row.owner_id === null ? null : toStoredToken(row as TokenRow, box),
+    installState: row.install_status === null ? null : { status: row.install_status, companyId: row.install_company_id },
   };
 }

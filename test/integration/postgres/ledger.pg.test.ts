@@ -6,7 +6,7 @@ import type { Pool, PoolClient } from 'pg';
 import { MINUTE } from '../../../src/lib/clock.js';
 import { createPostgresSendLedger, INTERRUPTED_AFTER_MS } from '../../../src/store/postgres/ledger.js';
 import { createPostgresSuppressions } from '../../../src/store/postgres/suppressions.js';
-import type { Postgres } from '../../../src/store/postgres/pool.js';
+import { transaction, type Postgres } from '../../../src/store/postgres/pool.js';
 import type { SendLedger } from '../../../src/workflow/ports/storage.js';
 import { describeSendLedgerContract } from '../../contracts/ledger-contract.js';
 import { hasPostgres } from '../../helpers/postgres.js';
@@ -19,7 +19,11 @@ const send = (phone: string, sendKey: string): Parameters<SendLedger['reserve']>
 });
 const stop = (phone: string) => ({ locationId: 'loc-1', phone, source: 'keyword' as const, actor: 'caller' });
 
-/** A pool whose transactions stop just before COMMIT until released: one side of a race held at its worst moment. */
+/**
+ * A pool whose transactions stop just before COMMIT until released: one side of a race held at its worst moment. A
+ * statement run on the pool itself (autocommit: the reservation's one statement) runs in a transaction of its own
+ * that stops the same way, as if its implicit commit were late: it has done its work and holds its locks.
+ */
 function pausedBeforeCommit(pool: Pool): { pg: Pick<Postgres, 'pool'>; atCommit: Promise<void>; release(): void } {
   let reached!: () => void;
   let release!: () => void;
@@ -37,8 +41,36 @@ function pausedBeforeCommit(pool: Pool): { pg: Pick<Postgres, 'pool'>; atCommit:
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const gated = { query: pool.query.bind(pool), connect: async () => wrap(await pool.connect()) };
-  return { pg: { pool: gated as unknown as Pool }, atCommit, release };
+  const connect = async () => wrap(await pool.connect());
+  const query = (text: string, values?: unknown[]) => transaction({ connect } as unknown as Pool, (client) => client.query(text, values));
+  return { pg: { pool: { query, connect } as unknown as Pool }, atCommit, release };
+}
+
+/** The pool, telling `onSent` each statement its transactions send, as it is sent. */
+function watched(pool: Pool, onSent: (text: string) => void): Pick<Postgres, 'pool'> {
+  const wrap = (client: PoolClient) => new Proxy(client, {
+    get(target, property) {
+      if (property === 'query') {
+        return (text: string, values?: unknown[]) => {
+          const result = target.query(text, values);
+          onSent(text);
+          return result;
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { pool: { query: pool.query.bind(pool), connect: async () => wrap(await pool.connect()) } as unknown as Pool };
+}
+
+/** The pool with every statement and every connection taken for a transaction counted. */
+function counted(pool: Pool): { pg: Pick<Postgres, 'pool'>; statements: string[]; connections(): number } {
+  const statements: string[] = [];
+  let connections = 0;
+  const query = (text: string, values?: unknown[]) => { statements.push(text); return pool.query(text, values); };
+  const connect = () => { connections += 1; return pool.connect(); };
+  return { pg: { pool: { query, connect } as unknown as Pool }, statements, connections: () => connections };
 }
 
 describe.runIf(hasPostgres)('PostgreSQL send ledger', () => {
@@ -70,12 +102,30 @@ describe.runIf(hasPostgres)('PostgreSQL send ledger', () => {
     throw new Error('the other side neither waited for the lock nor finished');
   }
 
+  describe('a reservation that checks the suppression list', () => {
+    it('when a send is reserved, found existing, or refused, then each is one statement on the pool and no transaction of its own', async () => {
+      const { pg } = await engine.fresh();
+      const pool = counted(pg.pool);
+      const ledger = createPostgresSendLedger(pool.pg);
+      const reserved = await ledger.reserve(send('+15550001111', 'k1'), NOW);
+      expect(reserved).toMatchObject({ outcome: 'reserved', entry: { sendKey: 'k1', kind: 'textback', status: 'sending', phone: '+15550001111', createdAt: NOW, sentAt: null } });
+      await createPostgresSuppressions(pg).suppress(stop('+15550001111'), NOW);
+      await createPostgresSuppressions(pg).suppress(stop('+15550002222'), NOW);
+      expect(await ledger.reserve(send('+15550001111', 'k1'), NOW + 1)).toEqual({ outcome: 'exists', entry: reserved.outcome === 'reserved' && reserved.entry });
+      expect(await ledger.reserve(send('+15550002222', 'k2'), NOW + 1)).toEqual({ outcome: 'suppressed' });
+      expect(pool.statements).toHaveLength(3);
+      expect(pool.statements.every((text) => /textback_reserve_send/.test(text))).toBe(true);
+      expect(pool.connections()).toBe(0);
+    });
+  });
+
   describe('a STOP and a send to the same number on two instances', () => {
     it('when they race many times, in both orders and from either pool, then a send is reserved only if it came before the suppression', async () => {
       await engine.fresh();
       const pools = [engine.pg(), engine.open()];
       const ledgers = pools.map((pg) => createPostgresSendLedger(pg));
-      const lists = pools.map((pg) => createPostgresSuppressions(pg));
+      let onStopStatement: ((text: string) => void) | undefined;
+      const lists = pools.map((pg) => createPostgresSuppressions(watched(pg.pool, (text) => onStopStatement?.(text))));
       const seen = { reserved: 0, suppressed: 0 };
       for (let i = 0; i < 200; i += 1) {
         const phone = `+1555${String(i).padStart(7, '0')}`;
@@ -83,9 +133,19 @@ describe.runIf(hasPostgres)('PostgreSQL send ledger', () => {
         const sendOn = i % 2;
         const reserve = () => ledgers[sendOn].reserve(send(phone, sendKey), NOW);
         const suppress = () => lists[1 - sendOn].suppress(stop(phone), NOW);
-        const reservation = i % 4 < 2
-          ? (await Promise.all([reserve(), suppress()]))[0]
-          : (await Promise.all([suppress(), reserve()]))[1];
+        /** The send starts once the STOP has sent a statement matching `pattern` (the reservation's one statement is quick: started together, it mostly wins). */
+        const sendOnceStopSent = async (pattern: RegExp) => {
+          const sent = new Promise<void>((resolve) => { onStopStatement = (text) => { if (pattern.test(text)) resolve(); }; });
+          const stopping = suppress();
+          await sent;
+          const [reservation] = await Promise.all([reserve(), stopping]);
+          onStopStatement = undefined;
+          return reservation;
+        };
+        const mode = Math.floor(i / 2) % 4;
+        const reservation = mode === 0 ? (await Promise.all([reserve(), suppress()]))[0]
+          : mode === 1 ? (await Promise.all([suppress(), reserve()]))[1]
+            : await sendOnceStopSent(mode === 2 ? /^BEGIN$/ : /pg_advisory_xact_lock/);
         const order = await writeOrder(pools[0].pool, phone, sendKey);
         expect(order.stop).not.toBeNull();
         if (reservation.outcome === 'reserved') {

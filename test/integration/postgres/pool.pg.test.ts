@@ -1,6 +1,6 @@
 // The PostgreSQL pool as the app opens it: its session settings, 64-bit integers as numbers, transactions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { transaction, type Postgres } from '../../../src/store/postgres/pool.js';
+import { openPostgres, transaction, type Postgres } from '../../../src/store/postgres/pool.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../../helpers/postgres.js';
 
 describe.runIf(hasPostgres)('PostgreSQL pool', () => {
@@ -37,5 +37,33 @@ describe.runIf(hasPostgres)('PostgreSQL pool', () => {
     await transaction(pg.pool, (client) => client.query('INSERT INTO t VALUES (2)'));
     const { rows } = await pg.pool.query('SELECT x FROM t');
     expect(rows).toEqual([{ x: 2 }]);
+  });
+
+  it('when a parameterised statement runs again on a connection, then it was prepared once by name; without values it is not', async () => {
+    const single = database.open({ max: 1 });
+    const named = async () => (await single.pool.query<{ statement: string }>(
+      `SELECT statement FROM pg_prepared_statements WHERE starts_with(name, 'textback_') AND statement LIKE '%prepared_probe%' ORDER BY statement`)).rows;
+    for (let i = 0; i < 3; i++) await single.pool.query('SELECT $1::int AS prepared_probe', [i]);
+    await single.pool.query('SELECT 1 AS unprepared_probe');
+    expect(await named()).toEqual([{ statement: 'SELECT $1::int AS prepared_probe' }]);
+    // Turned off, or behind a pooler in transaction mode (DATABASE_URL's pool_mode), nothing is prepared.
+    for (const plain of [database.open({ max: 1, prepareStatements: false }), openPostgres(`${database.url}?pool_mode=transaction`, { max: 1 })]) {
+      await plain.pool.query('SELECT $1::int AS prepared_probe', [1]);
+      await plain.pool.query('SELECT $1::int AS prepared_probe', [2]);
+      const { rows } = await plain.pool.query(`SELECT COUNT(*) AS n FROM pg_prepared_statements`);
+      expect(rows[0].n).toBe(0);
+      if (plain.poolMode === 'transaction') await plain.close();
+    }
+  });
+
+  it('when a migration adds a column under a prepared SELECT *, then the statement still answers, with the new column', async () => {
+    const single = database.open({ max: 1 });
+    await single.pool.query('CREATE TABLE widened (id INTEGER)');
+    await single.pool.query('INSERT INTO widened VALUES (1)');
+    expect((await single.pool.query('SELECT * FROM widened WHERE id = $1', [1])).rows).toEqual([{ id: 1 }]);
+    // Another instance's rolling deploy: the prepared plan's result type no longer matches.
+    await pg.pool.query(`ALTER TABLE widened ADD COLUMN note TEXT DEFAULT 'new'`);
+    expect((await single.pool.query('SELECT * FROM widened WHERE id = $1', [1])).rows).toEqual([{ id: 1, note: 'new' }]);
+    expect((await single.pool.query('SELECT * FROM widened WHERE id = $1', [1])).rows).toEqual([{ id: 1, note: 'new' }]);
   });
 });
