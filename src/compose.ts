@@ -148,7 +148,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   // The finder reads agencies' lists through the API, which needs access tokens: bound once both exist.
   let agencies: AgencyFinder | undefined;
   const accessTokens = createAccessTokens({
-    tokens, locations, oauth, clock, logger, onRefresh: metrics.onTokenRefresh,
+    tokens, locations, oauth, clock, sleep, logger, onRefresh: metrics.onTokenRefresh,
     findAgency: (locationId) => agencies!.find(locationId, 'stranded'),
   });
   // On PostgreSQL every instance's pacer also reserves its slots in the database (docs/decisions/0012).

@@ -23,6 +23,13 @@ export interface AccessTokensDeps {
   /** Refresh this long before expiry, so a token never expires mid-request. */
   refreshSkewMs?: number;
   /**
+   * After invalid_grant on a token the row still holds, wait this long for another process's rotation of it to be
+   * saved before marking the install for reconnect (HighLevel kills the old token before that process's save commits).
+   */
+  rotationGraceMs?: number;
+  /** Production: a real timer; tests: advance a manual clock. */
+  sleep?(ms: number): Promise<void>;
+  /**
    * For an installed location with neither a token nor an agency recorded (an INSTALL that named no company): the
    * agency whose install lists it, recorded on the location, or null. Throws a retryable error when HighLevel is unsure.
    */
@@ -43,6 +50,8 @@ type Refreshable = StoredToken & { refreshToken: string };
 export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
   const { tokens, locations, oauth, clock, logger } = deps;
   const skewMs = deps.refreshSkewMs ?? 5 * MINUTE;
+  const graceMs = deps.rotationGraceMs ?? 3_000;
+  const sleep = deps.sleep ?? realSleep;
   // In-process single flight: concurrent callers for one owner share one refresh; the CAS covers other processes.
   const inFlight = new Map<string, Promise<string>>();
 
@@ -102,15 +111,19 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
 
   async function recover(current: Refreshable, error: unknown): Promise<string> {
     if (error instanceof OAuthError && error.code === 'invalid_grant') {
-      // Dead because another process rotated it a moment ago? Then the row already holds the live pair.
+      // Dead because another process rotated it a moment ago? Then the row holds, or is about to hold, the live pair:
+      // HighLevel kills the old token as it answers that process, before its swap commits.
       const latest = await tokens.get(current.ownerId);
-      if (latest && latest.revision !== current.revision) {
-        report(current.ownerId, current.ownerType, 'lost-race');
-        return stored(current.ownerId);
+      if (latest?.revision === current.revision) {
+        await sleep(graceMs);
+        // Marked only while the row still holds the refused token; a rotation saved later clears the mark (swap).
+        if (await tokens.markNeedsReconnect(current.ownerId, `refresh rejected: ${error.message}`, clock.now(), current.revision)) {
+          report(current.ownerId, current.ownerType, 'needs-reconnect');
+          throw new ReconnectRequiredError(current.ownerId);
+        }
       }
-      await tokens.markNeedsReconnect(current.ownerId, `refresh rejected: ${error.message}`, clock.now());
-      report(current.ownerId, current.ownerType, 'needs-reconnect');
-      throw new ReconnectRequiredError(current.ownerId);
+      if (latest) report(current.ownerId, current.ownerType, 'lost-race');
+      return stored(current.ownerId);
     }
     report(current.ownerId, current.ownerType, 'failed');
     throw asApiError('refreshing the HighLevel token failed', error);
@@ -194,6 +207,8 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
     afterUnauthorized,
   };
 }
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => { setTimeout(resolve, ms); });
 
 function asApiError(what: string, error: unknown): HighLevelApiError {
   if (error instanceof OAuthError) return new HighLevelApiError(`${what}: ${error.message}`, error.status, error.traceId, error.retryable);

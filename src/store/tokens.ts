@@ -28,12 +28,16 @@ export function createTokenStore(db: Db, box: SecretBox) {
     INSERT INTO tokens (owner_id, owner_type, company_id, access_token, refresh_token, expires_at, scope, user_id, needs_reconnect, reconnect_reason, updated_at)
     VALUES (@ownerId, @ownerType, @companyId, @accessToken, @refreshToken, @expiresAt, @scope, @userId, 0, NULL, @now)
     ON CONFLICT (owner_id) DO NOTHING`);
-  // The CAS: only the process holding the refresh token it just used may write the rotated pair.
+  // The CAS: only the process holding the refresh token it just used may write the rotated pair. A rotation proves the
+  // grant alive, so it also undoes a reconnect mark another process set on the same token while this one was saving.
   const swap = db.prepare(`
     UPDATE tokens SET access_token = @accessToken, refresh_token = @refreshToken, expires_at = @expiresAt,
-      scope = COALESCE(@scope, scope), updated_at = @now
+      scope = COALESCE(@scope, scope), needs_reconnect = 0, reconnect_reason = NULL, updated_at = @now
     WHERE owner_id = @ownerId AND COALESCE(refresh_token, access_token) = @revision`);
-  const reconnect = db.prepare(`UPDATE tokens SET needs_reconnect = 1, reconnect_reason = @reason, updated_at = @now WHERE owner_id = @ownerId`);
+  // With a revision, the same CAS: a refused refresh token marks the row only while the row still holds that token.
+  const reconnect = db.prepare(`
+    UPDATE tokens SET needs_reconnect = 1, reconnect_reason = @reason, updated_at = @now
+    WHERE owner_id = @ownerId AND (@revision IS NULL OR COALESCE(refresh_token, access_token) = @revision)`);
   const remove = db.prepare('DELETE FROM tokens WHERE owner_id = ?');
   const idle = db.prepare(`
     SELECT owner_id AS ownerId, owner_type AS ownerType FROM tokens
@@ -73,8 +77,12 @@ export function createTokenStore(db: Db, box: SecretBox) {
     swap(revision: string, grant: TokenGrant, now: number): boolean {
       return swap.run({ ownerId: grant.ownerId, revision, ...sealGrant(grant), expiresAt: grant.expiresAt, scope: grant.scope ?? null, now }).changes === 1;
     },
-    markNeedsReconnect(ownerId: string, reason: string, now: number): void {
-      reconnect.run({ ownerId, reason, now });
+    /**
+     * Flags the install for reconnecting. With `revision`, only if the row still holds the token read at that revision
+     * (HighLevel refused it, and nobody has rotated it since); false means nothing was marked.
+     */
+    markNeedsReconnect(ownerId: string, reason: string, now: number, revision?: string): boolean {
+      return reconnect.run({ ownerId, reason, now, revision: revision ?? null }).changes === 1;
     },
     delete(ownerId: string): void {
       remove.run(ownerId);

@@ -135,6 +135,64 @@ export function describeTokenStoreContract(engine: string, makeStore: (box: Secr
         expect(await tokens.swap(read.revision, grant('loc-1'), T0 + 1)).toBe(false);
         expect(await tokens.get('loc-1')).toBeNull();
       });
+
+      it('when a swap saves a rotation over a reconnect mark, then the mark and its reason are cleared', async () => {
+        await tokens.save(grant('loc-1'), T0);
+        const read = (await tokens.get('loc-1'))!;
+        expect(await tokens.markNeedsReconnect('loc-1', 'refresh rejected', T0 + 1, read.revision)).toBe(true);
+        expect(await tokens.swap(read.revision, grant('loc-1', { accessToken: 'access-2', refreshToken: 'refresh-2' }), T0 + 2)).toBe(true);
+        expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2', needsReconnect: false, reconnectReason: null });
+        expect(await tokens.needingReconnect()).toEqual([]);
+      });
+
+      it('when a late swap loses, then a reconnect mark on the winner\'s row stays', async () => {
+        await tokens.save(grant('loc-1'), T0);
+        const read = (await tokens.get('loc-1'))!;
+        expect(await tokens.swap(read.revision, grant('loc-1', { accessToken: 'winner', refreshToken: 'winner-r' }), T0 + 1)).toBe(true);
+        await tokens.markNeedsReconnect('loc-1', 'refresh rejected', T0 + 2);
+        expect(await tokens.swap(read.revision, grant('loc-1', { accessToken: 'loser', refreshToken: 'loser-r' }), T0 + 3)).toBe(false);
+        expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'winner', needsReconnect: true, reconnectReason: 'refresh rejected' });
+      });
+    });
+
+    describe('a reconnect mark against a revision (only if unchanged)', () => {
+      it('when the row still holds the token read at that revision, then it is marked with its reason and the answer is true', async () => {
+        await tokens.save(grant('loc-1'), T0);
+        const read = (await tokens.get('loc-1'))!;
+        expect(await tokens.markNeedsReconnect('loc-1', 'refresh rejected', T0 + 1, read.revision)).toBe(true);
+        expect(await tokens.get('loc-1')).toMatchObject({ refreshToken: 'refresh-loc-1', needsReconnect: true, reconnectReason: 'refresh rejected' });
+      });
+
+      it('when another process rotated the token since, then nothing is marked and the answer is false', async () => {
+        await tokens.save(grant('loc-1'), T0);
+        const read = (await tokens.get('loc-1'))!;
+        expect(await tokens.swap(read.revision, grant('loc-1', { accessToken: 'winner', refreshToken: 'winner-r' }), T0 + 1)).toBe(true);
+        expect(await tokens.markNeedsReconnect('loc-1', 'refresh rejected', T0 + 2, read.revision)).toBe(false);
+        expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'winner', refreshToken: 'winner-r', needsReconnect: false, reconnectReason: null });
+      });
+
+      it('when a new grant was saved since (a reinstall), then nothing is marked', async () => {
+        await tokens.save(grant('loc-1'), T0);
+        const read = (await tokens.get('loc-1'))!;
+        await tokens.save(grant('loc-1', { accessToken: 'reinstalled', refreshToken: 'reinstalled-r' }), T0 + 1);
+        expect(await tokens.markNeedsReconnect('loc-1', 'refresh rejected', T0 + 2, read.revision)).toBe(false);
+        expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'reinstalled', needsReconnect: false });
+      });
+
+      it('when the row was deleted meanwhile, then nothing is marked and no row appears', async () => {
+        await tokens.save(grant('loc-1'), T0);
+        const read = (await tokens.get('loc-1'))!;
+        await tokens.delete('loc-1');
+        expect(await tokens.markNeedsReconnect('loc-1', 'refresh rejected', T0 + 1, read.revision)).toBe(false);
+        expect(await tokens.get('loc-1')).toBeNull();
+      });
+
+      it('when no revision is given, then the row is marked whatever it holds', async () => {
+        await tokens.save(grant('loc-1'), T0);
+        expect(await tokens.markNeedsReconnect('loc-1', 'uninstall seen', T0 + 1)).toBe(true);
+        expect(await tokens.get('loc-1')).toMatchObject({ needsReconnect: true, reconnectReason: 'uninstall seen' });
+        expect(await tokens.markNeedsReconnect('nobody', 'x', T0 + 1)).toBe(false);
+      });
     });
 
     it('when installs need reconnecting, then they are listed by owner id with their reason', async () => {

@@ -3,7 +3,7 @@
 import nock from 'nock';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAccessTokens, type RefreshOutcome } from '../../src/highlevel/access-tokens.js';
+import { createAccessTokens, type AccessTokensDeps, type RefreshOutcome } from '../../src/highlevel/access-tokens.js';
 import { createOAuthClient, toTokenGrant } from '../../src/highlevel/oauth-client.js';
 import { createManualClock, DAY, HOUR, MINUTE, type ManualClock } from '../../src/lib/clock.js';
 import { createSecretBox, generateKey } from '../../src/lib/crypto.js';
@@ -28,9 +28,19 @@ let unmatched: string[];
 const onNoMatch = (req: { method?: string; path?: string }) => unmatched.push(`${req.method} ${req.path}`);
 
 const oauth = createOAuthClient({ apiUrl: API, clientId: 'app123-client', clientSecret: 'shh', redirectUri: 'https://app.test/oauth/callback' });
-/** An access-token service over the given instance's stores (by default the test's own). */
-const build = (instance: Pick<Storage, 'tokens' | 'locations'> = { tokens, locations }) =>
-  createAccessTokens({ tokens: instance.tokens, locations: instance.locations, oauth, clock, logger: silentLogger, onRefresh: (o) => outcomes.push(o) });
+/** An access-token service over the given instance's stores (by default the test's own); its sleeps pass at once. */
+const build = (instance: Pick<Storage, 'tokens' | 'locations'> = { tokens, locations }, overrides: Partial<AccessTokensDeps> = {}) =>
+  createAccessTokens({
+    tokens: instance.tokens, locations: instance.locations, oauth, clock, logger: silentLogger, onRefresh: (o) => outcomes.push(o),
+    sleep: async (ms) => { clock.advance(ms); }, ...overrides,
+  });
+
+interface Deferred { promise: Promise<void>; resolve(): void }
+function deferred(): Deferred {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => { resolve = done; });
+  return { promise, resolve };
+}
 
 function grant(overrides: Partial<TokenGrant> = {}): TokenGrant {
   return {
@@ -212,6 +222,75 @@ describe('forLocation with its own Location token', () => {
     });
     expect(await build().forLocation('loc-1')).toBe('access-winner');
     expect(await tokens.get('loc-1')).toMatchObject({ needsReconnect: false, refreshToken: 'refresh-winner' });
+  });
+
+  describe('when another instance\'s refresh with the same token reached HighLevel first, and its swap is held until ours got invalid_grant', () => {
+    // HighLevel rotates refresh-old for B (the other instance) and kills it, then refuses it to A (this test's own
+    // instance) while B's save of the new pair has not committed yet.
+    let refreshes: number;
+    let other: Storage;
+    let swapping: Deferred;
+    let releaseSwap: Deferred;
+    let instanceB: ReturnType<typeof build>;
+    beforeEach(async () => {
+      await tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
+      refreshes = 0;
+      nock(API).post('/oauth/token', (body) => formOf(body).refresh_token === 'refresh-old').times(2).reply(() => {
+        refreshes += 1;
+        return refreshes === 1
+          ? [200, tokenResponse('access-b', 'refresh-b')]
+          : [400, { error: 'invalid_grant', error_description: 'Invalid grant: refresh token is invalid' }];
+      });
+      other = await stores.another();
+      swapping = deferred();
+      releaseSwap = deferred();
+      const heldSwap: typeof tokens = {
+        ...other.tokens,
+        swap: async (revision, g, now) => {
+          swapping.resolve();
+          await releaseSwap.promise;
+          return other.tokens.swap(revision, g, now);
+        },
+      };
+      instanceB = build({ tokens: heldSwap, locations: other.locations });
+    });
+
+    it('when B\'s swap commits within A\'s grace period, then the location is not marked and both instances use B\'s token', async () => {
+      const waiting = deferred();
+      const graceOver = deferred();
+      const instanceA = build(undefined, { sleep: (ms) => { clock.advance(ms); waiting.resolve(); return graceOver.promise; } });
+
+      const resultB = instanceB.forLocation('loc-1');
+      await swapping.promise;
+      const resultA = instanceA.forLocation('loc-1');
+      // A got invalid_grant, and either waits or (were it to mark at once) has already given up.
+      await Promise.race([waiting.promise, resultA.then(() => {}, () => {})]);
+      expect(refreshes).toBe(2);
+      releaseSwap.resolve();
+      expect(await resultB).toBe('access-b');
+      graceOver.resolve();
+
+      expect(await resultA).toBe('access-b');
+      expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'access-b', refreshToken: 'refresh-b', needsReconnect: false, reconnectReason: null });
+      expect(await instanceA.forLocation('loc-1')).toBe('access-b');
+      expect(outcomes.map((o) => o.result).sort()).toEqual(['lost-race', 'refreshed']);
+    });
+
+    it('when B\'s swap commits only after A\'s grace period ran out and A marked the location, then the swap clears the mark and the location is usable again', async () => {
+      const instanceA = build();
+
+      const resultB = instanceB.forLocation('loc-1');
+      await swapping.promise;
+      await expect(instanceA.forLocation('loc-1')).rejects.toBeInstanceOf(ReconnectRequiredError);
+      expect(await tokens.get('loc-1')).toMatchObject({ refreshToken: 'refresh-old', needsReconnect: true });
+      releaseSwap.resolve();
+      expect(await resultB).toBe('access-b');
+
+      expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'access-b', refreshToken: 'refresh-b', needsReconnect: false, reconnectReason: null });
+      expect(await instanceA.forLocation('loc-1')).toBe('access-b');
+      expect(await tokens.needingReconnect()).toEqual([]);
+      expect(outcomes.map((o) => o.result).sort()).toEqual(['needs-reconnect', 'refreshed']);
+    });
   });
 
   it.each([

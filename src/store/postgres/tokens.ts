@@ -23,10 +23,18 @@ const INSERT_IF_ABSENT = /* sql */ `
 
 // The CAS is one statement, so no explicit lock: the UPDATE locks the row, and a second instance's UPDATE of the same
 // row waits for the first to commit, then re-checks its WHERE against the committed row (READ COMMITTED's re-check).
-// The winner changed refresh_token, so the loser's revision no longer matches and it changes nothing.
+// The winner changed refresh_token, so the loser's revision no longer matches and it changes nothing. A rotation proves
+// the grant alive, so it also undoes a reconnect mark another instance set on the same token while this one was saving.
 const SWAP = /* sql */ `
-  UPDATE tokens SET access_token = $3, refresh_token = $4, expires_at = $5, scope = COALESCE($6, scope), updated_at = $7
+  UPDATE tokens SET access_token = $3, refresh_token = $4, expires_at = $5, scope = COALESCE($6, scope),
+    needs_reconnect = 0, reconnect_reason = NULL, updated_at = $7
   WHERE owner_id = $1 AND COALESCE(refresh_token, access_token) = $2`;
+
+// With a revision, the same CAS (and the same re-check after a concurrent swap commits): a refused refresh token marks
+// the row only while the row still holds that token.
+const MARK_NEEDS_RECONNECT = /* sql */ `
+  UPDATE tokens SET needs_reconnect = 1, reconnect_reason = $2, updated_at = $3
+  WHERE owner_id = $1 AND ($4::text IS NULL OR COALESCE(refresh_token, access_token) = $4::text)`;
 
 // One statement for the two reads every HighLevel request on a location's behalf makes (token, install state).
 const WITH_INSTALL_STATE = TOKEN_WITH_INSTALL_STATE('$1::text');
@@ -65,8 +73,9 @@ export function createPostgresTokenStore(pg: Pick<Postgres, 'pool'>, box: Secret
       const result = await db.query(SWAP, [grant.ownerId, revision, sealed.accessToken, sealed.refreshToken, grant.expiresAt, grant.scope ?? null, now]);
       return result.rowCount === 1;
     },
-    async markNeedsReconnect(ownerId, reason, now) {
-      await db.query('UPDATE tokens SET needs_reconnect = 1, reconnect_reason = $2, updated_at = $3 WHERE owner_id = $1', [ownerId, reason, now]);
+    async markNeedsReconnect(ownerId, reason, now, revision) {
+      const result = await db.query(MARK_NEEDS_RECONNECT, [ownerId, reason, now, revision ?? null]);
+      return result.rowCount === 1;
     },
     async delete(ownerId) {
       await db.query('DELETE FROM tokens WHERE owner_id = $1', [ownerId]);

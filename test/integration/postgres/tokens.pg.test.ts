@@ -1,6 +1,6 @@
 // The token store contract (test/contracts/tokens-contract.ts) on PostgreSQL, and the refresh compare-and-swap across
-// instances: two pools racing to save the same rotation, or to insert the same minted token, exactly one wins
-// (docs/decisions/0003).
+// instances: two pools racing to save the same rotation, or to insert the same minted token, exactly one wins; a
+// reconnect mark racing a rotation of the same token never outlives it (docs/decisions/0003).
 import { describe, expect, it } from 'vitest';
 import { createSecretBox, generateKey } from '../../../src/lib/crypto.js';
 import { DAY } from '../../../src/lib/clock.js';
@@ -48,6 +48,27 @@ describe.runIf(hasPostgres)('PostgreSQL token store', () => {
           expect(outcome.wins).toBe(1);
           expect(outcome.stored).toBe(outcome.winner);
         }
+      }
+    });
+
+    it('when one pool marks a refused token for reconnect while another saves its rotation of that token, then the rotation is stored unmarked, whichever commits first', async () => {
+      await engine.fresh();
+      const box = createSecretBox(generateKey());
+      const marker = createPostgresTokenStore(engine.pg(), box);
+      const rotator = createPostgresTokenStore(engine.open(), box);
+      const owners = Array.from({ length: 40 }, (_, i) => `loc-${i}`);
+      for (const owner of owners) await marker.save(grant(owner, 'old'), T0);
+      const outcomes = await Promise.all(owners.map(async (owner) => {
+        const read = (await marker.get(owner))!;
+        const [marked, swapped] = await Promise.all([
+          marker.markNeedsReconnect(owner, 'refresh rejected', T0 + 1, read.revision),
+          rotator.swap(read.revision, grant(owner, 'new'), T0 + 1),
+        ]);
+        return { marked, swapped, stored: (await marker.get(owner))! };
+      }));
+      for (const { swapped, stored } of outcomes) {
+        expect(swapped).toBe(true);
+        expect(stored).toMatchObject({ refreshToken: 'refresh-new', needsReconnect: false, reconnectReason: null });
       }
     });
 
