@@ -7,7 +7,8 @@
 // BENCH_BURST_CALLS=1000 runs the burst at full size; BENCH_NOISY_BURST=<n> sizes the noisy neighbour's burst
 // (default 1000); BENCH_DIST=<dir> benchmarks another build of dist/src (A/B comparisons); BENCH_DATABASE_URL=
 // <postgres://…> is the server the PostgreSQL scenarios make their throwaway databases on (else TEST_DATABASE_URL,
-// else 127.0.0.1:5432); BENCH_PG_INSTANCES=<n> runs end-to-end-postgres with n app processes (default 1).
+// else 127.0.0.1:5432); BENCH_PG_INSTANCES=<n> runs end-to-end-postgres with n app processes (default 1);
+// BENCH_PG_RATE=<calls/s> runs it at another rate (default 200, the goal's).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST } from './support/children.js';
@@ -26,7 +27,7 @@ const scenarios = {
   backlog: async (report) => (await import('./scenarios/backlog.js')).runBacklog({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   'ingest-postgres': async (report) => (await import('./scenarios/ingest-postgres.js')).runIngestPostgres({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   'scheduler-postgres': async (report) => (await import('./scenarios/scheduler-postgres.js')).runSchedulerPostgres({ report }),
-  'end-to-end-postgres': async (report) => (await import('./scenarios/end-to-end-postgres.js')).runEndToEndPostgres({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
+  'end-to-end-postgres': async (report) => (await import('./scenarios/end-to-end-postgres.js')).runEndToEndPostgres({ report, cpuProfileDir: process.env.BENCH_PROFILE, ...(process.env.BENCH_PG_RATE ? { rate: Number(process.env.BENCH_PG_RATE) } : {}) }),
 };
 
 const wanted = process.argv.slice(2);
