@@ -4,7 +4,7 @@ import type { NewJob } from '../../scheduler/queue-port.js';
 import { JOBS_CHANNEL } from './job-wakeups.js';
 import type { Queryable } from './pool.js';
 
-const COLUMNS = 'kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at, priority, queued_at';
+export const COLUMNS = 'kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at, priority, queued_at';
 
 // Rows come in as parallel arrays (one statement whatever their number). A NOTIFY is queued when a stored job is
 // due (the `woken` column only makes the statement evaluate it); PostgreSQL sends it when the transaction commits,

@@ -15,6 +15,7 @@ export function createPostgresProviderReceipts(pg: Pick<Postgres, 'pool'>): Post
     async remember(messageId, at) {
       return (await db.query('INSERT INTO provider_outbound_receipts (message_id, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [messageId, at])).rowCount === 1;
     },
+    table: TABLE,
     rememberAll: (keys, at, client = db) => rememberKeys(client, TABLE, keys, at),
   };
 }

@@ -6,6 +6,8 @@ import type { Queryable } from './pool.js';
 export interface ReceiptTable { table: string; key: string }
 
 export interface ReceiptLog {
+  /** Where the keys are kept (the inbox writes receipts and jobs in one statement). */
+  table: ReceiptTable;
   /**
    * Remembers the keys; for each, true the first time it is seen (a key repeated within `keys` counts once, first).
    * `db`: the client of a transaction to commit with (default: the store's pool, committed at once).

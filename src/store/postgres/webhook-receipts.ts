@@ -19,6 +19,7 @@ export function createPostgresWebhookReceipts(pg: Pick<Postgres, 'pool'>): Postg
     async remember(key, at) {
       return (await db.query('INSERT INTO webhook_receipts (dedupe_key, received_at) VALUES ($1, $2) ON CONFLICT DO NOTHING', [key, at])).rowCount === 1;
     },
+    table: TABLE,
     rememberAll: (keys, at, client = db) => rememberKeys(client, TABLE, keys, at),
     async prune(now, dryRun = false) {
       const before = now - WEBHOOK_RECEIPT_KEEP_DAYS * DAY;
