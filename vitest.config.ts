@@ -5,10 +5,14 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
+    // Vitest's default is one worker per CPU but one: a single file at a time on a 2-vCPU machine, where most files
+    // spend much of their time waiting on a child process, a socket or PostgreSQL. Two keep both CPUs busy.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 30_000,
     restoreMocks: true,
     // Names the browser suites skipped for want of Chromium at the end of the run (see test/browser/support/).
-    globalSetup: ['test/browser/support/chromium-notice.ts'],
+    // With TEST_DATABASE_URL, one migrated PostgreSQL template the PostgreSQL suites copy (test/helpers/).
+    globalSetup: ['test/browser/support/chromium-notice.ts', 'test/helpers/postgres-template-if-configured.ts'],
   },
 });

@@ -11,6 +11,9 @@ export default defineConfig({
     include: ['test/integration/*.test.ts'],
     env: { TEST_ENGINE: 'postgres' },
     pool: 'forks',
+    // Vitest's default is one worker per CPU but one: a single file at a time on a 2-vCPU machine, where most files
+    // spend much of their time waiting on a child process, a socket or PostgreSQL. Two keep both CPUs busy.
+    maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 30_000,
     restoreMocks: true,

@@ -1,4 +1,5 @@
-// Vitest global setup for the integration suite on PostgreSQL (vitest.postgres.config.ts): one migrated database,
+// Vitest global setup for the integration suite on PostgreSQL (vitest.postgres.config.ts, and npm test when
+// TEST_DATABASE_URL is set, through postgres-template-if-configured.ts): one migrated database,
 // made once per run, that every harness copies (CREATE DATABASE … TEMPLATE) instead of migrating a new one; dropped
 // at the end. Workers read its name from TEXTBACK_POSTGRES_TEMPLATE, and find SHOW synchronous_commit checked here.
 import pg from 'pg';
