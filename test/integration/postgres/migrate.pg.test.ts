@@ -37,6 +37,19 @@ describe.runIf(hasPostgres)('PostgreSQL migrations', () => {
     expect(older).toEqual({ applied: [], version: POSTGRES_MIGRATIONS.length, newerThanBuild: true });
   });
 
+  it('when migrated, then the queue\'s claim runs in a function planned once per connection, not on every claim', async () => {
+    database = await createTestDatabase();
+    const pg = database.open();
+    await migratePostgres(pg.pool);
+    const { rows } = await pg.pool.query<{ config: string[] | null }>(
+      `SELECT proconfig AS config FROM pg_proc WHERE proname = 'textback_claim_jobs'`);
+    expect(rows).toEqual([{ config: ['plan_cache_mode=force_generic_plan'] }]);
+    // And it claims: one due job, returned with its place and the claim's bookkeeping columns.
+    await pg.pool.query(`INSERT INTO jobs (kind, payload, status, run_at, created_at, priority) VALUES ('k', '{}', 'pending', 1, 1, 0)`);
+    const claimed = await pg.pool.query(`SELECT id, status, attempts, ord, crowded, elsewhere FROM textback_claim_jobs(10, 8, 99, 64, true, 16)`);
+    expect(claimed.rows).toEqual([{ id: 1, status: 'running', attempts: 1, ord: 1, crowded: 0, elsewhere: 0 }]);
+  });
+
   it('when a migration fails, then none of that start\'s migrations are recorded or applied', async () => {
     database = await createTestDatabase();
     const pg = database.open();
