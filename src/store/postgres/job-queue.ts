@@ -38,11 +38,9 @@ export function createPostgresJobQueue(pg: Pick<Postgres, 'pool' | 'newClient'>,
   // Completions are written together (the worker settles the jobs it ran side by side): one statement and one commit
   // for the lot. A crash before it leaves the job running until its lease expires; handlers tolerate the re-run.
   const complete = groupStatements<{ id: number; at: number; forget: boolean }, void>(async (batch) => {
-    await db.query(`
-      UPDATE jobs j SET status = 'done', lease_until = NULL, finished_at = c.at,
-        payload = CASE WHEN c.forget THEN 'null' ELSE j.payload END
-      FROM unnest($1::bigint[], $2::bigint[], $3::boolean[]) AS c (id, at, forget) WHERE j.id = c.id`,
-    [batch.map((c) => c.id), batch.map((c) => c.at), batch.map((c) => c.forget)]);
+    // A function (PostgreSQL migration 013) so that the statement is planned once per connection, not on every call.
+    await db.query('SELECT textback_complete_jobs($1::bigint[], $2::bigint[], $3::boolean[])',
+      [batch.map((c) => c.id), batch.map((c) => c.at), batch.map((c) => c.forget)]);
     return batch.map(() => undefined);
   });
   // Single enqueues from jobs running side by side (a text-back's follow-up, a send's delivery check) share one

@@ -37,17 +37,23 @@ describe.runIf(hasPostgres)('PostgreSQL migrations', () => {
     expect(older).toEqual({ applied: [], version: POSTGRES_MIGRATIONS.length, newerThanBuild: true });
   });
 
-  it('when migrated, then the queue\'s claim runs in a function planned once per connection, not on every claim', async () => {
+  it('when migrated, then the queue\'s claim and completion run in functions planned once per connection, not on every call', async () => {
     database = await createTestDatabase();
     const pg = database.open();
     await migratePostgres(pg.pool);
     const { rows } = await pg.pool.query<{ config: string[] | null }>(
-      `SELECT proconfig AS config FROM pg_proc WHERE proname = 'textback_claim_jobs'`);
-    expect(rows).toEqual([{ config: ['plan_cache_mode=force_generic_plan'] }]);
+      `SELECT proname AS name, proconfig AS config FROM pg_proc WHERE proname IN ('textback_claim_jobs', 'textback_complete_jobs') ORDER BY proname`);
+    expect(rows).toEqual([
+      { name: 'textback_claim_jobs', config: ['plan_cache_mode=force_generic_plan'] },
+      { name: 'textback_complete_jobs', config: ['plan_cache_mode=force_generic_plan'] },
+    ]);
     // And it claims: one due job, returned with its place and the claim's bookkeeping columns.
     await pg.pool.query(`INSERT INTO jobs (kind, payload, status, run_at, created_at, priority) VALUES ('k', '{}', 'pending', 1, 1, 0)`);
     const claimed = await pg.pool.query(`SELECT id, status, attempts, ord, crowded, elsewhere FROM textback_claim_jobs(10, 8, 99, 64, true, 16)`);
     expect(claimed.rows).toEqual([{ id: 1, status: 'running', attempts: 1, ord: 1, crowded: 0, elsewhere: 0 }]);
+    await pg.pool.query(`SELECT textback_complete_jobs('{1}', '{20}', '{true}')`);
+    const done = await pg.pool.query(`SELECT status, finished_at, payload, lease_until FROM jobs`);
+    expect(done.rows).toEqual([{ status: 'done', finished_at: 20, payload: 'null', lease_until: null }]);
   });
 
   it('when a migration fails, then none of that start\'s migrations are recorded or applied', async () => {

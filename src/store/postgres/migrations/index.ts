@@ -13,8 +13,8 @@ import { sql as webhookDedupe } from './009-webhook-dedupe.js';
 import { sql as conversationChannel } from './010-conversation-channel.js';
 import { sql as sharedPacing } from './011-shared-pacing.js';
 import { sql as reserveSend } from './012-reserve-send.js';
-import { sql as claimFunction } from './013-claim-function.js';
+import { sql as plannedOnce } from './013-planned-once.js';
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
-  initial, locationFlags, twilio, installEdges, dndAndOptOuts, trust, businessIdentity, queueFairness, webhookDedupe, conversationChannel, sharedPacing, reserveSend, claimFunction,
+  initial, locationFlags, twilio, installEdges, dndAndOptOuts, trust, businessIdentity, queueFairness, webhookDedupe, conversationChannel, sharedPacing, reserveSend, plannedOnce,
 ];
