@@ -9,7 +9,7 @@ import type {
 } from '../store/storage.js';
 import type { WorkflowDeps } from '../workflow/deps.js';
 import type { SessionTokens } from './session-tokens.js';
-import { createRateLimiter, type RateLimiter } from './rate-limit.js';
+import type { RateLimiter } from './rate-limit.js';
 import { sessionRoutes } from './session-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 import { activityRoutes } from './activity-routes.js';
@@ -54,7 +54,8 @@ export function apiRoutes(deps: ApiRoutesDeps): Router {
   }));
   router.use(settingsRoutes({
     sessionTokens, workflow, locations, installStatus, locationFlags: deps.locationFlags, audit: deps.audit, clock,
-    testLimiter: createRateLimiter({ limit: TEST_MESSAGES_PER_HOUR, windowMs: HOUR, clock }),
+    // Counted in the database too: the cap holds per location whichever instance the page reaches.
+    testLimiter: deps.sharedRateLimiter({ name: 'test-message', limit: TEST_MESSAGES_PER_HOUR, windowMs: HOUR }),
   }));
   router.use(activityRoutes({ sessionTokens, locations, activity: deps.activity, stats, clock }));
   router.use(suppressionRoutes({ sessionTokens, workflow, suppressions: deps.suppressions }));

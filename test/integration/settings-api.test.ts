@@ -1,7 +1,13 @@
 // The settings page's API: every location route's guard, settings read/write with audit, preview, test message.
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import supertest from 'supertest';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { bearer, locationToken } from '../helpers/session.js';
+import { composeApp, openConfiguredStorage, type ComposedApp } from '../../src/compose.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { HOUR, MINUTE } from '../../src/lib/clock.js';
+import { TEST_MESSAGES_PER_HOUR } from '../../src/http/api-routes.js';
 
 const A = 'loc-acme';
 const B = 'loc-bravo';
@@ -15,7 +21,11 @@ beforeEach(async () => {
   await h.seedLocation(B, { name: 'Bravo Dental' });
   tokenA = await locationToken(h, A);
 });
-afterEach(async () => { await h.close(); });
+const instances: ComposedApp[] = [];
+afterEach(async () => {
+  for (const app of instances.splice(0)) await app.stop();
+  await h.close();
+});
 
 const audit = async () => await h.app.storage.audit.list(A);
 
@@ -176,5 +186,37 @@ describe('POST /test-message', () => {
     const res = await h.http.post(`/api/locations/${A}/test-message`).set(bearer(tokenA)).send({ phone: '12', template: 'help' });
     expect(res.status).toBe(422);
     expect(res.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['phone', 'template']);
+  });
+
+  describe('the cap of test texts per location', () => {
+    /** A second app instance on the same database, as a second server behind the load balancer would be. */
+    async function secondInstance(): Promise<ReturnType<typeof supertest>> {
+      const quiet = createLogger({ level: 'silent', destination: new Writable({ write(_c, _e, done) { done(); } }) });
+      const app = composeApp({ config: h.config, clock: h.clock, logger: quiet, ...await openConfiguredStorage(h.config, { clock: h.clock }) });
+      instances.push(app);
+      return supertest(app.handler);
+    }
+
+    it('when the hourly cap is reached through two instances, then neither sends more until the hour has passed, and another location is not affected', async () => {
+      let sends = 0;
+      h.highLevel().persist()
+        .post('/contacts/upsert').reply(200, { contact: { id: 'contact-9', phone: TESTER } })
+        .post('/conversations/messages').reply(201, () => ({ conversationId: 'conv-9', messageId: `msg-test-${++sends}` }));
+      h.acceptDeliveryChecks();
+      const other = await secondInstance();
+      const send = (http: ReturnType<typeof supertest>, locationId = A, token = tokenA) =>
+        http.post(`/api/locations/${locationId}/test-message`).set(bearer(token)).send({ phone: TESTER, template: 'textBackInHours' });
+      for (let i = 0; i < TEST_MESSAGES_PER_HOUR; i++) expect((await send(i % 2 ? other : h.http)).status).toBe(200);
+      for (const http of [h.http, other]) {
+        const refused = await send(http);
+        expect(refused.status).toBe(429);
+        expect(refused.body.error).toBe('rate_limited');
+      }
+      expect(sends).toBe(TEST_MESSAGES_PER_HOUR);
+      expect((await send(other, B, await locationToken(h, B))).status).toBe(200);
+      h.clock.advance(HOUR + MINUTE);
+      expect((await send(other, A, await locationToken(h, A))).status).toBe(200); // a fresh session: the old one expired
+      expect(sends).toBe(TEST_MESSAGES_PER_HOUR + 2);
+    });
   });
 });
