@@ -44,6 +44,7 @@ export async function runEndToEnd({ report: reportFigure, locations = 1_000, rat
     const appsCpuMs = () => apps.reduce((sum, each) => sum + each.cpuMs(), 0);
     const cpuBefore = appsCpuMs();
     const backends = postgres ? sampleBackendCpu(postgres.admin, postgres.name) : null;
+    const benchCpuBefore = process.cpuUsage();
     const runStartedAt = performance.now();
     const acks = await pacedRequests({
       urls: apps.map((each) => each.url), rate, durationSeconds: seconds,
@@ -55,6 +56,7 @@ export async function runEndToEnd({ report: reportFigure, locations = 1_000, rat
     const texted = await waitFor(() => world.standIn.sentMessages().length >= total, 60_000);
     const cpuUsed = appsCpuMs() - cpuBefore;
     const elapsedMs = performance.now() - runStartedAt;
+    const benchCpu = process.cpuUsage(benchCpuBefore);
     const busyShare = cpuUsed / elapsedMs;
     const backendCpu = backends ? await backends.stop() : null;
     const firstText = new Map();
@@ -74,6 +76,8 @@ export async function runEndToEnd({ report: reportFigure, locations = 1_000, rat
       report('PostgreSQL backends CPU per missed call (ms)', (backendCpu / total).toFixed(2));
       report(`PostgreSQL backends CPU at ${rate} calls/s (cores used)`, (backendCpu / elapsedMs).toFixed(2));
     }
+    // The machine's other tenant during the run: this process plays HighLevel (two requests per text) and the caller.
+    report('bench process CPU, stand-in HighLevel + load generator (cores used)', ((benchCpu.user + benchCpu.system) / 1000 / elapsedMs).toFixed(2));
 
     // Scheduler lag: pull a sample of the follow-ups just scheduled (15 min ahead) due in a few seconds, 100 per second.
     await waitForIdle({ timeoutMs: 30_000 });
