@@ -33,9 +33,9 @@ export function createLineTypeChecker(deps: LineTypeCheckerDeps): LineTypeChecke
   }
 
   return {
-    async isLandline({ locationId, phone, settings, lookupAllowed }) {
-      const known = await deps.cache.get(locationId, phone, deps.clock.now());
-      if (known) return known.lineType === 'landline';
+    async isLandline({ locationId, phone, settings, lookupAllowed, known: read }) {
+      const known = read !== undefined ? read : (await deps.cache.get(locationId, phone, deps.clock.now()))?.lineType ?? null;
+      if (known) return known === 'landline';
       if (!settings.landlineCheck || lookupAllowed === false) return false;
       const credentials = await deps.lookupCredentials(locationId);
       if (!credentials) return false;

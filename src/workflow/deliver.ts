@@ -34,7 +34,7 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
   const sendKey = `${kind}:${location.locationId}:${call.callKey}`;
   const facts = await deps.callerFacts.recall({
     locationId: location.locationId, phone, sendKey, answeredAfter: call.occurredAt,
-    repliedSince: kind === 'followup' ? request.textBackSentAt ?? call.occurredAt : null,
+    repliedSince: kind === 'followup' ? request.textBackSentAt ?? call.occurredAt : null, now,
   });
   if (facts.prior) return settleExisting(deps, facts.prior);
 
@@ -62,7 +62,7 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
   const contact = await findContact(deps, location.locationId, call.contactId, phone);
   if (contact?.smsDnd) return skip('dnd');
   // Last of the checks on purpose: a lookup may cost money, so it runs only for a number that would be texted now.
-  if (await deps.lineTypes?.isLandline({ locationId: location.locationId, phone, settings, lookupAllowed: features.twilio })) return skip('landline');
+  if (await deps.lineTypes?.isLandline({ locationId: location.locationId, phone, settings, lookupAllowed: features.twilio, known: facts.knownLineType })) return skip('landline');
 
   const respectsWindow = kind === 'followup' || settings.textBackPolicy === 'respect-quiet-hours';
   if (respectsWindow) {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AsyncStore } from '../../src/store/async-store.js';
 import type { CallerFacts, CallerFactsQuery, CallerFactsReader, CallLog, Installations, ReplyLog, SendLedger, Suppressions } from '../../src/workflow/ports/storage.js';
 import type { StoreFixture } from '../helpers/store-engines.js';
+import type { LineTypeCache } from '../../src/store/line-types.js';
 import { T0, seedCall, seedLocation, seedMessage, seedReply, seedSuppression } from './seed-rows.js';
 
 export interface CallerFactsStores {
@@ -13,10 +14,13 @@ export interface CallerFactsStores {
   calls: AsyncStore<Pick<CallLog, 'answeredSince'>>;
   replies: AsyncStore<Pick<ReplyLog, 'repliedSince'>>;
   installations: AsyncStore<Pick<Installations, 'ownerOfNumber'>>;
+  lineTypes: AsyncStore<Pick<LineTypeCache, 'get' | 'remember'>>;
 }
 
 const CALLER = '+15550001111';
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 export function describeCallerFactsContract(engine: string, makeStores: () => Promise<StoreFixture<CallerFactsStores>> | StoreFixture<CallerFactsStores>): void {
   describe(`caller facts contract: ${engine}`, () => {
@@ -39,18 +43,34 @@ export function describeCallerFactsContract(engine: string, makeStores: () => Pr
         repliedSince: query.repliedSince === null ? false : await stores.replies.repliedSince(locationId, phone, query.repliedSince),
         lastTextedAt: await stores.ledger.lastTextedAt(locationId, phone),
         hasTexted: await stores.ledger.hasTexted(locationId, phone),
+        knownLineType: (await stores.lineTypes.get(locationId, phone, query.now))?.lineType ?? null,
       };
     }
 
     const query = (extra: Partial<CallerFactsQuery> = {}): CallerFactsQuery => ({
-      locationId: 'loc-1', phone: CALLER, sendKey: 'textback:loc-1:call-9', answeredAfter: T0, repliedSince: null, ...extra,
+      locationId: 'loc-1', phone: CALLER, sendKey: 'textback:loc-1:call-9', answeredAfter: T0, repliedSince: null, now: T0 + HOUR, ...extra,
     });
 
     it('when nothing is known about the caller, then every fact is empty', async () => {
       await seedLocation(fixture.rows, 'loc-1');
       expect(await stores.facts.recall(query())).toEqual({
         prior: null, ownerOfNumber: null, suppressed: false, answeredSince: false, repliedSince: false, lastTextedAt: null, hasTexted: false,
+        knownLineType: null,
       });
+    });
+
+    it('when the location learned the line type, then it is known for 180 days and then not; another location\'s is never', async () => {
+      await seedLocation(fixture.rows, 'loc-1');
+      await seedLocation(fixture.rows, 'loc-2');
+      await stores.lineTypes.remember('loc-1', CALLER, 'landline', 'lookup', T0);
+      await stores.lineTypes.remember('loc-2', '+15550002222', 'mobile', 'lookup', T0);
+      for (const asked of [query(), query({ now: T0 + 180 * DAY - 1 }), query({ now: T0 + 180 * DAY }), query({ locationId: 'loc-2' }), query({ phone: '+15550002222' })]) {
+        expect(await stores.facts.recall(asked)).toEqual(await oneByOne(asked));
+      }
+      expect((await stores.facts.recall(query())).knownLineType).toBe('landline');
+      expect((await stores.facts.recall(query({ now: T0 + 180 * DAY - 1 }))).knownLineType).toBe('landline');
+      expect((await stores.facts.recall(query({ now: T0 + 180 * DAY }))).knownLineType).toBeNull();
+      expect((await stores.facts.recall(query({ locationId: 'loc-2' }))).knownLineType).toBeNull();
     });
 
     it('when the caller has history everywhere, then each fact is what its own store answers', async () => {
@@ -70,6 +90,7 @@ export function describeCallerFactsContract(engine: string, makeStores: () => Pr
       expect(facts).toMatchObject({
         prior: { sendKey: 'textback:loc-1:call-9', kind: 'textback', status: 'sending', phone: CALLER, createdAt: T0 + 2 * MINUTE, sentAt: null },
         ownerOfNumber: 'loc-2', suppressed: true, answeredSince: true, repliedSince: true, lastTextedAt: T0 + 2 * MINUTE, hasTexted: true,
+        knownLineType: null,
       });
     });
 
@@ -93,6 +114,7 @@ export function describeCallerFactsContract(engine: string, makeStores: () => Pr
       }
       expect(await stores.facts.recall(query({ repliedSince: T0 + 4 * MINUTE }))).toEqual({
         prior: null, ownerOfNumber: null, suppressed: false, answeredSince: false, repliedSince: false, lastTextedAt: null, hasTexted: true,
+        knownLineType: null,
       });
       expect((await stores.facts.recall(query({ answeredAfter: T0 - 1 }))).answeredSince).toBe(true);
       expect((await stores.facts.recall(query({ locationId: 'loc-2' }))).suppressed).toBe(true);

@@ -1,9 +1,10 @@
-// What the send pipeline checks about a caller, in one round trip on PostgreSQL (seven statements before): the same
-// answers as the ledger, suppression list, call log, reply log and location numbers give one by one
+// What the send pipeline checks about a caller, in one round trip on PostgreSQL (eight statements before): the same
+// answers as the ledger, suppression list, call log, reply log, location numbers and line-type cache give one by one
 // (test/contracts/caller-facts-contract.ts). Read in one snapshot; the reservation re-checks suppressions under lock.
 import type { CallerFactsReader } from '../../workflow/ports/storage.js';
 import type { AsyncStore } from '../async-store.js';
 import { toEntry, type EntryRow } from '../rows/ledger.js';
+import { LINE_TYPE_MAX_AGE_MS } from '../line-types.js';
 import type { Postgres } from './pool.js';
 
 type FactsRow = {
@@ -13,6 +14,7 @@ type FactsRow = {
   replied: boolean;
   last_texted_at: number | null;
   has_texted: boolean;
+  line_type: string | null;
 } & { [K in keyof EntryRow as `prior_${K}`]: EntryRow[K] | null };
 
 const FACTS = `
@@ -28,14 +30,16 @@ const FACTS = `
       AND received_at >= $5)) AS replied,
     (SELECT MAX(created_at) FROM messages WHERE location_id = $1 AND phone = $2
       AND kind IN ('textback', 'followup') AND status <> 'failed') AS last_texted_at,
-    EXISTS (SELECT 1 FROM messages WHERE location_id = $1 AND phone = $2 AND status <> 'failed') AS has_texted
+    EXISTS (SELECT 1 FROM messages WHERE location_id = $1 AND phone = $2 AND status <> 'failed') AS has_texted,
+    (SELECT line_type FROM location_line_types WHERE location_id = $1 AND phone = $2
+      AND checked_at > $6::bigint - ${LINE_TYPE_MAX_AGE_MS}) AS line_type
   FROM (SELECT 1) AS one LEFT JOIN messages p ON p.send_key = $3`;
 
 export function createPostgresCallerFacts(pg: Pick<Postgres, 'pool'>): AsyncStore<CallerFactsReader> {
   return {
     async recall(query) {
       const { rows: [row] } = await pg.pool.query<FactsRow>(FACTS,
-        [query.locationId, query.phone, query.sendKey, query.answeredAfter, query.repliedSince]);
+        [query.locationId, query.phone, query.sendKey, query.answeredAfter, query.repliedSince, query.now]);
       return {
         prior: row.prior_id === null ? null : toEntry({
           id: row.prior_id, send_key: row.prior_send_key!, kind: row.prior_kind!, status: row.prior_status!, phone: row.prior_phone!,
@@ -47,6 +51,7 @@ export function createPostgresCallerFacts(pg: Pick<Postgres, 'pool'>): AsyncStor
         repliedSince: row.replied,
         lastTextedAt: row.last_texted_at,
         hasTexted: row.has_texted,
+        knownLineType: row.line_type,
       };
     },
   };

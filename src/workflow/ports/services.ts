@@ -97,7 +97,11 @@ export interface LineTypeChecker {
    * location's landline check is on (and its plan includes Twilio: `lookupAllowed`) and a lookup says so now.
    * Never throws: when no lookup is possible it answers false.
    */
-  isLandline(input: { locationId: string; phone: string; settings: LocationSettings; lookupAllowed?: boolean }): Promise<boolean>;
+  isLandline(input: {
+    locationId: string; phone: string; settings: LocationSettings; lookupAllowed?: boolean;
+    /** The line type already read with the caller's facts (CallerFacts.knownLineType): the cache is not read again. */
+    known?: string | null;
+  }): Promise<boolean>;
 }
 
 // ── Catch-up for lost webhooks ────────────────────────────────────────────────────────────────────────────

@@ -104,6 +104,8 @@ export interface CallerFactsQuery {
   answeredAfter: number;
   /** Replies at or after this time count (a follow-up asks; a text-back passes null). */
   repliedSince: number | null;
+  /** Now: line-type facts older than their 180 days are not known any more. */
+  now: number;
 }
 
 /** The answers to a CallerFactsQuery, each as the single-purpose port method gives it, read at one moment. */
@@ -122,6 +124,8 @@ export interface CallerFacts {
   lastTextedAt: number | null;
   /** SendLedger.hasTexted. */
   hasTexted: boolean;
+  /** The line type the location learned of the number (its line-type cache's get(…, now)), or null. */
+  knownLineType: string | null;
 }
 
 /**

@@ -7,6 +7,7 @@ import { createPostgresSuppressions } from '../../../src/store/postgres/suppress
 import { createPostgresCallLog } from '../../../src/store/postgres/calls.js';
 import { createPostgresReplyLog } from '../../../src/store/postgres/replies.js';
 import { createPostgresLocationStore } from '../../../src/store/postgres/locations.js';
+import { createPostgresLineTypeCache } from '../../../src/store/postgres/line-types.js';
 import { describeCallerFactsContract } from '../../contracts/caller-facts-contract.js';
 import { hasPostgres } from '../../helpers/postgres.js';
 import { usePostgresEngine } from '../../helpers/store-engines.js';
@@ -20,6 +21,7 @@ describe.runIf(hasPostgres)('PostgreSQL caller facts', () => {
       store: {
         facts: createPostgresCallerFacts(pg), ledger: createPostgresSendLedger(pg), suppressions: createPostgresSuppressions(pg),
         calls: createPostgresCallLog(pg), replies: createPostgresReplyLog(pg), installations: createPostgresLocationStore(pg),
+        lineTypes: createPostgresLineTypeCache(pg),
       },
       rows,
       close() {},

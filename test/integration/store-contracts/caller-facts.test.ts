@@ -5,6 +5,7 @@ import { createSuppressions } from '../../../src/store/suppressions.js';
 import { createCallLog } from '../../../src/store/calls.js';
 import { createReplyLog } from '../../../src/store/replies.js';
 import { createLocationStore } from '../../../src/store/locations.js';
+import { createLineTypeCache } from '../../../src/store/line-types.js';
 import { describeCallerFactsContract } from '../../contracts/caller-facts-contract.js';
 import { openSqliteEngine } from '../../helpers/store-engines.js';
 
@@ -14,7 +15,7 @@ describeCallerFactsContract('SQLite', () => {
   return {
     store: {
       facts: createCallerFacts(db), ledger: createSendLedger(db), suppressions: createSuppressions(db), calls: createCallLog(db),
-      replies: createReplyLog(db), installations: createLocationStore(db),
+      replies: createReplyLog(db), installations: createLocationStore(db), lineTypes: createLineTypeCache(db),
     },
     rows: engine.rows,
     close: engine.close,
