@@ -84,7 +84,7 @@ export function createApiTransport(options: TransportOptions) {
       const traceId = response ? traceIdOf(response) : undefined;
       logger.debug({ method: spec.method, path: spec.path, status, ms, traceId }, 'highlevel request');
       options.onRequest?.({ family, status, ms, rateLimited: status === 429 });
-      if (response) pacer.observe(ownerId, response.headers as Record<string, unknown>);
+      if (response) pacer.observe(ownerId, response.headers as Record<string, unknown>, startedAt);
 
       if (response && response.status >= 200 && response.status < 300) return response;
       if (status === 401 && !refreshed) {

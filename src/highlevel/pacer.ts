@@ -29,8 +29,12 @@ export interface Pacer {
    * slots (when the owner's requests fit here and the shared window is asked).
    */
   admit(ownerId: string, requests: number, options?: { returning?: boolean; priority?: number }): Awaitable<number>;
-  /** Learns from HighLevel's X-RateLimit-Remaining / X-RateLimit-Interval-Milliseconds response headers. */
-  observe(ownerId: string, headers: Record<string, unknown>): void;
+  /**
+   * Learns from HighLevel's X-RateLimit-Remaining / X-RateLimit-Interval-Milliseconds response headers. `sentAt`:
+   * when the answered request left, which tells a new window from a late answer of the old one (without it, a higher
+   * count than the one heard before is not believed until the window assumed from that one ends).
+   */
+  observe(ownerId: string, headers: Record<string, unknown>, sentAt?: number): void;
   /** Holds the owner's requests for `ms` (after a 429). */
   penalize(ownerId: string, ms: number): void;
 }
@@ -39,8 +43,11 @@ interface OwnerState {
   /** When each request of the current window was let through, oldest first. */
   granted: number[];
   blockedUntil: number;
-  /** What HighLevel last said is left of its window, counted down locally until that window ends. */
-  budget: { remaining: number; until: number } | null;
+  /**
+   * What HighLevel last said is left of its window, counted down locally until that window ends (as far as we know:
+   * the headers do not say when it began, so it is assumed to begin at `observedAt`). `reported`: the count it said.
+   */
+  budget: { remaining: number; until: number; observedAt: number; reported: number } | null;
   intervalMs: number;
   tail: Promise<void>;
   /** Slots admit() granted (their times are in `granted`) that no acquire() has used yet. */
@@ -209,16 +216,25 @@ export function createPacer(options: PacerOptions): Pacer {
       if (admitOptions.returning) at = promiseSlot(state, now, requests, (other) => other <= priority, true);
       return promise(state, priority, requests, at);
     },
-    observe(ownerId, headers) {
+    observe(ownerId, headers, sentAt) {
       const state = stateOf(ownerId);
       const interval = numberHeader(headers, 'x-ratelimit-interval-milliseconds');
       if (interval !== null && interval > 0) state.intervalMs = interval;
       const remaining = numberHeader(headers, 'x-ratelimit-remaining');
       if (remaining === null) return;
-      // Answers arrive out of order: within one window the lowest count HighLevel reported is the true one.
+      // Answers arrive out of order: within one window the lowest count HighLevel reported is the true one. But a
+      // request sent after that count was heard that reports more can only mean its window has turned (or slid)
+      // since: believe it, instead of waiting out a window that HighLevel has already reset (a burst stalled for up
+      // to a whole interval with the quota back).
       const now = clock.now();
-      if (state.budget && state.budget.until > now) state.budget.remaining = Math.min(state.budget.remaining, remaining);
-      else state.budget = { remaining, until: now + state.intervalMs };
+      const budget = state.budget;
+      const newWindow = budget !== null && sentAt !== undefined && sentAt > budget.observedAt && remaining > budget.reported;
+      if (budget && budget.until > now && !newWindow) {
+        budget.remaining = Math.min(budget.remaining, remaining);
+        budget.reported = Math.min(budget.reported, remaining);
+      } else {
+        state.budget = { remaining, until: now + state.intervalMs, observedAt: now, reported: remaining };
+      }
     },
     penalize(ownerId, ms) {
       const state = stateOf(ownerId);

@@ -58,6 +58,28 @@ describe('createPacer', () => {
     await Promise.all(Array.from({ length: 3 }, () => pacer.acquire('loc').then(() => grantedAt.push(clock.now()))));
     expect(grantedAt).toEqual([0, 0, 10_000]);
   });
+
+  it('when a request sent after a low count reports more, then HighLevel\'s window has turned and the owner goes on at once', async () => {
+    const { clock, pacer } = setup(90, 10_000);
+    pacer.observe('loc', { 'x-ratelimit-remaining': '1' }, 0);
+    clock.advance(500);
+    await pacer.acquire('loc');
+    // Sent after the count of 1 was heard, and 99 are left: a new window began (HighLevel does not say when).
+    pacer.observe('loc', { 'x-ratelimit-remaining': '99' }, clock.now());
+    const grantedAt: number[] = [];
+    await Promise.all(Array.from({ length: 3 }, () => pacer.acquire('loc').then(() => grantedAt.push(clock.now()))));
+    expect(grantedAt).toEqual([500, 500, 500]);
+  });
+
+  it('when a late answer to a request sent before the low count reports more, then the low count still holds', async () => {
+    const { clock, pacer } = setup(90, 10_000);
+    pacer.observe('loc', { 'x-ratelimit-remaining': '1' }, 0);
+    clock.advance(500);
+    pacer.observe('loc', { 'x-ratelimit-remaining': '40' }, 0); // sent at 0, answered late: the same window
+    const grantedAt: number[] = [];
+    await Promise.all(Array.from({ length: 2 }, () => pacer.acquire('loc').then(() => grantedAt.push(clock.now()))));
+    expect(grantedAt).toEqual([500, 10_000]);
+  });
 });
 
 describe('createPacer admission (parking instead of waiting)', () => {
