@@ -7,6 +7,11 @@ import type { AccessTokens } from './access-tokens.js';
 import type { Pacer } from './pacer.js';
 
 const MAX_WAIT_MS = 60_000;
+/**
+ * How long a location's requests are held once HighLevel says its day's quota (200,000 requests) is spent. HighLevel
+ * does not say when the day turns; a request after this hold finds out, and is held again if it is still spent.
+ */
+export const DAILY_QUOTA_HOLD_MS = 15 * 60_000;
 // The request never reached HighLevel: safe to try again even for a send.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
@@ -84,7 +89,11 @@ export function createApiTransport(options: TransportOptions) {
       const traceId = response ? traceIdOf(response) : undefined;
       logger.debug({ method: spec.method, path: spec.path, status, ms, traceId }, 'highlevel request');
       options.onRequest?.({ family, status, ms, rateLimited: status === 429 });
-      if (response) pacer.observe(ownerId, response.headers as Record<string, unknown>, startedAt);
+      if (response) {
+        pacer.observe(ownerId, response.headers as Record<string, unknown>, startedAt);
+        // The last request the day allowed (whatever its answer): hold the rest, as after a 429 that says so.
+        if (dailyQuotaSpent(response) && status !== 429) pacer.penalize(ownerId, DAILY_QUOTA_HOLD_MS);
+      }
 
       if (response && response.status >= 200 && response.status < 300) return response;
       if (status === 401 && !refreshed) {
@@ -95,7 +104,13 @@ export function createApiTransport(options: TransportOptions) {
       if (response && status === 429) {
         // A 429 was not acted upon, so even a send may be repeated.
         const waitMs = rateLimitWait(response, rateLimits);
-        if (waitMs === null || waitMs > MAX_WAIT_MS || rateLimits >= maxRetries) throw new RateLimitedError(messageOf(response), traceId, waitMs);
+        if (waitMs === null) {
+          // The day's quota is spent: every request before the day turns would be refused too. Hold them all (on
+          // every instance: the pacer shares a hold) instead of letting each job knock and fail.
+          pacer.penalize(ownerId, DAILY_QUOTA_HOLD_MS);
+          throw new RateLimitedError(messageOf(response), traceId, DAILY_QUOTA_HOLD_MS);
+        }
+        if (waitMs > MAX_WAIT_MS || rateLimits >= maxRetries) throw new RateLimitedError(messageOf(response), traceId, waitMs);
         rateLimits += 1;
         pacer.penalize(ownerId, waitMs);
         await sleep(waitMs);
@@ -120,9 +135,14 @@ export function traceIdOf(response: AxiosResponse): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
 }
 
+function dailyQuotaSpent(response: AxiosResponse): boolean {
+  const left = response.headers['x-ratelimit-daily-remaining'];
+  return left !== undefined && left !== null && left !== '' && Number(left) === 0;
+}
+
 /** null: the daily quota is spent, so waiting out the burst window would not help. */
 function rateLimitWait(response: AxiosResponse, attempt: number): number | null {
-  if (Number(response.headers['x-ratelimit-daily-remaining']) === 0) return null;
+  if (dailyQuotaSpent(response)) return null;
   const interval = Number(response.headers['x-ratelimit-interval-milliseconds']);
   if (Number.isFinite(interval) && interval > 0) return interval;
   const retryAfter = Number(response.headers['retry-after']);

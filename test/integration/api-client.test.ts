@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccessTokens } from '../../src/highlevel/access-tokens.js';
 import { createHighLevelApi, type RequestInfo } from '../../src/highlevel/api-client.js';
+import { DAILY_QUOTA_HOLD_MS } from '../../src/highlevel/api-transport.js';
 import { createContactDirectory } from '../../src/highlevel/contact-directory.js';
 import { createLocationDirectory } from '../../src/highlevel/location-directory.js';
 import { createOAuthClient } from '../../src/highlevel/oauth-client.js';
@@ -201,6 +202,31 @@ describe('rate limits', () => {
     expect(sleeps).toEqual([2500]);
     expect(clock.now() - startedAt).toBe(2500);
     expect(infos.map((i) => [i.family, i.status, i.rateLimited])).toEqual([['locations', 429, true], ['locations', 200, false]]);
+  });
+
+  it('when HighLevel says the day\'s quota is spent, then that request fails at once and the location\'s next one waits 15 minutes; another location is not held', async () => {
+    nock(API)
+      .get('/locations/loc-A').reply(429, { statusCode: 429, message: 'Daily limit reached' }, { 'X-RateLimit-Daily-Remaining': '0', 'X-RateLimit-Interval-Milliseconds': '10000' })
+      .get('/locations/loc-B').reply(200, { location: { name: 'B' } })
+      .get('/locations/loc-A').reply(200, { location: { name: 'A' } });
+    const { api, sleeps } = setup();
+    await expect(api.getLocation('loc-A')).rejects.toMatchObject({ name: 'RateLimitedError', retryAfterMs: DAILY_QUOTA_HOLD_MS });
+    expect(sleeps).toEqual([]);
+    expect(await api.getLocation('loc-B')).toMatchObject({ name: 'B' });
+    expect(sleeps).toEqual([]);
+    expect(await api.getLocation('loc-A')).toMatchObject({ name: 'A' });
+    expect(sleeps).toEqual([DAILY_QUOTA_HOLD_MS]);
+  });
+
+  it('when an answer says no request is left today, then the location\'s next request waits 15 minutes instead of meeting a 429', async () => {
+    nock(API)
+      .get('/locations/loc-A').reply(200, { location: { name: 'A' } }, { 'X-RateLimit-Daily-Remaining': '0' })
+      .get('/locations/loc-A').reply(200, { location: { name: 'A' } }, { 'X-RateLimit-Daily-Remaining': '199999' });
+    const { api, sleeps } = setup();
+    await api.getLocation('loc-A');
+    expect(sleeps).toEqual([]);
+    await api.getLocation('loc-A');
+    expect(sleeps).toEqual([DAILY_QUOTA_HOLD_MS]);
   });
 
   it('when 120 requests for one location are made at once, then the pacer spaces them and HighLevel (100 per 10 s) never answers 429', async () => {
