@@ -15,7 +15,7 @@ export interface RefreshOutcome {
 }
 
 export interface AccessTokensDeps {
-  tokens: Pick<TokenStorePort, 'get' | 'getWithInstallState' | 'insertIfAbsent' | 'swap' | 'markNeedsReconnect'>;
+  tokens: Pick<TokenStorePort, 'get' | 'getWithInstallState' | 'insertIfAbsent' | 'swap' | 'markNeedsReconnect' | 'leaseRefresh' | 'endRefreshLease'>;
   locations: Pick<LocationStorePort, 'get'>;
   oauth: Pick<OAuthClient, 'refresh' | 'mintLocationToken'>;
   clock: Clock;
@@ -46,6 +46,14 @@ export interface AccessTokens {
 }
 
 type Refreshable = StoredToken & { refreshToken: string };
+
+/**
+ * How long one process may hold a token's refresh to itself (docs: migration 014): longer than a refresh request can
+ * take (the OAuth client's timeout), so a live holder always swaps or gives it back first.
+ */
+export const REFRESH_LEASE_MS = 30_000;
+/** How often a process waiting for another's rotation looks at the row. */
+const REFRESH_WAIT_POLL_MS = 200;
 
 export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
   const { tokens, locations, oauth, clock, logger } = deps;
@@ -88,10 +96,25 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
   }
 
   async function refresh(current: Refreshable): Promise<string> {
+    // One use per refresh token across every process: the lease says who uses it. The others wait for its rotation,
+    // or take the lease once it is given back (a failed refresh) or runs out (its holder died).
+    for (;;) {
+      const now = clock.now();
+      if (await tokens.leaseRefresh(current.ownerId, current.revision, now + REFRESH_LEASE_MS, now)) break;
+      await sleep(REFRESH_WAIT_POLL_MS);
+      const latest = await tokens.get(current.ownerId);
+      if (!latest) throw new NotInstalledError(current.ownerId);
+      if (latest.needsReconnect) throw new ReconnectRequiredError(current.ownerId);
+      if (latest.revision !== current.revision) {
+        report(current.ownerId, current.ownerType, 'lost-race');
+        return latest.accessToken;
+      }
+    }
     let response: TokenResponse;
     try {
       response = await oauth.refresh(current.refreshToken, current.ownerType);
     } catch (error) {
+      await tokens.endRefreshLease(current.ownerId, current.revision);
       return recover(current, error);
     }
     const now = clock.now();

@@ -22,7 +22,8 @@ export function createTokenStore(db: Db, box: SecretBox) {
     VALUES (@ownerId, @ownerType, @companyId, @accessToken, @refreshToken, @expiresAt, @scope, @userId, 0, NULL, @now)
     ON CONFLICT (owner_id) DO UPDATE SET owner_type = excluded.owner_type, company_id = excluded.company_id,
       access_token = excluded.access_token, refresh_token = excluded.refresh_token, expires_at = excluded.expires_at,
-      scope = excluded.scope, user_id = excluded.user_id, needs_reconnect = 0, reconnect_reason = NULL, updated_at = excluded.updated_at`);
+      scope = excluded.scope, user_id = excluded.user_id, needs_reconnect = 0, reconnect_reason = NULL, updated_at = excluded.updated_at,
+      refresh_lease_until = NULL`);
   // A minted location token must not replace a row written meanwhile (the location's own install, another instance's mint).
   const insertNew = db.prepare(`
     INSERT INTO tokens (owner_id, owner_type, company_id, access_token, refresh_token, expires_at, scope, user_id, needs_reconnect, reconnect_reason, updated_at)
@@ -32,8 +33,15 @@ export function createTokenStore(db: Db, box: SecretBox) {
   // grant alive, so it also undoes a reconnect mark another process set on the same token while this one was saving.
   const swap = db.prepare(`
     UPDATE tokens SET access_token = @accessToken, refresh_token = @refreshToken, expires_at = @expiresAt,
-      scope = COALESCE(@scope, scope), needs_reconnect = 0, reconnect_reason = NULL, updated_at = @now
+      scope = COALESCE(@scope, scope), needs_reconnect = 0, reconnect_reason = NULL, updated_at = @now, refresh_lease_until = NULL
     WHERE owner_id = @ownerId AND COALESCE(refresh_token, access_token) = @revision`);
+  // The refresh lease (migration 014): taken only on the row still at `revision` and when nobody else holds it.
+  const lease = db.prepare(`
+    UPDATE tokens SET refresh_lease_until = @until
+    WHERE owner_id = @ownerId AND COALESCE(refresh_token, access_token) = @revision
+      AND (refresh_lease_until IS NULL OR refresh_lease_until <= @now)`);
+  const endLease = db.prepare(`
+    UPDATE tokens SET refresh_lease_until = NULL WHERE owner_id = @ownerId AND COALESCE(refresh_token, access_token) = @revision`);
   // With a revision, the same CAS: a refused refresh token marks the row only while the row still holds that token.
   const reconnect = db.prepare(`
     UPDATE tokens SET needs_reconnect = 1, reconnect_reason = @reason, updated_at = @now
@@ -76,6 +84,17 @@ export function createTokenStore(db: Db, box: SecretBox) {
     /** Saves a refreshed grant only if the row still holds the token that was refreshed; false means someone else won. */
     swap(revision: string, grant: TokenGrant, now: number): boolean {
       return swap.run({ ownerId: grant.ownerId, revision, ...sealGrant(grant), expiresAt: grant.expiresAt, scope: grant.scope ?? null, now }).changes === 1;
+    },
+    /**
+     * Takes the right to refresh the token read at `revision` until `until`: false when the row has moved on or
+     * another process holds an unexpired lease (it is using the refresh token now; wait for its rotation instead).
+     */
+    leaseRefresh(ownerId: string, revision: string, until: number, now: number): boolean {
+      return lease.run({ ownerId, revision, until, now }).changes === 1;
+    },
+    /** Gives the lease back without a rotation (the refresh failed); a rotation (swap) or a new grant clears it too. */
+    endRefreshLease(ownerId: string, revision: string): void {
+      endLease.run({ ownerId, revision });
     },
     /**
      * Flags the install for reconnecting. With `revision`, only if the row still holds the token read at that revision

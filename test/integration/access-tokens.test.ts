@@ -151,50 +151,46 @@ describe('forLocation with its own Location token', () => {
     expect(outcomes.map((o) => o.result)).toEqual(['lost-race']);
   });
 
-  it('when two instances refresh the same expired tokens at once, then both swaps race, exactly one rotation of each is stored, and both instances use it', async () => {
-    // Ten locations, each refreshed by both instances at the same moment. HighLevel tolerates identical concurrent
-    // refreshes, so each request gets a pair of its own; the answers wait until both requests for a location arrived,
-    // so both instances then race to save their pair against the same row (over two pools on PostgreSQL).
+  it('when two instances refresh the same expired tokens at once, then one of them uses each refresh token, once, and both use its rotation', async () => {
+    // Ten locations, each asked of both instances at the same moment (over two pools on PostgreSQL). HighLevel would
+    // refuse a rotated refresh token, and may take a reused one for a stolen one: each must reach it once.
     const owners = Array.from({ length: 10 }, (_, i) => `loc-race-${i}`);
     for (const ownerId of owners) {
       await locations.install({ locationId: ownerId, companyId: 'co-1', settings: defaultSettings() }, clock.now());
       await tokens.save(grant({ ownerId, refreshToken: `${ownerId}-refresh-old`, expiresAt: clock.now() - MINUTE }), clock.now());
     }
-    const arrivals = new Map<string, { count: number; bothArrived: Promise<void>; release(): void }>();
-    const arrivalOf = (refreshToken: string) => {
-      let arrival = arrivals.get(refreshToken);
-      if (!arrival) {
-        let release!: () => void;
-        const bothArrived = new Promise<void>((resolve) => { release = resolve; });
-        arrival = { count: 0, bothArrived, release };
-        arrivals.set(refreshToken, arrival);
-      }
-      return arrival;
-    };
-    nock(API).post('/oauth/token').times(2 * owners.length).reply(200, async (_uri, body) => {
+    const used = new Map<string, number>();
+    nock(API).post('/oauth/token').times(owners.length).reply(200, (_uri, body) => {
       const refreshToken = formOf(body).refresh_token;
-      const arrival = arrivalOf(refreshToken);
-      const nth = ++arrival.count;
-      if (nth === 2) arrival.release();
-      await arrival.bothArrived;
+      used.set(refreshToken, (used.get(refreshToken) ?? 0) + 1);
       const ownerId = refreshToken.replace(/-refresh-old$/, '');
-      return tokenResponse(`${ownerId}-access-${nth}`, `${ownerId}-refresh-${nth}`, { locationId: ownerId });
+      return tokenResponse(`${ownerId}-access-new`, `${ownerId}-refresh-new`, { locationId: ownerId });
     });
-    const first = build();
-    const second = build(await stores.another());
+    // The one waiting polls the row; its clock stands still (the lease never runs out here), it only lets I/O through.
+    const poll = { sleep: () => new Promise<void>((resolve) => { setImmediate(resolve); }) };
+    const first = build(undefined, poll);
+    const second = build(await stores.another(), poll);
 
     const results = await Promise.all(owners.map((ownerId) => Promise.all([first.forLocation(ownerId), second.forLocation(ownerId)])));
 
     for (const [i, ownerId] of owners.entries()) {
-      const stored = (await tokens.get(ownerId))!;
-      expect(arrivals.get(`${ownerId}-refresh-old`)?.count, ownerId).toBe(2);
-      expect(stored.accessToken, ownerId).toMatch(new RegExp(`^${ownerId}-access-[12]$`));
-      expect(stored.refreshToken, ownerId).toBe(stored.accessToken.replace('-access-', '-refresh-'));
-      expect(stored.needsReconnect, ownerId).toBe(false);
-      expect(results[i], ownerId).toEqual([stored.accessToken, stored.accessToken]);
+      expect(used.get(`${ownerId}-refresh-old`), ownerId).toBe(1);
+      expect(await tokens.get(ownerId), ownerId).toMatchObject({ accessToken: `${ownerId}-access-new`, refreshToken: `${ownerId}-refresh-new`, needsReconnect: false });
+      expect(results[i], ownerId).toEqual([`${ownerId}-access-new`, `${ownerId}-access-new`]);
       const ownerOutcomes = outcomes.filter((o) => o.ownerId === ownerId).map((o) => o.result).sort();
       expect(ownerOutcomes, ownerId).toEqual(['lost-race', 'refreshed']);
     }
+  });
+
+  it('when the instance holding a refresh fails it (HighLevel down), then the waiting instance takes the refresh over at once', async () => {
+    await tokens.save(grant({ expiresAt: clock.now() - MINUTE }), clock.now());
+    nock(API).post('/oauth/token').reply(503, { message: 'unavailable' }).post('/oauth/token').reply(200, tokenResponse('access-2', 'refresh-2'));
+    const first = build();
+    const second = build(await stores.another());
+    const [a, b] = await Promise.allSettled([first.forLocation('loc-1'), second.forLocation('loc-1')]);
+    // One of them met the 503 (a retryable error for its caller); the other refreshed after it gave the lease back.
+    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(await tokens.get('loc-1')).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2', needsReconnect: false });
   });
 
   it.each([
@@ -244,8 +240,11 @@ describe('forLocation with its own Location token', () => {
       other = await stores.another();
       swapping = deferred();
       releaseSwap = deferred();
+      // B is an instance of a build from before the refresh lease (a rolling deploy): it neither takes nor heeds it.
       const heldSwap: typeof tokens = {
         ...other.tokens,
+        leaseRefresh: async () => true,
+        endRefreshLease: async () => {},
         swap: async (revision, g, now) => {
           swapping.resolve();
           await releaseSwap.promise;

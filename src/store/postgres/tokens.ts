@@ -12,7 +12,8 @@ const UPSERT = /* sql */ `
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, NULL, $9)
   ON CONFLICT (owner_id) DO UPDATE SET owner_type = EXCLUDED.owner_type, company_id = EXCLUDED.company_id,
     access_token = EXCLUDED.access_token, refresh_token = EXCLUDED.refresh_token, expires_at = EXCLUDED.expires_at,
-    scope = EXCLUDED.scope, user_id = EXCLUDED.user_id, needs_reconnect = 0, reconnect_reason = NULL, updated_at = EXCLUDED.updated_at`;
+    scope = EXCLUDED.scope, user_id = EXCLUDED.user_id, needs_reconnect = 0, reconnect_reason = NULL, updated_at = EXCLUDED.updated_at,
+    refresh_lease_until = NULL`;
 
 // One statement: of two instances inserting the same owner at once, the unique key makes the second wait for the
 // first's commit and then do nothing (rowCount 0), so exactly one stores.
@@ -27,8 +28,14 @@ const INSERT_IF_ABSENT = /* sql */ `
 // the grant alive, so it also undoes a reconnect mark another instance set on the same token while this one was saving.
 const SWAP = /* sql */ `
   UPDATE tokens SET access_token = $3, refresh_token = $4, expires_at = $5, scope = COALESCE($6, scope),
-    needs_reconnect = 0, reconnect_reason = NULL, updated_at = $7
+    needs_reconnect = 0, reconnect_reason = NULL, updated_at = $7, refresh_lease_until = NULL
   WHERE owner_id = $1 AND COALESCE(refresh_token, access_token) = $2`;
+
+// The refresh lease (migration 014), one statement: of two instances taking it at once, the second's UPDATE waits for
+// the first to commit and re-checks its WHERE against the leased row, so exactly one gets it.
+const LEASE_REFRESH = /* sql */ `
+  UPDATE tokens SET refresh_lease_until = $3
+  WHERE owner_id = $1 AND COALESCE(refresh_token, access_token) = $2 AND (refresh_lease_until IS NULL OR refresh_lease_until <= $4)`;
 
 // With a revision, the same CAS (and the same re-check after a concurrent swap commits): a refused refresh token marks
 // the row only while the row still holds that token.
@@ -72,6 +79,12 @@ export function createPostgresTokenStore(pg: Pick<Postgres, 'pool'>, box: Secret
       const sealed = sealGrant(grant);
       const result = await db.query(SWAP, [grant.ownerId, revision, sealed.accessToken, sealed.refreshToken, grant.expiresAt, grant.scope ?? null, now]);
       return result.rowCount === 1;
+    },
+    async leaseRefresh(ownerId, revision, until, now) {
+      return (await db.query(LEASE_REFRESH, [ownerId, revision, until, now])).rowCount === 1;
+    },
+    async endRefreshLease(ownerId, revision) {
+      await db.query('UPDATE tokens SET refresh_lease_until = NULL WHERE owner_id = $1 AND COALESCE(refresh_token, access_token) = $2', [ownerId, revision]);
     },
     async markNeedsReconnect(ownerId, reason, now, revision) {
       const result = await db.query(MARK_NEEDS_RECONNECT, [ownerId, reason, now, revision ?? null]);
