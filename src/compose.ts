@@ -3,18 +3,19 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createSecretBox } from './lib/crypto.js';
-import { andThen } from './lib/awaitable.js';
+import { andThen, type Awaitable } from './lib/awaitable.js';
 import { openDatabase, type Db } from './store/db.js';
 import { createSqliteStorage } from './store/sqlite-storage.js';
 import type { CloseStorage, Storage } from './store/storage.js';
 import { createInbox } from './scheduler/inbox.js';
 import { createWorker, type Worker } from './scheduler/worker.js';
 import { createJobHandlers, forgetPayloadOf, highLevelRequestsOf, inboundEventKinds, priorityOf } from './jobs/registry.js';
+import type { QueuedJob } from './jobs/job-kind.js';
 import { schedulePeriodicJobs } from './jobs/periodic.js';
 import { createWorkflowScheduler } from './scheduler/workflow-scheduler.js';
 import { createOAuthClient } from './highlevel/oauth-client.js';
 import { createAccessTokens } from './highlevel/access-tokens.js';
-import { createPacer } from './highlevel/pacer.js';
+import { createPacer, type AdmitOptions } from './highlevel/pacer.js';
 import { createHighLevelApi } from './highlevel/api-client.js';
 import { createContactDirectory } from './highlevel/contact-directory.js';
 import { createLocationDirectory } from './highlevel/location-directory.js';
@@ -167,7 +168,17 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   // ── the workflow and its job worker ──
   let worker: Worker | undefined;
   const nudge = () => worker?.nudge();
-  const scheduler = createWorkflowScheduler(queue, clock, nudge);
+  // How many HighLevel requests a job will make, asked of its location's pacer: the time they fit (now, or later).
+  const tagsReplies = (locationId: string) => andThen(locations.get(locationId), (location) => Boolean(location?.settings.replyTag));
+  const paceOf = (job: QueuedJob, admitOptions: AdmitOptions): Awaitable<number | null> => andThen(
+    highLevelRequestsOf(job, tagsReplies),
+    (requests) => requests === 0 || !job.locationId ? null : pacer.admit(job.locationId, requests, admitOptions));
+  const scheduler = createWorkflowScheduler(queue, clock, {
+    onScheduled: nudge,
+    // A text-back decided inside the event that reported its call goes at once when its location's pace admits it
+    // now: no job row, claim or completion of its own (docs/decisions/0014).
+    admitsNow: (job) => andThen(paceOf(job, { priority: priorityOf(job.kind), ifNow: true }), (at) => at === null || at <= clock.now()),
+  });
   const conversationChannel = createConversationChannel({ queue, store: conversationMessages, clock, posting: conversationProviderId !== null, nudge });
   // Each text goes through the provider its location chose: HighLevel (delivery polled) or its Twilio account.
   if (options.twilioClients && config.mode !== 'sandbox') throw new Error('stand-in Twilio clients are for sandbox mode only');
@@ -234,14 +245,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     forgetPayloadOf,
     // A job whose location has no HighLevel slot yet is parked until its promised slot, not left waiting in a worker.
     // Synchronous unless the estimate has to ask a store that answers later (a reply's location tags replies).
-    admit: (job) => andThen(
-      highLevelRequestsOf(job, (locationId) => andThen(locations.get(locationId), (location) => Boolean(location?.settings.replyTag))),
-      (requests) => {
-        if (requests === 0 || !job.locationId) return null;
-        // The pacer answers its own now when it admits: anything later is a park.
-        return andThen(pacer.admit(job.locationId, requests, { returning: job.runAt !== job.queuedAt, priority: job.priority }),
-          (at) => at > clock.now() ? at : null);
-      }),
+    // The pacer answers its own now when it admits: anything later is a park.
+    admit: (job) => andThen(paceOf(job, { returning: job.runAt !== job.queuedAt, priority: job.priority }),
+      (at) => at !== null && at > clock.now() ? at : null),
   });
 
   // ── HTTP ──

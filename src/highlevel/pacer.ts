@@ -26,9 +26,11 @@ export interface Pacer {
    * is given a later time (parked jobs come back one slot apart, not all at once). `returning`: the job was held back
    * before and comes back for the time it was promised. `priority` (lower first, default 0): a job is promised a
    * time ahead of every promise to lower-priority jobs, which then wait longer. Answers later only with `shared`
-   * slots (when the owner's requests fit here and the shared window is asked).
+   * slots (when the owner's requests fit here and the shared window is asked). `ifNow`: for work that would run
+   * inside the job asking, else be queued as a job of its own: when they do not fit now nothing is promised (that
+   * job asks again when it comes up).
    */
-  admit(ownerId: string, requests: number, options?: { returning?: boolean; priority?: number }): Awaitable<number>;
+  admit(ownerId: string, requests: number, options?: AdmitOptions): Awaitable<number>;
   /**
    * Learns from HighLevel's X-RateLimit-Remaining / X-RateLimit-Interval-Milliseconds response headers. `sentAt`:
    * when the answered request left, which tells a new window from a late answer of the old one (without it, a higher
@@ -38,6 +40,8 @@ export interface Pacer {
   /** Holds the owner's requests for `ms` (after a 429). */
   penalize(ownerId: string, ms: number): void;
 }
+
+export interface AdmitOptions { returning?: boolean; priority?: number; ifNow?: boolean }
 
 interface OwnerState {
   /** When each request of the current window was let through, oldest first. */
@@ -61,7 +65,7 @@ const HOLD_MS = 2_000;
 
 /** A pacer of one process alone (no `shared` slots): admit() always answers at once. */
 export interface LocalPacer extends Pacer {
-  admit(ownerId: string, requests: number, options?: { returning?: boolean; priority?: number }): number;
+  admit(ownerId: string, requests: number, options?: AdmitOptions): number;
 }
 
 export function createPacer(options: PacerOptions & { shared?: undefined }): LocalPacer;
@@ -210,9 +214,13 @@ export function createPacer(options: PacerOptions): Pacer {
         // They fit here; all of them must also fit the window every instance counts. Held slots count until their
         // requests can last have gone (HOLD_MS) plus the window.
         const expiresAt = now + state.intervalMs + HOLD_MS;
-        return andThen(shared.reserve(ownerId, { count: requests, now, expiresAt, max }), (reservation) =>
-          reservation.granted ? hold(state, now, requests) : promise(state, priority, requests, Math.max(now + 1, reservation.retryAt)));
+        return andThen(shared.reserve(ownerId, { count: requests, now, expiresAt, max }), (reservation) => {
+          if (reservation.granted) return hold(state, now, requests);
+          const retryAt = Math.max(now + 1, reservation.retryAt);
+          return admitOptions.ifNow ? retryAt : promise(state, priority, requests, retryAt);
+        });
       }
+      if (admitOptions.ifNow) return at;
       if (admitOptions.returning) at = promiseSlot(state, now, requests, (other) => other <= priority, true);
       return promise(state, priority, requests, at);
     },

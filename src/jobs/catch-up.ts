@@ -17,7 +17,7 @@ export const catchUpKind = defineJobKind({
   // The first page of the location's call history.
   highLevelRequests: 1,
   payload: CatchUpPayloadSchema,
-  handler: ({ workflow }: { workflow: WorkflowDeps }) => (payload) => runCatchUp(workflow, payload),
+  handler: ({ workflow }: { workflow: WorkflowDeps }) => (payload, job) => runCatchUp(workflow, payload, { recovering: job.attempts > 1 }),
 });
 
 /**

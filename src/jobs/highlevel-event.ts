@@ -40,7 +40,7 @@ export const highLevelEventKind = defineJobKind({
     const event = parseEvent(payload, job.createdAt);
     let outcome: string;
     try {
-      outcome = await handleEvent(deps.workflow, event);
+      outcome = await handleEvent(deps.workflow, event, { recovering: job.attempts > 1 });
     } catch (error) {
       // Uninstalled while the event waited: there is nothing to do for it, now or later.
       if (!(error instanceof NotInstalledError)) throw error;

@@ -1,10 +1,19 @@
 // The workflow's Scheduler port on the job queue port.
 import type { Clock } from '../lib/clock.js';
 import type { ScheduledJob } from '../workflow/ports/storage.js';
-import type { CancelFilter, JobQueue } from './queue-port.js';
+import type { Awaitable, CancelFilter, JobQueue } from './queue-port.js';
 
-export function createWorkflowScheduler(queue: Pick<JobQueue, 'enqueue' | 'cancel' | 'hasPending'>, clock: Clock, onScheduled?: () => void) {
+export interface WorkflowSchedulerOptions {
+  /** Told when a job due now was stored (the worker looks at once). */
+  onScheduled?: () => void;
+  /** Whether a job's work may run at once inside the running job (its location's HighLevel pace admits it now). */
+  admitsNow?: (job: ScheduledJob) => Awaitable<boolean>;
+}
+
+export function createWorkflowScheduler(queue: Pick<JobQueue, 'enqueue' | 'cancel' | 'hasPending'>, clock: Clock, options: WorkflowSchedulerOptions = {}) {
+  const { onScheduled, admitsNow } = options;
   return {
+    ...(admitsNow ? { admitsNow } : {}),
     async schedule(job: ScheduledJob): Promise<boolean> {
       const stored = await queue.enqueue(job, clock.now());
       if (stored && job.runAt <= clock.now()) onScheduled?.();

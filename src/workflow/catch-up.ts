@@ -2,7 +2,7 @@
 // periodically and fed through the same path (dedupe on the call makes double-processing harmless).
 import type { WorkflowDeps } from './deps.js';
 import { loadLocation } from './location-context.js';
-import { handleCall, MAX_CALL_AGE_MS } from './missed-call.js';
+import { MAX_CALL_AGE_MS, recordCall, type CallHandling } from './missed-call.js';
 import type { JobResult } from './text-back.js';
 import { CATCH_UP_EVERY_MS, type CatchUpJob } from './catch-up-schedule.js';
 
@@ -11,7 +11,7 @@ export { CATCH_UP_EVERY_MS, ensureCatchUp, type CatchUpJob } from './catch-up-sc
 /** Each scan looks back a little further than the interval, so a scan delayed by a busy queue misses nothing. */
 const LOOK_BACK_MS = 3 * CATCH_UP_EVERY_MS;
 
-export async function runCatchUp(deps: WorkflowDeps, job: CatchUpJob): Promise<JobResult> {
+export async function runCatchUp(deps: WorkflowDeps, job: CatchUpJob, handling: CallHandling = {}): Promise<JobResult> {
   if (!deps.callHistory) return;
   const ctx = await loadLocation(deps, job.locationId);
   if (!ctx) return; // uninstalled: the scan stops with the installation
@@ -19,8 +19,8 @@ export async function runCatchUp(deps: WorkflowDeps, job: CatchUpJob): Promise<J
   const calls = await deps.callHistory.recentCalls(job.locationId, now - Math.min(LOOK_BACK_MS, MAX_CALL_AGE_MS));
   let found = 0;
   for (const call of calls) {
-    const decision = await handleCall(deps, { locationId: job.locationId, ...call });
-    if (decision === 'pending') found++;
+    const { newMissedCall } = await recordCall(deps, { locationId: job.locationId, ...call }, handling);
+    if (newMissedCall) found++;
   }
   if (found > 0) deps.log.warn({ locationId: job.locationId, found }, 'catch-up found missed calls whose webhook never arrived');
   return { runAgainAt: now + CATCH_UP_EVERY_MS };

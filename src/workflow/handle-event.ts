@@ -1,15 +1,16 @@
 // Routes one event to the rule that handles it; returns a short outcome for the log line.
 import type { WorkflowEvent } from './events.js';
 import type { WorkflowDeps } from './deps.js';
-import { handleCall } from './missed-call.js';
+import { handleCall, type CallHandling } from './missed-call.js';
 import { handleInboundText } from './replies.js';
 import { noticeOutboundText } from './native-textback.js';
 import { handleDnd, handleInstall, handleLocationUpdate, handlePlanChange, handleUninstall } from './lifecycle.js';
 
-export async function handleEvent(deps: WorkflowDeps, event: WorkflowEvent): Promise<string> {
+/** `handling.recovering`: the event is handled again after a run that may have been cut short (see handleCall). */
+export async function handleEvent(deps: WorkflowDeps, event: WorkflowEvent, handling: CallHandling = {}): Promise<string> {
   switch (event.kind) {
     case 'call':
-      return handleCall(deps, event);
+      return handleCall(deps, event, handling);
     case 'sms':
       if (event.direction === 'outbound') return noticeOutboundText(deps, event);
       if (event.direction !== 'inbound') return 'ignored:outbound-sms';

@@ -5,6 +5,9 @@ import { loadLocation } from './location-context.js';
 import { callerPhone } from './caller-phone.js';
 import { toE164 } from '../lib/phone.js';
 import { isAnsweredCallStatus, isFinalCallStatus, normalizeCallStatus } from './call-status.js';
+import type { ScheduledJob } from './ports/storage.js';
+import { textBack, type TextBackJob } from './text-back.js';
+import { RetryLaterError } from '../lib/errors.js';
 
 export interface CallEvent {
   locationId: string;
@@ -19,15 +22,38 @@ export interface CallEvent {
 /** A missed call older than this is recorded but not texted: a text hours later would surprise more than help. */
 export const MAX_CALL_AGE_MS = 2 * 60 * 60_000;
 
-export interface TextBackJob {
-  callId: number;
+/**
+ * A still-pending call seen again by another event while the sighting that decided it may be texting it at once is
+ * left to its text-back job this much later: by then that run is over, or its job (leased 5 minutes) is taken back
+ * and texts the call itself. The job then finds the call decided and does nothing.
+ */
+export const TEXT_BACK_SAFETY_NET_MS = 5 * 60_000;
+
+/** A text-back that could not finish at once is retried as a job of its own after this (or what its error asks). */
+export const TEXT_BACK_RETRY_MS = 30_000;
+
+export interface CallHandling {
+  /** `recovering`: this run repeats one that may have been cut short (a retried or taken-back job). */
+  recovering?: boolean;
+}
+
+/** The decision recorded for the call (or why it was not recorded), and whether this sighting found it missed first. */
+export interface CallOutcome {
+  decision: string;
+  newMissedCall: boolean;
 }
 
 /** Returns the decision recorded for the call (or why it was not recorded). */
-export async function handleCall(deps: WorkflowDeps, event: CallEvent): Promise<string> {
+export async function handleCall(deps: WorkflowDeps, event: CallEvent, handling: CallHandling = {}): Promise<string> {
+  return (await recordCall(deps, event, handling)).decision;
+}
+
+/** Records a call sighting and acts on it: handleCall, also saying whether this sighting is the one that found it missed. */
+export async function recordCall(deps: WorkflowDeps, event: CallEvent, handling: CallHandling = {}): Promise<CallOutcome> {
+  const decided = (decision: string, newMissedCall = false): CallOutcome => ({ decision, newMissedCall });
   const ctx = await loadLocation(deps, event.locationId);
   // Nothing is kept for locations that did not install the app.
-  if (!ctx) return 'ignored:not-installed';
+  if (!ctx) return decided('ignored:not-installed');
   const { settings } = ctx.location;
   const now = deps.clock.now();
 
@@ -51,26 +77,46 @@ export async function handleCall(deps: WorkflowDeps, event: CallEvent): Promise<
     // They called back and somebody answered: nothing more to send them.
     await deps.scheduler.cancel({ locationId: event.locationId, subject: phone, kinds: [JOB.followUp, JOB.textBack] });
   }
-  if (!missed) return call.decision;
+  if (!missed) return decided(call.decision);
   if (!phone) {
     await deps.calls.decide(call.id, 'skipped:no-phone', now);
-    return 'skipped:no-phone';
+    return decided('skipped:no-phone', isNew);
   }
-  if (call.decision !== 'pending') return call.decision;
+  if (call.decision !== 'pending') return decided(call.decision);
   if (now - event.occurredAt > MAX_CALL_AGE_MS) {
     await deps.calls.decide(call.id, 'skipped:stale', now);
-    return 'skipped:stale';
+    return decided('skipped:stale', isNew);
   }
 
-  // One text-back job per call, whatever number of webhook deliveries carried it.
-  await deps.scheduler.schedule({
+  // One text-back per call, whatever number of webhook deliveries carried it: the sighting that found the call missed
+  // (or a run recovering one cut short) texts at once when the location's pace admits it; otherwise, or when that
+  // cannot finish, its job does (deduplicated by call). Any other sighting leaves it to the job, as a safety net.
+  const job: ScheduledJob = {
     kind: JOB.textBack,
     locationId: event.locationId,
     subject: phone,
     dedupeKey: `${JOB.textBack}:${event.locationId}:${event.callKey}`,
     runAt: now,
     payload: { callId: call.id } satisfies TextBackJob,
-  });
-  return 'pending';
+  };
+  const first = isNew || handling.recovering === true;
+  if (first && deps.scheduler.admitsNow && await deps.scheduler.admitsNow(job)) {
+    return decided(await textBackNow(deps, job, call.id), isNew);
+  }
+  await deps.scheduler.schedule(first ? job : { ...job, runAt: now + TEXT_BACK_SAFETY_NET_MS });
+  return decided('pending', isNew);
 }
 
+/** Runs the call's text-back here; what it could not finish (a deferral, a failure) goes on as its job. */
+async function textBackNow(deps: WorkflowDeps, job: ScheduledJob, callId: number): Promise<string> {
+  try {
+    const run = await textBack(deps, { callId });
+    if (run?.runAgainAt !== undefined) await deps.scheduler.schedule({ ...job, runAt: run.runAgainAt });
+    return run?.decision ?? 'pending';
+  } catch (error) {
+    const delay = error instanceof RetryLaterError ? error.delayMs : TEXT_BACK_RETRY_MS;
+    deps.log.warn({ locationId: job.locationId, callId, err: error, retryInMs: delay }, 'text-back could not finish at once; its job retries it');
+    await deps.scheduler.schedule({ ...job, runAt: deps.clock.now() + delay });
+    return 'pending';
+  }
+}

@@ -3,8 +3,12 @@ import { MINUTE } from '../lib/clock.js';
 import { JOB, type WorkflowDeps } from './deps.js';
 import { deliver } from './deliver.js';
 import { loadLocation } from './location-context.js';
-import type { TextBackJob } from './missed-call.js';
 import { featuresFor } from './plans.js';
+
+/** The one text-back of a missed call (a job of its own, or run at once inside the event that reported the call). */
+export interface TextBackJob {
+  callId: number;
+}
 
 export interface FollowUpJob {
   callId: number;
@@ -15,21 +19,29 @@ export interface FollowUpJob {
 export type JobResult = void | { runAgainAt: number };
 
 export async function runTextBack(deps: WorkflowDeps, job: TextBackJob): Promise<JobResult> {
+  const run = await textBack(deps, job);
+  return run?.runAgainAt === undefined ? undefined : { runAgainAt: run.runAgainAt };
+}
+
+/** What a text-back run decided for its call (recorded on the call), and when to run again if it was deferred. */
+export interface TextBackRun {
+  decision: string;
+  runAgainAt?: number;
+}
+
+/** Decides and records the call's one text-back; null when the call was decided before (nothing was done). */
+export async function textBack(deps: WorkflowDeps, job: TextBackJob): Promise<TextBackRun | null> {
   const call = await deps.calls.get(job.callId);
   // Already decided (a redelivery, or a job that ran before the crash it is recovering from).
-  if (!call || !call.phone || !(call.decision === 'pending' || call.decision.startsWith('deferred'))) return;
+  if (!call || !call.phone || !(call.decision === 'pending' || call.decision.startsWith('deferred'))) return null;
   const now = deps.clock.now();
   const ctx = await loadLocation(deps, call.locationId);
-  if (!ctx) {
-    await deps.calls.decide(call.id, 'skipped:not-installed', now);
-    return;
-  }
+  if (!ctx) return decide(call.id, 'skipped:not-installed');
 
   const outcome = await deliver(deps, ctx, { kind: 'textback', call: { ...call, phone: call.phone } });
   switch (outcome.result) {
     case 'deferred':
-      await deps.calls.decide(call.id, `deferred:${new Date(outcome.until).toISOString()}`, now);
-      return { runAgainAt: outcome.until };
+      return { ...await decide(call.id, `deferred:${new Date(outcome.until).toISOString()}`), runAgainAt: outcome.until };
     case 'sent': {
       // Follow-up first, decision second: a crash between them re-runs this job, which finds the send already made,
       // schedules nothing twice (dedupe) and then records the decision. The other order could lose the follow-up.
@@ -37,14 +49,17 @@ export async function runTextBack(deps: WorkflowDeps, job: TextBackJob): Promise
       const followUpState = featuresFor(ctx.location.planId, deps.plans).features.followUp
         ? await scheduleFollowUp(deps, ctx.location.settings.followUp, call.id, call.locationId, call.callKey, call.phone, now)
         : 'skipped:not-in-plan';
-      await deps.calls.decide(call.id, 'texted', now, followUpState);
-      return;
+      return decide(call.id, 'texted', followUpState);
     }
     case 'skipped':
-      await deps.calls.decide(call.id, `skipped:${outcome.reason}`, now);
-      return;
+      return decide(call.id, `skipped:${outcome.reason}`);
     default:
-      await deps.calls.decide(call.id, `${outcome.result}:${outcome.reason}`, now);
+      return decide(call.id, `${outcome.result}:${outcome.reason}`);
+  }
+
+  async function decide(callId: number, decision: string, followUpState?: string): Promise<TextBackRun> {
+    await deps.calls.decide(callId, decision, now, followUpState);
+    return { decision };
   }
 }
 

@@ -93,7 +93,7 @@ afterAll(async () => { await h.close(); });
 describe('structured logs', () => {
   it('when the whole flow ran, then no log line holds a token, a secret, an OAuth code or a full phone number', () => {
     const logs = h.logs.join('');
-    for (const message of ['install completed', 'highlevel token renewal', 'webhook event handled', 'text-back job ran']) expect(logs).toContain(message);
+    for (const message of ['install completed', 'highlevel token renewal', 'webhook event handled', '"outcome":"texted"']) expect(logs).toContain(message);
     for (const secret of [...Object.values(SECRETS), h.config.highLevel.clientSecret, h.config.highLevel.sharedSecret, h.config.encryptionKey!]) {
       expect(logs, secret).not.toContain(secret);
     }

@@ -110,6 +110,19 @@ describe('createPacer admission (parking instead of waiting)', () => {
     expect(pacer.admit('loc', 1, { returning: true })).toBe(promised);
   });
 
+  it('when work asks only whether it fits now (ifNow), then it holds the slots if so, and otherwise is promised nothing', () => {
+    const { pacer } = setup(2, 10_000);
+    expect(pacer.admit('loc', 2, { ifNow: true })).toBe(0);
+    // The window is full: it is told when the slots would fit, and nothing is promised to it (a promise would have
+    // pushed the second answer a window later)...
+    expect(pacer.admit('loc', 2, { ifNow: true })).toBe(10_000);
+    expect(pacer.admit('loc', 2, { ifNow: true })).toBe(10_000);
+    // ...so the job it becomes is the first in line.
+    expect(pacer.admit('loc', 2)).toBe(10_000);
+    // Once a job is promised that time, work that would jump ahead of it fits a window later.
+    expect(pacer.admit('loc', 2, { ifNow: true })).toBe(20_000);
+  });
+
   it('when a text-back asks while a location\'s reply tags are parked, then it is promised a slot ahead of them', () => {
     const { pacer } = setup(2, 10_000);
     pacer.admit('loc', 2, { priority: 10 });

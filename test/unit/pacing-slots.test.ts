@@ -90,6 +90,19 @@ describe('pacers of several instances', () => {
     expect(at).toBe(1_000 + 10_000 + 2_000);
   });
 
+  it('when work that only asks whether it fits now (ifNow) is refused by the shared window, then nothing is promised to it', async () => {
+    const shared = createMemoryPacingSlots();
+    const { clock, pacers } = instances(2, shared);
+    clock.set(1_000);
+    for (let i = 0; i < 45; i += 1) await pacers[0].admit('loc', 2);
+    expect(await pacers[1].admit('loc', 2, { ifNow: true })).toBe(13_000);
+    // When the window turns, this instance's jobs use all of it: a promise to the refused work would have kept 2 slots.
+    clock.set(13_000);
+    const answers: number[] = [];
+    for (let i = 0; i < 45; i += 1) answers.push(await pacers[1].admit('loc', 2));
+    expect(answers).toEqual(Array(45).fill(13_000));
+  });
+
   it('when one instance is answered 429, then the others hold their requests for the same time', async () => {
     const { clock, pacers, runUntil } = instances(2, createMemoryPacingSlots());
     pacers[0].penalize('loc', 10_000);

@@ -192,6 +192,11 @@ export interface ScheduledJob {
 export interface Scheduler {
   /** False when a job with the same dedupe key exists already. */
   schedule(job: ScheduledJob): Awaitable<boolean>;
+  /**
+   * Whether the work of a job due now may be done at once, inside the job running (no job of its own): its location's
+   * HighLevel pace admits its requests now (they are then held for it). Absent or false: schedule it.
+   */
+  admitsNow?(job: ScheduledJob): Awaitable<boolean>;
   cancel(filter: { locationId: string; subject?: string; kinds?: string[] }): Awaitable<number>;
 }
 
