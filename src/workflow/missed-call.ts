@@ -5,8 +5,8 @@ import { loadLocation } from './location-context.js';
 import { callerPhone } from './caller-phone.js';
 import { toE164 } from '../lib/phone.js';
 import { isAnsweredCallStatus, isFinalCallStatus, normalizeCallStatus } from './call-status.js';
-import type { ScheduledJob } from './ports/storage.js';
-import { textBack, type KnownCall, type TextBackJob } from './text-back.js';
+import type { CallRecord, ScheduledJob } from './ports/storage.js';
+import { textBack, type TextBackJob } from './text-back.js';
 import { RetryLaterError } from '../lib/errors.js';
 
 export interface CallEvent {
@@ -101,17 +101,17 @@ export async function recordCall(deps: WorkflowDeps, event: CallEvent, handling:
   };
   const first = isNew || handling.recovering === true;
   if (first && deps.scheduler.admitsNow && await deps.scheduler.admitsNow(job)) {
-    return decided(await textBackNow(deps, job, { call, ctx }), isNew);
+    return decided(await textBackNow(deps, job, call), isNew);
   }
   await deps.scheduler.schedule(first ? job : { ...job, runAt: now + TEXT_BACK_SAFETY_NET_MS });
   return decided('pending', isNew);
 }
 
 /** Runs the call's text-back here; what it could not finish (a deferral, a failure) goes on as its job. */
-async function textBackNow(deps: WorkflowDeps, job: ScheduledJob, known: KnownCall): Promise<string> {
-  const callId = known.call.id;
+async function textBackNow(deps: WorkflowDeps, job: ScheduledJob, call: CallRecord): Promise<string> {
+  const callId = call.id;
   try {
-    const run = await textBack(deps, { callId }, known);
+    const run = await textBack(deps, { callId }, call);
     if (run?.runAgainAt !== undefined) await deps.scheduler.schedule({ ...job, runAt: run.runAgainAt });
     return run?.decision ?? 'pending';
   } catch (error) {

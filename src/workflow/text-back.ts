@@ -2,7 +2,7 @@
 import { MINUTE } from '../lib/clock.js';
 import { JOB, type WorkflowDeps } from './deps.js';
 import { deliver } from './deliver.js';
-import { loadLocation, type LocationContext } from './location-context.js';
+import { loadLocation } from './location-context.js';
 import type { CallRecord } from './ports/storage.js';
 import { featuresFor } from './plans.js';
 
@@ -30,22 +30,17 @@ export interface TextBackRun {
   runAgainAt?: number;
 }
 
-/** What the event that reported a call already read: the call as it recorded it, and its location. */
-export interface KnownCall {
-  call: CallRecord;
-  ctx: LocationContext;
-}
-
 /**
- * Decides and records the call's one text-back; null when the call was decided before (nothing was done). `known`:
- * run at once by the event that recorded the call, which read the call and its location a moment ago.
+ * Decides and records the call's one text-back; null when the call was decided before (nothing was done). `recorded`:
+ * the call as the event that runs this at once has just recorded it. The location is read again all the same: an
+ * event handled beside this one (a plan change, a settings change) may have changed it since.
  */
-export async function textBack(deps: WorkflowDeps, job: TextBackJob, known?: KnownCall): Promise<TextBackRun | null> {
-  const call = known?.call ?? await deps.calls.get(job.callId);
+export async function textBack(deps: WorkflowDeps, job: TextBackJob, recorded?: CallRecord): Promise<TextBackRun | null> {
+  const call = recorded ?? await deps.calls.get(job.callId);
   // Already decided (a redelivery, or a job that ran before the crash it is recovering from).
   if (!call || !call.phone || !(call.decision === 'pending' || call.decision.startsWith('deferred'))) return null;
   const now = deps.clock.now();
-  const ctx = known?.ctx ?? await loadLocation(deps, call.locationId);
+  const ctx = await loadLocation(deps, call.locationId);
   if (!ctx) return decide(call.id, 'skipped:not-installed');
 
   const outcome = await deliver(deps, ctx, { kind: 'textback', call: { ...call, phone: call.phone } });
