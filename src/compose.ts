@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './lib/logger.js';
 import { createSecretBox } from './lib/crypto.js';
 import { andThen, type Awaitable } from './lib/awaitable.js';
 import { openDatabase, type Db } from './store/db.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { createSqliteStorage } from './store/sqlite-storage.js';
 import type { CloseStorage, Storage } from './store/storage.js';
 import { createInbox } from './scheduler/inbox.js';
@@ -138,7 +139,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   const db = options.storage ? null : openDatabase(config.databasePath);
   const storage = options.storage
     ?? createSqliteStorage(db!, createSecretBox(encryptionKey), { clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf });
-  const closeStorage: CloseStorage = db ? () => { db.close(); } : options.closeStorage ?? (() => {});
+  // The server's SQLite file is checkpointed from a thread of its own, not inside the commits webhooks wait for.
+  const checkpointer = db
+    ? startCheckpointer(db, { onError: (error) => logger.error({ err: error }, 'the checkpoint thread failed; SQLite checkpoints by itself again') })
+    : null;
+  const closeStorage: CloseStorage = db
+    ? async () => { await checkpointer?.stop(); db.close(); }
+    : options.closeStorage ?? (() => {});
   const { tokens, locations, calls, ledger, suppressions, replies, audit, locationFlags, twilioAccounts, lineTypes, delivery, frameOrigins, queue } = storage;
   const metrics = createAppMetrics({ jobStats: storage.jobStats, clock });
 

@@ -6,15 +6,21 @@ import { MIGRATIONS } from './migrations/index.js';
 
 export type Db = Database.Database;
 
+/**
+ * When SQLite checkpoints by itself, inside the commit that crosses it (default 1,000 pages): pages written again and
+ * again between checkpoints (the job queue's index leaves) are copied into the database file once instead of each
+ * time. The server checkpoints from a thread instead (checkpointer.ts); this is the rule whenever none runs.
+ */
+export const AUTOCHECKPOINT_PAGES = 10_000;
+
 export function openDatabase(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode is durable against process crashes (what we promise); only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
-  // Checkpoint less often (default 1,000 pages): pages written again and again between checkpoints (the job queue's
-  // index leaves) are copied into the database file once instead of each time. Durability is the commits' (above).
-  db.pragma('wal_autocheckpoint = 10000');
+  // Durability is the commits' (above), whenever their pages reach the database file.
+  db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   migrate(db);
