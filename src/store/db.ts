@@ -9,7 +9,7 @@ export type Db = Database.Database;
 /**
  * When SQLite checkpoints by itself, inside the commit that crosses it (default 1,000 pages): pages written again and
  * again between checkpoints (the job queue's index leaves) are copied into the database file once instead of each
- * time. The server checkpoints from a thread instead (checkpointer.ts); this is the rule whenever none runs.
+ * time. The server also checkpoints from a thread (checkpointer.ts), which leaves this one little to copy.
  */
 export const AUTOCHECKPOINT_PAGES = 10_000;
 
