@@ -61,6 +61,8 @@ export function startCheckpointer(db: Db, options: CheckpointerOptions = {}): Ch
     stop() {
       if (!stopping) {
         stopping = true;
+        // Its last checkpoint and close hold the process open now, however quiet the rest of it has gone.
+        worker.ref();
         worker.postMessage('stop');
       }
       return exited;

@@ -103,7 +103,11 @@ export async function createHarness(options: { env?: Record<string, string>; sta
   const logs: string[] = [];
   const destination = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
   const logger = createLogger({ level: 'info', destination });
-  const composeOptions = { config, clock, logger, sleep: async (ms: number) => { clock.advance(ms); }, webhookKeysPem: keys.publicKeyPem };
+  // No checkpoint thread per test app (about 56 ms of CPU each, some 25 s of the suite): test/integration/sqlite/
+  // checkpointer.test.ts tests it, and every suite that starts the real server runs with it.
+  const composeOptions = {
+    config, clock, logger, sleep: async (ms: number) => { clock.advance(ms); }, webhookKeysPem: keys.publicKeyPem, checkpointThread: false,
+  };
   let app: SqliteComposedApp;
   if (database) {
     const opened = await openPostgresStorage(database.url, createSecretBox(encryptionKey), {
