@@ -217,8 +217,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     audit,
     tokens: {
       // A location's Twilio secrets go with its HighLevel tokens.
-      forget: async (ownerId) => { await tokens.delete(ownerId); await twilioAccounts.remove(ownerId); },
-      forgetCompany: async (companyId) => { await tokens.deleteMintedForCompany(companyId); await tokens.delete(companyId); },
+      forget: async (ownerId) => { await tokens.delete(ownerId); await twilioAccounts.remove(ownerId); accessTokens.forget(ownerId); },
+      forgetCompany: async (companyId) => {
+        await tokens.deleteMintedForCompany(companyId);
+        await tokens.delete(companyId);
+        // Its locations' minted tokens went with it: none of them is used from memory either.
+        accessTokens.forget();
+      },
       hasOwnGrant: async (locationId) => (await tokens.get(locationId))?.refreshToken != null,
     },
     contacts: createContactDirectory(api),

@@ -22,6 +22,8 @@ export interface AccessTokensDeps {
   logger: Logger;
   /** Refresh this long before expiry, so a token never expires mid-request. */
   refreshSkewMs?: number;
+  /** How long a location's fresh token, once read, is used again without reading its row (default TOKEN_MEMORY_MS). */
+  tokenMemoryMs?: number;
   /**
    * After invalid_grant on a token the row still holds, wait this long for another process's rotation of it to be
    * saved before marking the install for reconnect (HighLevel kills the old token before that process's save commits).
@@ -43,7 +45,19 @@ export interface AccessTokens {
   forCompany(companyId: string): Promise<string>;
   /** HighLevel answered 401 to `rejectedAccessToken`: a token other than it, refreshed if no one already did. */
   afterUnauthorized(ownerId: string, rejectedAccessToken: string): Promise<string>;
+  /** The owner's tokens were deleted here (an uninstall): its next request reads the row. Without an id: every owner. */
+  forget(ownerId?: string): void;
 }
+
+/**
+ * How long a location's fresh token, once read, is used again without reading its row: the requests of one missed
+ * call (its contact, its send) read it once, one statement fewer per call on PostgreSQL. Short, because another
+ * instance may uninstall the location or mark it for reconnect meanwhile: HighLevel refuses a revoked token, and
+ * that 401 drops it here at once (afterUnauthorized reads the row again).
+ */
+export const TOKEN_MEMORY_MS = 1_000;
+/** Past this many remembered locations, the lapsed ones are dropped before another is added. */
+const TOKEN_MEMORY_PRUNE_AT = 10_000;
 
 type Refreshable = StoredToken & { refreshToken: string };
 
@@ -62,6 +76,13 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
   const sleep = deps.sleep ?? realSleep;
   // In-process single flight: concurrent callers for one owner share one refresh; the CAS covers other processes.
   const inFlight = new Map<string, Promise<string>>();
+  const memoryMs = deps.tokenMemoryMs ?? TOKEN_MEMORY_MS;
+  const remembered = new Map<string, { accessToken: string; until: number }>();
+  const remember = (locationId: string, token: StoredToken): void => {
+    const now = clock.now();
+    if (remembered.size >= TOKEN_MEMORY_PRUNE_AT) for (const [id, entry] of remembered) if (entry.until <= now) remembered.delete(id);
+    remembered.set(locationId, { accessToken: token.accessToken, until: Math.min(now + memoryMs, token.expiresAt - skewMs) });
+  };
 
   const isFresh = (token: StoredToken) => token.expiresAt - skewMs > clock.now();
   const report = (ownerId: string, ownerType: OwnerType, result: RefreshOutcome['result']) => {
@@ -208,6 +229,7 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
   }
 
   async function afterUnauthorized(ownerId: string, rejected: string): Promise<string> {
+    remembered.delete(ownerId);
     const running = inFlight.get(ownerId);
     if (running) {
       const renewed = await running;
@@ -218,16 +240,25 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
 
   return {
     async forLocation(locationId) {
+      const memory = remembered.get(locationId);
+      if (memory && memory.until > clock.now()) return memory.accessToken;
       // Every request on a location's behalf reads both: one read (one statement on PostgreSQL), not two.
       const { installState: location, token } = await tokens.getWithInstallState(locationId);
       if (location?.status === 'uninstalled') throw new NotInstalledError(locationId);
       if (token?.needsReconnect) throw new ReconnectRequiredError(locationId);
-      if (token && isFresh(token)) return token.accessToken;
+      if (token && isFresh(token)) {
+        if (memoryMs > 0) remember(locationId, token);
+        return token.accessToken;
+      }
       if (!token && !location?.companyId && !(location?.status === 'installed' && deps.findAgency)) throw new NotInstalledError(locationId);
       return singleFlight(locationId);
     },
     forCompany,
     afterUnauthorized,
+    forget(ownerId) {
+      if (ownerId === undefined) remembered.clear();
+      else remembered.delete(ownerId);
+    },
   };
 }
 

@@ -28,7 +28,7 @@ export interface RequestInfo { family: string; status: number | null; ms: number
 
 export interface TransportOptions {
   apiUrl: string;
-  accessTokens: AccessTokens;
+  accessTokens: Pick<AccessTokens, 'forLocation' | 'forCompany' | 'afterUnauthorized'>;
   pacer: Pacer;
   clock: Clock;
   sleep(ms: number): Promise<void>;

@@ -306,6 +306,59 @@ describe('forLocation with its own Location token', () => {
   });
 });
 
+describe('forLocation remembers a fresh token for a second', () => {
+  /** The token store under test, counting the reads forLocation makes. */
+  function counted() {
+    let reads = 0;
+    const store = Object.assign(Object.create(tokens) as Storage['tokens'], {
+      getWithInstallState: (locationId: string) => { reads += 1; return tokens.getWithInstallState(locationId); },
+    });
+    return { store, reads: () => reads };
+  }
+
+  it('when one missed call makes two requests, then the token row is read once, and read again a second later', async () => {
+    await tokens.save(grant(), clock.now());
+    const { store, reads } = counted();
+    const accessTokens = build({ tokens: store, locations });
+    expect(await accessTokens.forLocation('loc-1')).toBe('access-old');
+    clock.advance(400);
+    expect(await accessTokens.forLocation('loc-1')).toBe('access-old');
+    expect(reads()).toBe(1);
+    clock.advance(600);
+    expect(await accessTokens.forLocation('loc-1')).toBe('access-old');
+    expect(reads()).toBe(2);
+  });
+
+  it('when the remembered token is refused (401), then the row is read again and the token another instance saved is used at once', async () => {
+    await tokens.save(grant(), clock.now());
+    const accessTokens = build();
+    expect(await accessTokens.forLocation('loc-1')).toBe('access-old');
+    // Another instance rotated the token: HighLevel refuses the old one.
+    await tokens.save(grant({ accessToken: 'access-other', refreshToken: 'refresh-other' }), clock.now());
+    expect(await accessTokens.afterUnauthorized('loc-1', 'access-old')).toBe('access-other');
+    expect(await accessTokens.forLocation('loc-1')).toBe('access-other');
+  });
+
+  it('when the location is uninstalled here, then its next request reads the row and finds it gone', async () => {
+    await tokens.save(grant(), clock.now());
+    const accessTokens = build();
+    expect(await accessTokens.forLocation('loc-1')).toBe('access-old');
+    await tokens.delete('loc-1');
+    await locations.uninstall('loc-1', clock.now());
+    accessTokens.forget('loc-1');
+    await expect(accessTokens.forLocation('loc-1')).rejects.toBeInstanceOf(NotInstalledError);
+  });
+
+  it('when the token is near its refresh time, then it is remembered no longer than until then', async () => {
+    await tokens.save(grant({ expiresAt: clock.now() + 5 * MINUTE + 500 }), clock.now());
+    nock(API).post('/oauth/token').reply(200, tokenResponse('access-new', 'refresh-new'));
+    const accessTokens = build();
+    expect(await accessTokens.forLocation('loc-1')).toBe('access-old');
+    clock.advance(500);
+    expect(await accessTokens.forLocation('loc-1')).toBe('access-new');
+  });
+});
+
 describe('forLocation under an agency (Company) install', () => {
   beforeEach(async () => {
     await locations.install({ locationId: 'loc-2', companyId: 'co-1', settings: defaultSettings() }, clock.now());
