@@ -22,8 +22,6 @@ export interface AccessTokensDeps {
   logger: Logger;
   /** Refresh this long before expiry, so a token never expires mid-request. */
   refreshSkewMs?: number;
-  /** How long a location's fresh token, once read, is used again without reading its row (default TOKEN_MEMORY_MS). */
-  tokenMemoryMs?: number;
   /**
    * After invalid_grant on a token the row still holds, wait this long for another process's rotation of it to be
    * saved before marking the install for reconnect (HighLevel kills the old token before that process's save commits).
@@ -76,12 +74,11 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
   const sleep = deps.sleep ?? realSleep;
   // In-process single flight: concurrent callers for one owner share one refresh; the CAS covers other processes.
   const inFlight = new Map<string, Promise<string>>();
-  const memoryMs = deps.tokenMemoryMs ?? TOKEN_MEMORY_MS;
   const remembered = new Map<string, { accessToken: string; until: number }>();
   const remember = (locationId: string, token: StoredToken): void => {
     const now = clock.now();
     if (remembered.size >= TOKEN_MEMORY_PRUNE_AT) for (const [id, entry] of remembered) if (entry.until <= now) remembered.delete(id);
-    remembered.set(locationId, { accessToken: token.accessToken, until: Math.min(now + memoryMs, token.expiresAt - skewMs) });
+    remembered.set(locationId, { accessToken: token.accessToken, until: Math.min(now + TOKEN_MEMORY_MS, token.expiresAt - skewMs) });
   };
 
   const isFresh = (token: StoredToken) => token.expiresAt - skewMs > clock.now();
@@ -247,7 +244,7 @@ export function createAccessTokens(deps: AccessTokensDeps): AccessTokens {
       if (location?.status === 'uninstalled') throw new NotInstalledError(locationId);
       if (token?.needsReconnect) throw new ReconnectRequiredError(locationId);
       if (token && isFresh(token)) {
-        if (memoryMs > 0) remember(locationId, token);
+        remember(locationId, token);
         return token.accessToken;
       }
       if (!token && !location?.companyId && !(location?.status === 'installed' && deps.findAgency)) throw new NotInstalledError(locationId);
