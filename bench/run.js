@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark of docs/performance.md, one `name: value` line per figure, all on loopback.
 // Ratios are against baselines measured in this same run (the machine is shared and noisy). The PostgreSQL scenarios
 // run after SQLite's, each in a database of its own that it creates and drops (skipped when no server answers). Run
-// one with `node bench/run.js <ingest|scheduler|end-to-end|burst|noisy-neighbour|backlog|ingest-postgres|
+// one with `node bench/run.js <ingest|scheduler|http-client|end-to-end|burst|noisy-neighbour|backlog|ingest-postgres|
 // scheduler-postgres|end-to-end-postgres>`. Environment:
 // BENCH_PROFILE=<dir> writes the app's CPU profiles there; BENCH_VERBOSE=1 shows the app's stderr;
 // BENCH_BURST_CALLS=1000 runs the burst at full size; BENCH_NOISY_BURST=<n> sizes the noisy neighbour's burst
@@ -21,6 +21,7 @@ if (!existsSync(join(DIST, 'main.js'))) {
 const scenarios = {
   ingest: async (report) => (await import('./scenarios/ingest.js')).runIngest({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   scheduler: async (report) => (await import('./scenarios/scheduler.js')).runScheduler({ report }),
+  'http-client': async (report) => (await import('./scenarios/http-client.js')).runHttpClient({ report }),
   'end-to-end': async (report) => (await import('./scenarios/end-to-end.js')).runEndToEnd({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   burst: async (report) => (await import('./scenarios/burst.js')).runBurst({ report }),
   'noisy-neighbour': async (report) => (await import('./scenarios/noisy-neighbour.js')).runNoisyNeighbour({ report }),

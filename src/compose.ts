@@ -54,6 +54,7 @@ import { createSessionTokens } from './http/session-tokens.js';
 import { apiRoutes } from './http/api-routes.js';
 import { createOptOutLinks } from './http/opt-out-links.js';
 import { createApiTransport } from './highlevel/api-transport.js';
+import { createHighLevelHttp } from './highlevel/http-adapter.js';
 import { createConversationLog } from './highlevel/conversation-log.js';
 import { createConversationChannel } from './jobs/conversation-channel.js';
 import { createProviderDelivery, withProviderDelivery } from './http/conversation-provider.js';
@@ -166,13 +167,15 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
   // On PostgreSQL every instance's pacer also reserves its slots in the database (docs/decisions/0012).
   const pacer = createPacer({ clock, sleep, shared: storage.pacingSlots });
-  const api = createHighLevelApi({ apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest });
+  // One axios instance (and its kept-alive connections) for every HighLevel API request.
+  const highLevelHttp = createHighLevelHttp({ viaProxy: config.highLevel.viaProxy });
+  const api = createHighLevelApi({ apiUrl, accessTokens, pacer, clock, sleep, logger, http: highLevelHttp, onRequest: metrics.onHighLevelRequest });
   const agencyFinder = createAgencyFinder({ tokens, api, lookups: storage.agencyLookups, appId: config.highLevel.appId, clock, logger });
   agencies = agencyFinder;
   // The custom conversation channel's calls (Twilio texts in HighLevel's conversations), on the same tokens and pace.
   const conversationProviderId = config.highLevel.conversationProviderId;
   const conversationCalls = createConversationLog({
-    request: createApiTransport({ apiUrl, accessTokens, pacer, clock, sleep, logger, onRequest: metrics.onHighLevelRequest }).request,
+    request: createApiTransport({ apiUrl, accessTokens, pacer, clock, sleep, logger, http: highLevelHttp, onRequest: metrics.onHighLevelRequest }).request,
     conversationProviderId,
   });
   const conversationMessages = storage.conversationMessages;

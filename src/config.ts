@@ -109,6 +109,8 @@ export interface Config {
     webhookKeysPem: string | undefined;
     /** The custom conversation channel Twilio texts are shown in; null: they are not shown in HighLevel. */
     conversationProviderId: string | null;
+    /** HTTPS_PROXY, HTTP_PROXY or ALL_PROXY is set: API requests go through axios's own adapter, which honours them. */
+    viaProxy: boolean;
   };
   /** 32-byte AES key, base64. Undefined only in sandbox mode, where main.ts provides one. */
   encryptionKey: string | undefined;
@@ -129,6 +131,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** What axios (through proxy-from-env) reads for a proxy, in either case. */
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'];
 
 const CREDENTIALS = ['HIGHLEVEL_CLIENT_ID', 'HIGHLEVEL_CLIENT_SECRET', 'HIGHLEVEL_SHARED_SECRET'] as const;
 
@@ -180,6 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       marketplaceUrl: vars.HIGHLEVEL_MARKETPLACE_URL.replace(/\/+$/, ''),
       webhookKeysPem: vars.HIGHLEVEL_WEBHOOK_KEYS,
       conversationProviderId: vars.HIGHLEVEL_CONVERSATION_PROVIDER_ID ?? null,
+      viaProxy: PROXY_VARIABLES.some((name) => Boolean(env[name])),
     },
     encryptionKey: vars.ENCRYPTION_KEY,
     twilio: vars.TWILIO_ACCOUNT_SID && vars.TWILIO_AUTH_TOKEN

@@ -1,9 +1,10 @@
 // One HighLevel API request done right: the owner's own token, pacing, one refresh on 401, 429 waits, safe retries.
-import axios, { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Clock } from '../lib/clock.js';
 import { HighLevelApiError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { AccessTokens } from './access-tokens.js';
+import { createHighLevelHttp } from './http-adapter.js';
 import type { Pacer } from './pacer.js';
 
 const MAX_WAIT_MS = 60_000;
@@ -55,7 +56,7 @@ export interface RequestSpec {
 
 export function createApiTransport(options: TransportOptions) {
   const { accessTokens, pacer, clock, sleep, logger } = options;
-  const http = options.http ?? axios.create();
+  const http = options.http ?? createHighLevelHttp();
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
   const maxRetries = options.maxRetries ?? 4;
 
