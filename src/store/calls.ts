@@ -20,12 +20,14 @@ export function createCallLog(db: Db): CallLog {
   const insert = db.prepare(`
     INSERT INTO calls (location_id, call_key, contact_id, phone, status, missed, occurred_at, decision, decision_at)
     VALUES (@locationId, @callKey, @contactId, @phone, @status, @missed, @occurredAt, @decision, @now)
-    ON CONFLICT (location_id, call_key) DO NOTHING`);
+    ON CONFLICT (location_id, call_key) DO NOTHING
+    RETURNING *`);
   // The first final sighting of a call seen before while it rang: the WHERE lets exactly one sighting through.
   const finalize = db.prepare(`
     UPDATE calls SET status = @status, missed = @missed, decision = @decision, decision_at = @now,
       contact_id = COALESCE(contact_id, @contactId), phone = COALESCE(phone, @phone)
-    WHERE location_id = @locationId AND call_key = @callKey AND status IN (SELECT value FROM json_each(@waiting))`);
+    WHERE location_id = @locationId AND call_key = @callKey AND status IN (SELECT value FROM json_each(@waiting))
+    RETURNING *`);
   const byKey = db.prepare('SELECT * FROM calls WHERE location_id = ? AND call_key = ?');
   const byId = db.prepare('SELECT * FROM calls WHERE id = ?');
   const decide = db.prepare('UPDATE calls SET decision = ?, decision_at = ? WHERE id = ?');
@@ -37,10 +39,11 @@ export function createCallLog(db: Db): CallLog {
 
   return {
     record(input, now) {
+      // Each statement is atomic and answers the row it wrote; the call is read only when neither wrote it.
       const params = { ...input, missed: input.missed ? 1 : 0, now };
-      const isNew = db.transaction(() => insert.run(params).changes === 1
-        || (isFinalCallStatus(input.status) && finalize.run({ ...params, waiting: WAITING_STATUSES }).changes === 1))();
-      return { call: toRecord(byKey.get(input.locationId, input.callKey) as CallRow), isNew };
+      const written = (insert.get(params) as CallRow | undefined)
+        ?? (isFinalCallStatus(input.status) ? finalize.get({ ...params, waiting: WAITING_STATUSES }) as CallRow | undefined : undefined);
+      return { call: toRecord(written ?? byKey.get(input.locationId, input.callKey) as CallRow), isNew: written !== undefined };
     },
     get(callId) {
       const row = byId.get(callId) as CallRow | undefined;

@@ -70,14 +70,19 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
    * job of that line is running (a blocked job's head is taken in its stead when it is due).
    */
   function choose(now: number, limit: number): number[] {
-    const busy = new Set<string>();
-    for (const [locationId, subject] of runningLines.all() as [string | null, string][]) busy.add(`${locationId ?? ''}\u0000${subject}`);
+    // The lines with a job running, read when the first candidate in a line needs them (not for an empty look).
+    let running: Set<string> | undefined;
+    const busyLines = (): Set<string> => {
+      running ??= new Set((runningLines.all() as [string | null, string][]).map(([locationId, subject]) => `${locationId ?? ''}\u0000${subject}`));
+      return running;
+    };
     const chosen: number[] = [];
     const taken = new Set<number>();
     const consider = (job: Candidate): void => {
       if (chosen.length >= limit || taken.has(job.id)) return;
       const line = lineOf(job);
       if (line !== null) {
+        const busy = busyLines();
         if (busy.has(line)) return;
         const head = job.location_id === null ? job : headOfLine.get(job.location_id, job.subject, now) as Candidate | undefined;
         if (!head || head.run_at > now || taken.has(head.id)) return;
@@ -118,9 +123,9 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     return chosen;
   }
 
-  const claim = db.transaction((now: number, limit: number, leaseUntil: number) => {
+  const claim = db.transaction((ids: readonly number[], leaseUntil: number) => {
     const rows: JobRow[] = [];
-    for (const id of choose(now, limit)) {
+    for (const id of ids) {
       const claimed = claimOne.get(leaseUntil, id) as JobRow | undefined;
       if (claimed) rows.push(claimed);
     }
@@ -150,6 +155,9 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = @now,
       last_error = 'lease expired (worker stopped or crashed while running it)'
     WHERE status = 'running' AND lease_until < @now`);
+  // Looked for before the update: the worker asks on every tick, and a write statement takes the write lock even when
+  // it changes nothing.
+  const anyExpired = db.prepare(`SELECT 1 FROM jobs WHERE status = 'running' AND lease_until < ? LIMIT 1`).pluck();
   const recoverAll = db.prepare(`
     UPDATE jobs SET status = 'pending', lease_until = NULL, run_at = MIN(run_at, @now),
       last_error = 'interrupted by a restart while running'
@@ -209,7 +217,11 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     },
     claimDue(now: number, limit: number, leaseMs: number): Job[] {
       flushCompleted();
-      return claim.immediate(now, limit, now + leaseMs).map(toJob);
+      // Chosen before the write transaction, which only a claim that found something opens: this process is the
+      // database's one writer (decisions/0004) and choose() is synchronous, so nothing changes the jobs in between;
+      // each claim still re-checks that its job is pending.
+      const ids = choose(now, limit);
+      return ids.length === 0 ? [] : claim.immediate(ids, now + leaseMs).map(toJob);
     },
     /** The earliest due time of a pending job; with `after`, the earliest one later than that. */
     nextDueAt(after?: number): number | null {
@@ -279,7 +291,7 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     /** Jobs whose worker died mid-run go back to pending; their attempt was already counted. */
     recoverExpiredLeases(now: number): number {
       flushCompleted();
-      return recover.run({ now }).changes;
+      return anyExpired.get(now) === 1 ? recover.run({ now }).changes : 0;
     },
     /** At start-up of the one process that owns the database: whatever was running died with the last process. */
     recoverAfterRestart(now: number): number {

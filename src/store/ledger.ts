@@ -24,8 +24,8 @@ export function createSendLedger(db: Db): SendLedger & { markInterruptedUnknown(
     const existing = bySendKey.get(input.sendKey) as EntryRow | undefined;
     if (existing) return { outcome: 'exists' as const, entry: toEntry(existing) };
     if (input.checkSuppression && suppressed.get(input.locationId, input.phone)) return { outcome: 'suppressed' as const };
-    insert.run({ ...input, now });
-    return { outcome: 'reserved' as const, entry: toEntry(bySendKey.get(input.sendKey) as EntryRow) };
+    const id = Number(insert.run({ ...input, now }).lastInsertRowid);
+    return { outcome: 'reserved' as const, entry: { id, sendKey: input.sendKey, kind: input.kind, status: 'sending' as const, phone: input.phone, createdAt: now, sentAt: null } };
   });
 
   return {
