@@ -272,11 +272,13 @@ export function composeApp(options: ComposeOptions): ComposedApp {
 
   // ── HTTP ──
   const verify = createWebhookVerifier(parsePublicKeys(options.webhookKeysPem ?? config.highLevel.webhookKeysPem ?? loadDefaultWebhookKeys()));
-  const inbox = createInbox({ store: storage.inbox, clock, onCommit: nudge });
+  // On an engine that can (SQLite), an event's job is stored already claimed when the worker has room: it starts at
+  // once, without a claim (docs/decisions/0016-intake-hand-off.md).
+  const inbox = createInbox({ store: storage.inbox, clock, onCommit: nudge, handOff: worker });
   const intake = createWebhookIntake({ verify, inbox, clock, logger, appId: config.highLevel.appId, conversationProviderId, onOutcome: metrics.onWebhookOutcome });
   // The channel's delivery URL: same keys, its own receipts (messageIds, kept for good) committed with each job.
   const providerDelivery = createProviderDelivery({
-    verify, clock, logger, inbox: createInbox({ store: storage.providerInbox, clock, onCommit: nudge }),
+    verify, clock, logger, inbox: createInbox({ store: storage.providerInbox, clock, onCommit: nudge, handOff: worker }),
   });
   const installer = createInstaller({
     oauth, tokens, audit, clock,

@@ -1,7 +1,7 @@
 // Group commit for incoming events: every add() made in the same tick goes to the store as ONE batch (one
 // transaction), and each caller's promise settles only after that batch committed, so a 200 always means "stored durably".
 import type { Clock } from '../lib/clock.js';
-import type { InboxItem, InboxResult, InboxStore, NewJob } from './queue-port.js';
+import type { InboxCommit, InboxItem, InboxResult, InboxStore, Job, NewJob } from './queue-port.js';
 
 export type { InboxResult } from './queue-port.js';
 
@@ -12,7 +12,27 @@ interface Pending extends InboxItem {
 
 export type Inbox = ReturnType<typeof createInbox>;
 
-export function createInbox(deps: { store: InboxStore; clock: Clock; maxBatch?: number; onCommit?: (stored: number) => void }) {
+/**
+ * The worker of this process, as the inbox hands it jobs: how many it could start now, the lease a claim gives, and
+ * where claimed jobs go (src/scheduler/worker.ts).
+ */
+export interface HandOffTarget {
+  spareSlots(): number;
+  readonly leaseMs: number;
+  adopt(jobs: Job[]): void;
+}
+
+export interface InboxDeps {
+  store: InboxStore;
+  clock: Clock;
+  maxBatch?: number;
+  /** After a commit: how many jobs were stored for a claim (not counting those handed off). */
+  onCommit?: (stored: number) => void;
+  /** Where a store that can (InboxStore.storeAndClaim) hands the jobs it stored claimed; without it, none is. */
+  handOff?: HandOffTarget;
+}
+
+export function createInbox(deps: InboxDeps) {
   const maxBatch = deps.maxBatch ?? 512;
   let batch: Pending[] = [];
   let scheduled = false;
@@ -22,15 +42,21 @@ export function createInbox(deps: { store: InboxStore; clock: Clock; maxBatch?: 
     const items = batch;
     batch = [];
     if (items.length === 0) return;
-    let results: InboxResult[];
+    let committed: InboxCommit;
     try {
-      results = await deps.store.store(items, deps.clock.now());
+      const now = deps.clock.now();
+      const spare = deps.handOff && deps.store.storeAndClaim ? deps.handOff.spareSlots() : 0;
+      committed = spare > 0
+        ? await deps.store.storeAndClaim!(items, now, { limit: spare, leaseUntil: now + deps.handOff!.leaseMs })
+        : { results: await deps.store.store(items, now), claimed: [] };
     } catch (error) {
       for (const item of items) item.reject(error);
       return;
     }
+    const { results, claimed } = committed;
     items.forEach((item, i) => item.resolve(results[i]));
-    const stored = results.filter((r) => r === 'stored').length;
+    if (claimed.length > 0) deps.handOff!.adopt(claimed);
+    const stored = results.filter((r) => r === 'stored').length - claimed.length;
     if (stored > 0) deps.onCommit?.(stored);
   }
 

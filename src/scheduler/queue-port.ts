@@ -87,7 +87,27 @@ export interface InboxItem {
   receiptKey: string | null;
 }
 
+/** How many of a batch's jobs the inbox may hand straight to this process's worker, and their lease. */
+export interface InboxHandOff {
+  limit: number;
+  leaseUntil: number;
+}
+
+/** A committed batch: each item's result, and the jobs stored already claimed for this process's worker. */
+export interface InboxCommit {
+  results: InboxResult[];
+  claimed: Job[];
+}
+
 /** Where the inbox commits a batch of incoming events: receipts and jobs together, all or nothing. */
 export interface InboxStore {
   store(items: readonly InboxItem[], now: number): Awaitable<InboxResult[]>;
+  /**
+   * As store(), and up to `handOff.limit` of the new jobs are stored already claimed (running, leased, first attempt),
+   * in batch order, for the worker of this process to run without a claim. Only when no pending job is due (none is
+   * overtaken) and only a job due now whose (location, subject) line has no job pending or running (a caller's
+   * events keep their order). An engine whose queue several instances share leaves it out: there, only a claim
+   * keeps a caller's line in order across them (docs/decisions/0016-intake-hand-off.md).
+   */
+  storeAndClaim?(items: readonly InboxItem[], now: number, handOff: InboxHandOff): Awaitable<InboxCommit>;
 }

@@ -134,6 +134,34 @@ export function createWorker(options: WorkerOptions) {
     return claimed;
   }
 
+  /**
+   * Starts claimed jobs (already in `waiting`) in claim order: an unknown kind is left for another instance, a job its
+   * location's pacing cannot admit yet is parked, the rest are scheduled. Returns how many were scheduled.
+   */
+  async function begin(jobs: readonly Job[], now: number): Promise<number> {
+    let scheduled = 0;
+    for (const job of jobs) {
+      // Given back meanwhile (a stop while an earlier job's admission was awaited): not this worker's any more.
+      if (!waiting.has(job.id)) continue;
+      if (!handlers[job.kind]) {
+        await leaveUnknown(job, now);
+        continue;
+      }
+      // Waited for only when it is a promise: a store that answers at once keeps the batch in one turn.
+      const verdict = options.admit?.(job, now) ?? null;
+      const parkUntil = verdict instanceof Promise ? await verdict : verdict;
+      if (parkUntil !== null && parkUntil > now) {
+        if (!waiting.delete(job.id)) continue;
+        await queue.park(job.id, parkUntil);
+        options.onSettled?.(job, 'parked');
+        continue;
+      }
+      scheduled += 1;
+      schedule(job);
+    }
+    return scheduled;
+  }
+
   /** Claims and runs everything due now, until nothing is due; returns how many jobs ran (parked ones not counted). */
   async function drain(): Promise<number> {
     let ran = 0;
@@ -155,25 +183,7 @@ export function createWorker(options: WorkerOptions) {
         await Promise.race(running);
         continue;
       }
-      for (const job of jobs) {
-        // Given back meanwhile (a stop while an earlier job's admission was awaited): not this worker's any more.
-        if (!waiting.has(job.id)) continue;
-        if (!handlers[job.kind]) {
-          await leaveUnknown(job, now);
-          continue;
-        }
-        // Waited for only when it is a promise: a store that answers at once keeps the batch in one turn.
-        const verdict = options.admit?.(job, now) ?? null;
-        const parkUntil = verdict instanceof Promise ? await verdict : verdict;
-        if (parkUntil !== null && parkUntil > now) {
-          if (!waiting.delete(job.id)) continue;
-          await queue.park(job.id, parkUntil);
-          options.onSettled?.(job, 'parked');
-          continue;
-        }
-        ran += 1;
-        schedule(job);
-      }
+      ran += await begin(jobs, now);
       if (running.size > 0) await Promise.race(running);
       // Let waiting I/O (webhook requests above all) in between batches: handlers that finish without real I/O
       // would otherwise keep this loop on the event loop for as long as jobs are due.
@@ -281,6 +291,28 @@ export function createWorker(options: WorkerOptions) {
       if (started && !draining) { clearTimeout(timer); timer = setTimeout(tick, 0); timer.unref(); }
     },
     runDue,
+    /** The lease a claim gives: jobs handed to adopt() are stored with it. */
+    leaseMs,
+    /** How many more jobs this worker would run now: none when it is not running or is stopping. */
+    spareSlots(): number {
+      return started && !stopping ? Math.max(0, concurrency - running.size - waiting.size) : 0;
+    },
+    /**
+     * Runs jobs claimed for this worker elsewhere (the inbox stores an incoming event's job already claimed when this
+     * worker has room: src/scheduler/inbox.ts), exactly as jobs it claimed itself. Jobs handed over while it stops
+     * go back to the queue at once.
+     */
+    adopt(jobs: readonly Job[]): void {
+      for (const job of jobs) waiting.set(job.id, job);
+      if (stopping || !started) {
+        void giveBack();
+        return;
+      }
+      void begin(jobs, clock.now()).catch((error: unknown) => {
+        // A park that could not be saved: those jobs keep their leases and come back when the leases run out.
+        logger.error({ err: error, jobs: jobs.length }, 'handed-over jobs could not all be started');
+      });
+    },
     /**
      * Stops claiming, gives back the claimed jobs it has not started, and waits for the ones running, at most
      * `stopGraceMs`. Idempotent: every call answers the same report.

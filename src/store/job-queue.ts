@@ -33,6 +33,18 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
       queued_at = excluded.queued_at
     WHERE jobs.status IN ('done', 'failed', 'cancelled')`);
 
+  // ── handing an incoming event's job straight to this process's worker (src/scheduler/inbox.ts) ──
+  // Stored already running, as a claim would leave it, when nothing due waits before it and its line is empty.
+  const insertRunning = db.prepare(`
+    INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at, priority, queued_at, lease_until, attempts)
+    VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'running', @runAt, @maxAttempts, @createdAt, @priority, @runAt, @leaseUntil, 1)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING *`);
+  const anyDue = db.prepare(`SELECT 1 FROM jobs WHERE status = 'pending' AND run_at <= ? LIMIT 1`).pluck();
+  // Two looks, each on its own partial index (jobs_subject, jobs_leased): one with status IN (…) could use neither.
+  const linePending = db.prepare(`SELECT 1 FROM jobs WHERE status = 'pending' AND location_id = ? AND subject = ? LIMIT 1`).pluck();
+  const lineRunning = db.prepare(`SELECT 1 FROM jobs WHERE status = 'running' AND location_id = ? AND subject = ? LIMIT 1`).pluck();
+
   // ── claiming: priority first, then round-robin over locations, never a caller's jobs out of order ──
   // Selects then updates row by row in one transaction rather than `UPDATE … WHERE id IN (SELECT …) RETURNING *`:
   // SQLite runs that form about 3× slower (measured in docs/performance.md).
@@ -208,7 +220,7 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     if (db.open) try { flushCompleted(); } catch { /* retried by the next call */ }
   }
 
-  return {
+  const queue = {
     /** True when stored, false when a job with the same dedupe key already exists. */
     enqueue(job: NewJob, now: number): boolean {
       flushCompleted();
@@ -309,6 +321,29 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
       return out;
     },
   } satisfies JobQueue;
+
+  // What the inbox needs to hand an incoming event's job straight to this process's worker (src/scheduler/inbox.ts).
+  const handOff = {
+    /** Whether a pending job is due at `now` (one waits for the worker's next claim). */
+    hasDue(now: number): boolean {
+      flushCompleted();
+      return anyDue.get(now) === 1;
+    },
+    /** Whether the job's (location, subject) line has a job pending or running; a job without one has no line. */
+    lineIsBusy(job: Pick<NewJob, 'locationId' | 'subject'>): boolean {
+      if (job.locationId === undefined || job.locationId === null || job.subject === undefined || job.subject === null) return false;
+      flushCompleted();
+      return linePending.get(job.locationId, job.subject) === 1 || lineRunning.get(job.locationId, job.subject) === 1;
+    },
+    /** Stores the job already claimed (running, leased until `leaseUntil`, first attempt); null when its key exists. */
+    enqueueClaimed(job: NewJob, now: number, leaseUntil: number): Job | null {
+      flushCompleted();
+      enqueued += 1;
+      const stored = insertRunning.get({ ...row(job, now), leaseUntil }) as JobRow | undefined;
+      return stored ? toJob(stored) : null;
+    },
+  };
+  return { ...queue, ...handOff };
 }
 
 /**
