@@ -106,7 +106,12 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     // would only slow claims down.
     options: '-c jit=off',
   };
-  const pool = new pg.Pool({ ...config, max: options.max ?? 10 });
+  const max = options.max ?? 10;
+  // Pooled connections stay open (min = max; the driver would close one idle for 10 s). A connection opened afresh
+  // costs the server a process, and its first statements pay for the catalog caches, the prepared statements and
+  // the functions' plans again: a burst after a quiet spell waited on that (end-to-end p99 495 → 179 ms at
+  // 200 calls/s, measured 2026-12-03). A broken connection is still dropped and replaced on demand.
+  const pool = new pg.Pool({ ...config, max, min: max });
   if (options.prepareStatements ?? poolMode === 'session') pool.on('connect', prepareByName);
   const onError = options.onError ?? (() => {});
   pool.on('error', onError);
