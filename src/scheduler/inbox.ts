@@ -36,6 +36,17 @@ export function createInbox(deps: InboxDeps) {
   const maxBatch = deps.maxBatch ?? 512;
   let batch: Pending[] = [];
   let scheduled = false;
+  // The hand-off needs both ends: a worker to take jobs, and a store that can store them claimed.
+  const handOff = deps.handOff && deps.store.storeAndClaim
+    ? { target: deps.handOff, storeAndClaim: deps.store.storeAndClaim.bind(deps.store) }
+    : null;
+
+  /** Stores the batch, handing the worker as many of its jobs as it has room for (none without a hand-off). */
+  async function commit(items: readonly InboxItem[], now: number): Promise<InboxCommit> {
+    const spare = handOff?.target.spareSlots() ?? 0;
+    if (!handOff || spare === 0) return { results: await deps.store.store(items, now), claimed: [] };
+    return handOff.storeAndClaim(items, now, { limit: spare, leaseUntil: now + handOff.target.leaseMs });
+  }
 
   async function flush(): Promise<void> {
     scheduled = false;
@@ -44,18 +55,14 @@ export function createInbox(deps: InboxDeps) {
     if (items.length === 0) return;
     let committed: InboxCommit;
     try {
-      const now = deps.clock.now();
-      const spare = deps.handOff && deps.store.storeAndClaim ? deps.handOff.spareSlots() : 0;
-      committed = spare > 0
-        ? await deps.store.storeAndClaim!(items, now, { limit: spare, leaseUntil: now + deps.handOff!.leaseMs })
-        : { results: await deps.store.store(items, now), claimed: [] };
+      committed = await commit(items, deps.clock.now());
     } catch (error) {
       for (const item of items) item.reject(error);
       return;
     }
     const { results, claimed } = committed;
     items.forEach((item, i) => item.resolve(results[i]));
-    if (claimed.length > 0) deps.handOff!.adopt(claimed);
+    if (claimed.length > 0) handOff?.target.adopt(claimed);
     const stored = results.filter((r) => r === 'stored').length - claimed.length;
     if (stored > 0) deps.onCommit?.(stored);
   }

@@ -68,6 +68,8 @@ export function createWorker(options: WorkerOptions) {
   const running = new Set<Promise<void>>();
   /** Jobs claimed and neither started nor parked yet: what a stop gives back. */
   const waiting = new Map<number, Job>();
+  /** Of those, the ones already scheduled (waiting for their caller's earlier job): `running` counts them already. */
+  const queuedBehind = new Set<number>();
   let claiming: Promise<Job[]> | undefined;
   let stopping = false;
   let stopped: Promise<StopReport> | undefined;
@@ -111,8 +113,12 @@ export function createWorker(options: WorkerOptions) {
     // A job still waiting for its turn when the worker stops has been given back: it must not start here.
     // A settle that throws (the database is down) must not become an unhandled rejection, which ends the process: the
     // job keeps its lease, and once that runs out it is taken back and runs again (here or on another instance).
+    queuedBehind.add(job.id);
     const run = (previous ?? Promise.resolve())
-      .then(() => (waiting.delete(job.id) ? execute(job) : undefined))
+      .then(() => {
+        queuedBehind.delete(job.id);
+        return waiting.delete(job.id) ? execute(job) : undefined;
+      })
       .catch((error: unknown) => { logger.error({ job: job.id, kind: job.kind, err: error }, 'job outcome could not be saved; it runs again once its lease expires'); });
     if (key) {
       subjectTails.set(key, run);
@@ -295,7 +301,10 @@ export function createWorker(options: WorkerOptions) {
     leaseMs,
     /** How many more jobs this worker would run now: none when it is not running or is stopping. */
     spareSlots(): number {
-      return started && !stopping ? Math.max(0, concurrency - running.size - waiting.size) : 0;
+      if (!started || stopping) return 0;
+      let notScheduled = 0;
+      for (const id of waiting.keys()) if (!queuedBehind.has(id)) notScheduled += 1;
+      return Math.max(0, concurrency - running.size - notScheduled);
     },
     /**
      * Runs jobs claimed for this worker elsewhere (the inbox stores an incoming event's job already claimed when this

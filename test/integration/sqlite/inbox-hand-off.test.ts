@@ -148,4 +148,18 @@ describe('the inbox and the worker', () => {
     expect(statusOf('c')).toEqual({ status: 'pending', attempts: 0, lease_until: null });
     expect(ran).not.toContain('c');
   });
+
+  it('when a handed job waits behind its caller\'s earlier one, then it takes one slot, not two', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const worker = createWorker({ queue, clock, logger: silentLogger, concurrency: 4, handlers: { 'highlevel-event': async () => { await gate; } } });
+    worker.start();
+    const first = queue.enqueueClaimed(job('a', { subject: 'caller-1' }), T0, LEASE)!;
+    const second = queue.enqueueClaimed(job('b', { subject: 'caller-1' }), T0, LEASE)!;
+    worker.adopt([first, second]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(worker.spareSlots()).toBe(2);
+    release();
+    await worker.stop();
+  });
 });
