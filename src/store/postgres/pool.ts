@@ -105,6 +105,9 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     // Every statement here is short; a JIT compile (tens of ms) once a plan's estimated cost crosses the threshold
     // would only slow claims down.
     options: '-c jit=off',
+    // Pooled connections stay open through quiet hours (see the pool below): TCP keep-alives keep a NAT or a
+    // firewall from dropping them silently, and notice a peer that has gone.
+    keepAlive: true,
   };
   const max = options.max ?? 10;
   // Pooled connections stay open (min = max; the driver would close one idle for 10 s). A connection opened afresh

@@ -1,5 +1,5 @@
 // The PostgreSQL pool as the app opens it: its session settings, 64-bit integers as numbers, transactions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPostgres, transaction, type Postgres } from '../../../src/store/postgres/pool.js';
 import { createTestDatabase, hasPostgres, type TestDatabase } from '../../helpers/postgres.js';
 
@@ -21,6 +21,21 @@ describe.runIf(hasPostgres)('PostgreSQL pool', () => {
   it('when a statement runs past the timeout, then the server cancels it', async () => {
     const impatient = database.open({ max: 1, statementTimeoutMs: 50 });
     await expect(impatient.pool.query('SELECT pg_sleep(5)')).rejects.toThrow(/statement timeout/);
+  });
+
+  it('when pooled connections sit idle past the driver\'s idle timeout, then they stay open, warm for the next burst', async () => {
+    // The driver closes a connection idle for 10 s unless the pool keeps a minimum: its timers are faked here.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const kept = database.open({ max: 2 });
+    try {
+      await Promise.all([kept.pool.query('SELECT pg_sleep(0.05)'), kept.pool.query('SELECT pg_sleep(0.05)')]);
+      expect(kept.pool.totalCount).toBe(2);
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect([kept.pool.totalCount, kept.pool.idleCount]).toEqual([2, 2]);
+    } finally {
+      vi.useRealTimers();
+      await kept.close();
+    }
   });
 
   it('when BIGINT values are read, then they arrive as numbers (epoch ms, ids, counts)', async () => {
