@@ -68,7 +68,7 @@ export function createWorker(options: WorkerOptions) {
   const running = new Set<Promise<void>>();
   /** Jobs claimed and neither started nor parked yet: what a stop gives back. */
   const waiting = new Map<number, Job>();
-  /** Of those, the ones already scheduled (waiting for their caller's earlier job): `running` counts them already. */
+  /** Of those, the ones already scheduled (about to start, or behind their caller's earlier job): `running` counts them. */
   const queuedBehind = new Set<number>();
   let claiming: Promise<Job[]> | undefined;
   let stopping = false;
