@@ -177,8 +177,10 @@ describe('forLocation with its own Location token', () => {
       expect(used.get(`${ownerId}-refresh-old`), ownerId).toBe(1);
       expect(await tokens.get(ownerId), ownerId).toMatchObject({ accessToken: `${ownerId}-access-new`, refreshToken: `${ownerId}-refresh-new`, needsReconnect: false });
       expect(results[i], ownerId).toEqual([`${ownerId}-access-new`, `${ownerId}-access-new`]);
+      // One refresh per owner. The other instance either waited for it (lost-race) or, reading the row only after the
+      // rotation was saved, found a fresh token and reported nothing: which one depends on the pools' timing.
       const ownerOutcomes = outcomes.filter((o) => o.ownerId === ownerId).map((o) => o.result).sort();
-      expect(ownerOutcomes, ownerId).toEqual(['lost-race', 'refreshed']);
+      expect([['refreshed'], ['lost-race', 'refreshed']], ownerId).toContainEqual(ownerOutcomes);
     }
   });
 
