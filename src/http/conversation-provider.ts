@@ -60,7 +60,7 @@ export function createProviderDelivery(deps: ProviderDeliveryDeps) {
   async function accept(raw: Buffer, req: IncomingMessage): Promise<DeliveryOutcome> {
     // Only the current Ed25519 header is sent to a delivery URL: the legacy RSA one is not accepted here.
     const header = req.headers['x-ghl-signature'];
-    const signature = deps.verify(raw, { 'x-ghl-signature': header });
+    const signature = await deps.verify(raw, { 'x-ghl-signature': header });
     if (!signature.ok) return signature.reason === 'missing' ? 'unsigned' : 'bad-signature';
     let body: unknown;
     try {

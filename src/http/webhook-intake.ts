@@ -10,7 +10,7 @@ import { WEBHOOK_JOB } from '../jobs/kind-names.js';
 import { webhookEventPriority } from '../jobs/priorities.js';
 
 export type WebhookVerifier = (rawBody: Buffer, headers: { 'x-ghl-signature'?: string; 'x-wh-signature'?: string }) =>
-  { ok: true; scheme: string } | { ok: false; reason: string };
+  Promise<{ ok: true; scheme: string } | { ok: false; reason: string }>;
 
 export type IntakeOutcome = 'stored' | 'duplicate' | 'ignored' | 'unsigned' | 'bad-signature' | 'undated' | 'stale' | 'malformed' | 'too-large' | 'storage-failed';
 
@@ -63,7 +63,7 @@ export function createWebhookIntake(deps: IntakeDeps) {
   }
 
   async function accept(raw: Buffer, req: IncomingMessage): Promise<IntakeOutcome> {
-    const signature = deps.verify(raw, {
+    const signature = await deps.verify(raw, {
       'x-ghl-signature': header(req, 'x-ghl-signature'),
       'x-wh-signature': header(req, 'x-wh-signature'),
     });

@@ -54,105 +54,107 @@ function otherSignature(body: Buffer): string {
   return signWebhookBody(body, generateWebhookKeyPair().privateKey).signature;
 }
 
-describe('createWebhookVerifier', () => {
-  it('when the body carries a valid x-ghl-signature, then it is accepted as ed25519', () => {
-    expect(verify(realBody, headersFor(realBody, ed.privateKey))).toEqual({ ok: true, scheme: 'ed25519' });
+describe('createWebhookVerifier', async () => {
+  it('when the body carries a valid x-ghl-signature, then it is accepted as ed25519', async () => {
+    expect(await verify(realBody, headersFor(realBody, ed.privateKey))).toEqual({ ok: true, scheme: 'ed25519' });
   });
 
-  it('when the body carries a valid legacy x-wh-signature, then it is accepted as rsa-sha256', () => {
-    expect(verify(realBody, headersFor(realBody, rsa.privateKey))).toEqual({ ok: true, scheme: 'rsa-sha256' });
+  it('when the body carries a valid legacy x-wh-signature, then it is accepted as rsa-sha256', async () => {
+    expect(await verify(realBody, headersFor(realBody, rsa.privateKey))).toEqual({ ok: true, scheme: 'rsa-sha256' });
   });
 
-  it('when no signature header is present (or it is empty), then the result is missing', () => {
-    expect(verify(realBody, {})).toEqual({ ok: false, reason: 'missing' });
-    expect(verify(realBody, { 'x-ghl-signature': '', 'x-wh-signature': '  ' })).toEqual({ ok: false, reason: 'missing' });
+  it('when no signature header is present (or it is empty), then the result is missing', async () => {
+    expect(await verify(realBody, {})).toEqual({ ok: false, reason: 'missing' });
+    expect(await verify(realBody, { 'x-ghl-signature': '', 'x-wh-signature': '  ' })).toEqual({ ok: false, reason: 'missing' });
   });
 
-  it('when one byte of the body changes, then both schemes reject it', () => {
+  it('when one byte of the body changes, then both schemes reject it', async () => {
     const tampered = Buffer.from(realBody);
     tampered[tampered.length - 3] ^= 0x01;
-    expect(verify(tampered, headersFor(realBody, ed.privateKey))).toEqual({ ok: false, reason: 'invalid' });
-    expect(verify(tampered, headersFor(realBody, rsa.privateKey))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await verify(tampered, headersFor(realBody, ed.privateKey))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await verify(tampered, headersFor(realBody, rsa.privateKey))).toEqual({ ok: false, reason: 'invalid' });
   });
 
-  it('when the JSON is re-serialized with different whitespace, then the signature no longer verifies (raw bytes only)', () => {
+  it('when the JSON is re-serialized with different whitespace, then the signature no longer verifies (raw bytes only)', async () => {
     const reserialized = Buffer.from(JSON.stringify(JSON.parse(realBody.toString('utf8'))));
-    expect(verify(reserialized, headersFor(realBody, ed.privateKey)).ok).toBe(false);
+    expect((await verify(reserialized, headersFor(realBody, ed.privateKey))).ok).toBe(false);
   });
 
-  it('when signed by a key that is not configured, then it is invalid for both schemes', () => {
-    expect(verify(realBody, { 'x-ghl-signature': otherSignature(realBody) })).toEqual({ ok: false, reason: 'invalid' });
+  it('when signed by a key that is not configured, then it is invalid for both schemes', async () => {
+    expect(await verify(realBody, { 'x-ghl-signature': otherSignature(realBody) })).toEqual({ ok: false, reason: 'invalid' });
     const strangerRsa = generateRsaWebhookKeyPair();
-    expect(verify(realBody, headersFor(realBody, strangerRsa.privateKey))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await verify(realBody, headersFor(realBody, strangerRsa.privateKey))).toEqual({ ok: false, reason: 'invalid' });
   });
 
-  it('when a signature is sent under the other scheme header, then it is invalid', () => {
+  it('when a signature is sent under the other scheme header, then it is invalid', async () => {
     const edSig = signWebhookBody(realBody, ed.privateKey).signature;
     const rsaSig = signWebhookBody(realBody, rsa.privateKey).signature;
-    expect(verify(realBody, { 'x-wh-signature': edSig })).toEqual({ ok: false, reason: 'invalid' });
-    expect(verify(realBody, { 'x-ghl-signature': rsaSig })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await verify(realBody, { 'x-wh-signature': edSig })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await verify(realBody, { 'x-ghl-signature': rsaSig })).toEqual({ ok: false, reason: 'invalid' });
   });
 
-  it('when the signature is malformed base64, then it is invalid and nothing throws', () => {
+  it('when the signature is malformed base64, then it is invalid and nothing throws', async () => {
     const good = signWebhookBody(realBody, ed.privateKey).signature;
     const malformed = ['!!!!', 'abc', good.slice(1), good + 'A', `${good.slice(0, 10)}*${good.slice(11)}`, 'A'.repeat(5000)];
     for (const value of malformed) {
-      expect(verify(realBody, { 'x-ghl-signature': value })).toEqual({ ok: false, reason: 'invalid' });
-      expect(verify(realBody, { 'x-wh-signature': value })).toEqual({ ok: false, reason: 'invalid' });
+      expect(await verify(realBody, { 'x-ghl-signature': value })).toEqual({ ok: false, reason: 'invalid' });
+      expect(await verify(realBody, { 'x-wh-signature': value })).toEqual({ ok: false, reason: 'invalid' });
     }
   });
 
-  it('when a signature header is repeated (array), then it is invalid', () => {
+  it('when a signature header is repeated (array), then it is invalid', async () => {
     const good = signWebhookBody(realBody, ed.privateKey).signature;
-    expect(verify(realBody, { 'x-ghl-signature': [good, good] })).toEqual({ ok: false, reason: 'invalid' });
+    expect(await verify(realBody, { 'x-ghl-signature': [good, good] })).toEqual({ ok: false, reason: 'invalid' });
   });
 
-  it('when both headers are present and both valid, then x-ghl-signature wins', () => {
+  it('when both headers are present and both valid, then x-ghl-signature wins', async () => {
     const headers = { ...headersFor(realBody, ed.privateKey), ...headersFor(realBody, rsa.privateKey) };
-    expect(verify(realBody, headers)).toEqual({ ok: true, scheme: 'ed25519' });
+    expect(await verify(realBody, headers)).toEqual({ ok: true, scheme: 'ed25519' });
   });
 
-  it('when x-ghl-signature fails but x-wh-signature is valid, then it falls back to rsa-sha256', () => {
+  it('when x-ghl-signature fails but x-wh-signature is valid, then it falls back to rsa-sha256', async () => {
     const headers = { 'x-ghl-signature': otherSignature(realBody), ...headersFor(realBody, rsa.privateKey) };
-    expect(verify(realBody, headers)).toEqual({ ok: true, scheme: 'rsa-sha256' });
+    expect(await verify(realBody, headers)).toEqual({ ok: true, scheme: 'rsa-sha256' });
   });
 
-  it('when x-ghl-signature is valid and x-wh-signature is garbage, then it is accepted as ed25519', () => {
+  it('when x-ghl-signature is valid and x-wh-signature is garbage, then it is accepted as ed25519', async () => {
     const headers = { ...headersFor(realBody, ed.privateKey), 'x-wh-signature': 'garbage' };
-    expect(verify(realBody, headers)).toEqual({ ok: true, scheme: 'ed25519' });
+    expect(await verify(realBody, headers)).toEqual({ ok: true, scheme: 'ed25519' });
   });
 
-  it('when several Ed25519 keys are configured (rotation), then a signature by any of them verifies', () => {
+  it('when several Ed25519 keys are configured (rotation), then a signature by any of them verifies', async () => {
     const next = generateWebhookKeyPair();
     const rotating = createWebhookVerifier(parsePublicKeys(ed.publicKeyPem + next.publicKeyPem));
-    expect(rotating(realBody, headersFor(realBody, ed.privateKey)).ok).toBe(true);
-    expect(rotating(realBody, headersFor(realBody, next.privateKey)).ok).toBe(true);
+    expect((await rotating(realBody, headersFor(realBody, ed.privateKey))).ok).toBe(true);
+    expect((await rotating(realBody, headersFor(realBody, next.privateKey))).ok).toBe(true);
   });
 
-  it('when only Ed25519 keys are configured, then a legacy RSA signature is invalid', () => {
+  it('when only Ed25519 keys are configured, then a legacy RSA signature is invalid', async () => {
     const edOnly = createWebhookVerifier(parsePublicKeys(ed.publicKeyPem));
-    expect(edOnly(realBody, headersFor(realBody, rsa.privateKey))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await edOnly(realBody, headersFor(realBody, rsa.privateKey))).toEqual({ ok: false, reason: 'invalid' });
   });
 
-  it('when the body is empty, then a signature over the empty body verifies and a non-empty one does not', () => {
+  it('when the body is empty, then a signature over the empty body verifies and a non-empty one does not', async () => {
     const empty = Buffer.alloc(0);
-    expect(verify(empty, headersFor(empty, ed.privateKey)).ok).toBe(true);
-    expect(verify(empty, headersFor(realBody, ed.privateKey)).ok).toBe(false);
+    expect((await verify(empty, headersFor(empty, ed.privateKey))).ok).toBe(true);
+    expect((await verify(empty, headersFor(realBody, ed.privateKey))).ok).toBe(false);
   });
 
-  it('when given no keys, private keys or unsupported key types, then creation throws', () => {
+  it('when given no keys, private keys or unsupported key types, then creation throws', async () => {
     expect(() => createWebhookVerifier([])).toThrow(/no public keys/);
     expect(() => createWebhookVerifier([ed.privateKey])).toThrow(/public keys/);
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
     expect(() => createWebhookVerifier([ec])).toThrow(/unsupported/);
   });
 
-  it('when many deliveries are verified with one verifier, then every one verifies (sanity, not a timing test)', () => {
-    const results = Array.from({ length: 300 }, (_, i) => {
+  it('when many deliveries are verified at once (on the thread pool), then each gets its own verdict', async () => {
+    // Every third one carries the signature of its neighbour's body: it alone must fail, whatever order they finish in.
+    const results = await Promise.all(Array.from({ length: 300 }, async (_, i) => {
       const body = Buffer.from(`{"webhookId":"${i}","type":"InboundMessage"}`);
-      return verify(body, headersFor(body, ed.privateKey)).ok;
-    });
-    expect(results.every(Boolean)).toBe(true);
+      const signed = i % 3 === 2 ? Buffer.from(`{"webhookId":"${i - 1}","type":"InboundMessage"}`) : body;
+      return (await verify(body, headersFor(signed, ed.privateKey))).ok;
+    }));
+    expect(results).toEqual(Array.from({ length: 300 }, (_, i) => i % 3 !== 2));
   });
 });
 
@@ -205,10 +207,10 @@ describe('loadDefaultWebhookKeys', () => {
     expect(keys[1].asymmetricKeyDetails?.modulusLength).toBe(4096);
   });
 
-  it('when a body is signed by a locally generated key, then the default verifier rejects it', () => {
+  it('when a body is signed by a locally generated key, then the default verifier rejects it', async () => {
     const defaults = createWebhookVerifier(parsePublicKeys(loadDefaultWebhookKeys()));
-    expect(defaults(realBody, headersFor(realBody, ed.privateKey))).toEqual({ ok: false, reason: 'invalid' });
-    expect(defaults(realBody, headersFor(realBody, rsa.privateKey))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await defaults(realBody, headersFor(realBody, ed.privateKey))).toEqual({ ok: false, reason: 'invalid' });
+    expect(await defaults(realBody, headersFor(realBody, rsa.privateKey))).toEqual({ ok: false, reason: 'invalid' });
   });
 });
 
