@@ -5,12 +5,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Inbox } from '../scheduler/inbox.js';
+import type { WebhookVerifier } from '../highlevel/webhook-signature.js';
 import { HANDLED_EVENT_TYPES } from '../highlevel/events.js';
 import { WEBHOOK_JOB } from '../jobs/kind-names.js';
 import { webhookEventPriority } from '../jobs/priorities.js';
-
-export type WebhookVerifier = (rawBody: Buffer, headers: { 'x-ghl-signature'?: string; 'x-wh-signature'?: string }) =>
-  Promise<{ ok: true; scheme: string } | { ok: false; reason: string }>;
 
 export type IntakeOutcome = 'stored' | 'duplicate' | 'ignored' | 'unsigned' | 'bad-signature' | 'undated' | 'stale' | 'malformed' | 'too-large' | 'storage-failed';
 
