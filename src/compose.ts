@@ -199,7 +199,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   if (options.twilioClients && config.mode !== 'sandbox') throw new Error('stand-in Twilio clients are for sandbox mode only');
   const twilioClients = options.twilioClients ?? createTwilioClients();
   const sender = createRoutingSender({
-    highlevel: withDeliveryCheck(createHighLevelSender({ api }), { scheduler, clock, logger }),
+    highlevel: withDeliveryCheck(createHighLevelSender({ api }), { clock }),
     twilio: createTwilioSender({
       accounts: twilioAccounts, clients: twilioClients, statusCallbackUrl: config.publicUrl + TWILIO_STATUS_PATH, lineTypes, clock, logger,
       conversationLog: conversationChannel.log,

@@ -64,7 +64,7 @@ export function createSqliteStorage(db: Db, box: SecretBox | null, options: Sqli
     tokens: createTokenStore(db, secrets),
     locations: createLocationStore(db),
     calls: createCallLog(db),
-    ledger: createSendLedger(db),
+    ledger: createSendLedger(db, queue),
     suppressions: createSuppressions(db),
     replies: createReplyLog(db),
     audit: createAuditLog(db),

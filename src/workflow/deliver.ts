@@ -3,7 +3,7 @@ import { classifyNumber } from '../lib/phone.js';
 import { HOUR } from '../lib/clock.js';
 import type { WorkflowDeps } from './deps.js';
 import type { LocationContext } from './location-context.js';
-import type { CallRecord } from './ports/storage.js';
+import type { CallRecord, SendConsequences } from './ports/storage.js';
 import type { Contact } from './ports/services.js';
 import { isSendAllowed, isWithinBusinessHours, nextSendAllowedAt } from './send-window.js';
 import { ensureOptOutLine, renderTemplate } from './templates.js';
@@ -19,6 +19,8 @@ export interface DeliveryRequest {
   call: CallRecord & { phone: string };
   /** For a follow-up: when its text-back went out (replies are looked for after it). */
   textBackSentAt?: number;
+  /** Recorded with the send when a text goes out now (SendLedger.markSent): the outcome then says `followed`. */
+  follows?: SendConsequences;
 }
 
 export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request: DeliveryRequest): Promise<DeliveryOutcome> {
@@ -91,6 +93,7 @@ export async function deliver(deps: WorkflowDeps, ctx: LocationContext, request:
     checkSuppression: true,
     deliverBy: respectsWindow ? windowClosesAt(now, phone, ctx.timeZone) : undefined,
     twilioAllowed: features.twilio,
+    follows: request.follows,
   });
 
   function skip(reason: string): DeliveryOutcome {

@@ -4,7 +4,7 @@ import type { DeliveryOutcome } from './delivery-outcome.js';
 import { SendFailure, type MessageKind } from './ports/services.js';
 import type { LocationSettings } from './settings.js';
 import { RetryLaterError } from '../lib/errors.js';
-import type { LedgerEntry } from './ports/storage.js';
+import type { LedgerEntry, SendConsequences } from './ports/storage.js';
 
 export interface ReservedSend {
   locationId: string;
@@ -19,6 +19,8 @@ export interface ReservedSend {
   deliverBy?: number;
   /** false when the location's plan lacks Twilio: the text goes through HighLevel. Default true. */
   twilioAllowed?: boolean;
+  /** What the send leads to once accepted (the call's decision, its follow-up): recorded with it, in one transaction. */
+  follows?: SendConsequences;
 }
 
 export async function sendReserved(deps: WorkflowDeps, settings: LocationSettings, send: ReservedSend): Promise<DeliveryOutcome> {
@@ -33,8 +35,9 @@ export async function sendReserved(deps: WorkflowDeps, settings: LocationSetting
       { locationId: send.locationId, contactId: send.contactId, to: send.phone, body: send.body, kind: send.kind, deliverBy: send.deliverBy, twilioAllowed },
       settings,
     );
-    await deps.ledger.markSent(entry.id, receipt, deps.clock.now());
-    return report({ result: 'sent' });
+    const jobs = [...receipt.jobs ?? [], ...send.follows?.jobs ?? []];
+    await deps.ledger.markSent(entry.id, receipt, deps.clock.now(), { jobs, decision: send.follows?.decision });
+    return report({ result: 'sent', followed: true });
   } catch (error) {
     if (error instanceof SendFailure && error.kind === 'retryable') {
       // Certainly not sent: free the reservation and let the job try again later.

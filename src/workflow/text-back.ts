@@ -3,7 +3,7 @@ import { MINUTE } from '../lib/clock.js';
 import { JOB, type WorkflowDeps } from './deps.js';
 import { deliver } from './deliver.js';
 import { loadLocation } from './location-context.js';
-import type { CallRecord } from './ports/storage.js';
+import type { CallRecord, ScheduledJob } from './ports/storage.js';
 import { featuresFor } from './plans.js';
 
 /** The one text-back of a missed call (a job of its own, or run at once inside the event that reported the call). */
@@ -43,18 +43,26 @@ export async function textBack(deps: WorkflowDeps, job: TextBackJob, recorded?: 
   const ctx = await loadLocation(deps, call.locationId);
   if (!ctx) return decide(call.id, 'skipped:not-installed');
 
-  const outcome = await deliver(deps, ctx, { kind: 'textback', call: { ...call, phone: call.phone } });
+  // Once the text is accepted, its call is decided and its follow-up stored in the same transaction as the send's
+  // record: a crash leaves all of it or none (the reservation then settles as unknown; nothing is sent twice).
+  const followUp = featuresFor(ctx.location.planId, deps.plans).features.followUp
+    ? followUpFor(ctx.location.settings.followUp, call.id, call.locationId, call.callKey, call.phone, now)
+    : { state: 'skipped:not-in-plan' };
+  const outcome = await deliver(deps, ctx, {
+    kind: 'textback',
+    call: { ...call, phone: call.phone },
+    follows: { jobs: followUp.job ? [followUp.job] : [], decision: { callId: call.id, decision: 'texted', followUp: followUp.state } },
+  });
   switch (outcome.result) {
     case 'deferred':
       return { ...await decide(call.id, `deferred:${new Date(outcome.until).toISOString()}`), runAgainAt: outcome.until };
     case 'sent': {
-      // Follow-up first, decision second: a crash between them re-runs this job, which finds the send already made,
-      // schedules nothing twice (dedupe) and then records the decision. The other order could lose the follow-up.
-      // The follow-up's state is written with the decision, in one statement.
-      const followUpState = featuresFor(ctx.location.planId, deps.plans).features.followUp
-        ? await scheduleFollowUp(deps, ctx.location.settings.followUp, call.id, call.locationId, call.callKey, call.phone, now)
-        : 'skipped:not-in-plan';
-      return decide(call.id, 'texted', followUpState);
+      if (outcome.followed) return { decision: 'texted' };
+      // Sent by an earlier run (a redelivery after a crash, or a build that recorded these apart): follow-up first,
+      // decision second, so a crash between them re-runs this job, which schedules nothing twice (dedupe) and then
+      // records the decision. The follow-up's state is written with the decision, in one statement.
+      if (followUp.job) await deps.scheduler.schedule(followUp.job);
+      return decide(call.id, 'texted', followUp.state);
     }
     case 'skipped':
       return decide(call.id, `skipped:${outcome.reason}`);
@@ -68,18 +76,21 @@ export async function textBack(deps: WorkflowDeps, job: TextBackJob, recorded?: 
   }
 }
 
-async function scheduleFollowUp(
-  deps: WorkflowDeps, followUp: { enabled: boolean; delayMinutes: number },
+/** The call's follow-up job (none when the location's follow-up is off) and the state recorded with the decision. */
+function followUpFor(
+  followUp: { enabled: boolean; delayMinutes: number },
   callId: number, locationId: string, callKey: string, phone: string, sentAt: number,
-): Promise<string | undefined> {
-  if (!followUp.enabled) return undefined;
-  await deps.scheduler.schedule({
-    kind: JOB.followUp,
-    locationId,
-    subject: phone,
-    dedupeKey: `${JOB.followUp}:${locationId}:${callKey}`,
-    runAt: sentAt + followUp.delayMinutes * MINUTE,
-    payload: { callId, textBackSentAt: sentAt } satisfies FollowUpJob,
-  });
-  return 'pending';
+): { job?: ScheduledJob; state?: string } {
+  if (!followUp.enabled) return {};
+  return {
+    state: 'pending',
+    job: {
+      kind: JOB.followUp,
+      locationId,
+      subject: phone,
+      dedupeKey: `${JOB.followUp}:${locationId}:${callKey}`,
+      runAt: sentAt + followUp.delayMinutes * MINUTE,
+      payload: { callId, textBackSentAt: sentAt } satisfies FollowUpJob,
+    },
+  };
 }

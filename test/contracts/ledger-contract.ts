@@ -82,6 +82,42 @@ export function describeSendLedgerContract(engine: string, makeStore: () => Prom
       expect((await ledger.findByKey('k2'))?.status).toBe('delivered');
     });
 
+    it('when a send is recorded sent with what follows from it, then its jobs and its call\'s decision are stored with it, a job whose key exists is left alone', async () => {
+      await fixture.rows.insert('calls', { location_id: 'loc-1', call_key: 'c1', phone: '+15550001111', status: 'no-answer', missed: 1, occurred_at: T0, decision: 'pending', decision_at: T0 });
+      const [{ id: callId }] = await fixture.rows.all<{ id: number }>('SELECT id FROM calls WHERE call_key = ?', ['c1']);
+      const job = (kind: string, key: string, runAt: number) => ({ kind, locationId: 'loc-1', subject: '+15550001111', dedupeKey: key, runAt, payload: { callId: Number(callId) } });
+      await fixture.rows.insert('jobs', { kind: 'follow-up', location_id: 'loc-1', subject: '+15550001111', dedupe_key: 'taken', payload: '"first"', status: 'pending', run_at: T0, created_at: T0 });
+      const entry = await reserved(send({ callId: Number(callId) }));
+      await ledger.markSent(entry.id, { providerMessageId: 'm1', status: 'sent', provider: 'highlevel' }, T0 + 5, {
+        jobs: [job('delivery-check', 'dc:m1', T0 + 30_005), job('follow-up', 'fu:c1', T0 + 7_200_005), job('follow-up', 'taken', T0 + 9)],
+        decision: { callId: Number(callId), decision: 'texted', followUp: 'pending' },
+      });
+      expect((await ledger.findByKey(entry.sendKey))?.status).toBe('sent');
+      const jobs = await fixture.rows.all<{ kind: string; dedupe_key: string; status: string; run_at: number; payload: string }>(
+        'SELECT kind, dedupe_key, status, run_at, payload FROM jobs ORDER BY dedupe_key');
+      expect(jobs.map((row) => ({ ...row, run_at: Number(row.run_at), payload: JSON.parse(row.payload) }))).toEqual([
+        { kind: 'delivery-check', dedupe_key: 'dc:m1', status: 'pending', run_at: T0 + 30_005, payload: { callId: Number(callId) } },
+        { kind: 'follow-up', dedupe_key: 'fu:c1', status: 'pending', run_at: T0 + 7_200_005, payload: { callId: Number(callId) } },
+        { kind: 'follow-up', dedupe_key: 'taken', status: 'pending', run_at: T0, payload: 'first' },
+      ]);
+      const [call] = await fixture.rows.all<Record<string, unknown>>('SELECT decision, decision_at, followup, followup_at FROM calls WHERE id = ?', [callId]);
+      expect(Object.fromEntries(Object.entries(call).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v])))
+        .toEqual({ decision: 'texted', decision_at: T0 + 5, followup: 'pending', followup_at: T0 + 5 });
+    });
+
+    it('when what follows from a send cannot be stored, then nothing is: the entry stays in flight and the call undecided', async () => {
+      await fixture.rows.insert('calls', { location_id: 'loc-1', call_key: 'c1', phone: '+15550001111', status: 'no-answer', missed: 1, occurred_at: T0, decision: 'pending', decision_at: T0 });
+      const [{ id: callId }] = await fixture.rows.all<{ id: number }>('SELECT id FROM calls WHERE call_key = ?', ['c1']);
+      const entry = await reserved(send({ callId: Number(callId) }));
+      const broken = { kind: null as unknown as string, locationId: 'loc-1', subject: 'x', dedupeKey: 'k', runAt: T0, payload: null };
+      await expect(Promise.resolve().then(() => ledger.markSent(entry.id, { providerMessageId: 'm1', status: 'sent', provider: 'highlevel' }, T0 + 5, {
+        jobs: [broken], decision: { callId: Number(callId), decision: 'texted' },
+      }))).rejects.toThrow();
+      expect((await ledger.findByKey(entry.sendKey))?.status).toBe('sending');
+      expect(await fixture.rows.all('SELECT id FROM jobs')).toEqual([]);
+      expect(await fixture.rows.all('SELECT decision FROM calls WHERE id = ?', [callId])).toEqual([{ decision: 'pending' }]);
+    });
+
     it('when a send fails, then it is failed with its code and message, and no longer counts as texted', async () => {
       const entry = await reserved(send());
       await ledger.markFailed(entry.id, '21610', 'unsubscribed', T0 + 5);

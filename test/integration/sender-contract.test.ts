@@ -5,6 +5,7 @@ import { createHarness, type Harness } from '../helpers/harness.js';
 import { SendFailure, type OutgoingText, type SendFailureKind } from '../../src/workflow/ports/services.js';
 import { defaultSettings, mergeSettings, type LocationSettings } from '../../src/workflow/settings.js';
 import { TWILIO_API, messageResource, messagesPath, seedTwilioAccount, twilioError } from '../helpers/twilio.js';
+import { DELIVERY_CHECK_JOB } from '../../src/jobs/kind-names.js';
 
 const LOC = 'loc-acme';
 const TO = '+12125550147';
@@ -60,7 +61,11 @@ describe.each([highLevel, twilioCase])('MessageSender contract: $provider', (c) 
   it('when the provider accepts the text, then the receipt names the provider (as the ledger does) and its message id', async () => {
     const { id } = c.accepts(h);
     const receipt = await send();
-    expect(receipt).toEqual({ provider: c.provider, providerMessageId: id, status: expect.any(String) });
+    // HighLevel has no status webhook: its receipt asks for the delivery checks the ledger stores with the send.
+    const checks = c.provider === 'highlevel'
+      ? { jobs: [expect.objectContaining({ kind: DELIVERY_CHECK_JOB, locationId: LOC, payload: expect.objectContaining({ messageId: id }) })] }
+      : {};
+    expect(receipt).toEqual({ provider: c.provider, providerMessageId: id, status: expect.any(String), ...checks });
     expect(h.app.workflow.providerName(settings)).toBe(c.provider);
   });
 

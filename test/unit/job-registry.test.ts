@@ -105,7 +105,8 @@ function kindsEnqueuedBySource(): { file: string; kind: string }[] {
   const found: { file: string; kind: string }[] = [];
   for (const file of files) {
     const source = readFileSync(file, 'utf8');
-    if (!/\.(enqueue|schedule)\(|inbox\.add\(/.test(source)) continue;
+    // A producer enqueues or schedules, or hands jobs to the ledger with a send (a receipt's or a send's `jobs`).
+    if (!/\.(enqueue|schedule)\(|inbox\.add\(|\bjobs: \[/.test(source)) continue;
     for (const match of source.matchAll(/\bkind:\s*(JOB\.\w+|[A-Z][A-Z0-9_]*\b|'[^']*')/g)) {
       const expression = match[1];
       const kind = expression.startsWith("'") ? expression.slice(1, -1)

@@ -2,11 +2,12 @@
 // A reservation that re-checks the suppression list holds the number's lock (number-lock.ts), as every suppression
 // change does: a STOP and a send to the same number are ordered, never both winning. It runs in one round trip, the
 // function textback_reserve_send (migration 012-reserve-send.ts).
-import type { Reservation, SendLedger } from '../../workflow/ports/storage.js';
+import type { Reservation, SendConsequences, SendLedger } from '../../workflow/ports/storage.js';
 import type { AsyncStore } from '../async-store.js';
 import { numberLockKey } from './number-lock.js';
 import type { Postgres, Queryable } from './pool.js';
 import { ENTRY_COLUMNS as ENTRY, toEntry, type EntryRow } from '../rows/ledger.js';
+import { COLUMNS as JOB_COLUMNS } from './job-enqueue.js';
 
 /** A row of textback_reserve_send: the entry's columns are null when the outcome is 'suppressed'. */
 type ReservedRow = ({ outcome: 'reserved' | 'exists' } & EntryRow) | { outcome: 'suppressed' };
@@ -24,7 +25,32 @@ export const INTERRUPTED_AFTER_MS = 10 * 60_000;
 export interface PostgresSendLedgerOptions {
   /** Default INTERRUPTED_AFTER_MS; must exceed the worker's job lease. */
   interruptedAfterMs?: number;
+  /** Each job kind's priority (the job registry's), for the jobs a send starts; default 20, the column's default. */
+  priorityOf?: (kind: string) => number;
 }
+
+// A send's record, the jobs it starts and its call's decision in one statement: one round trip and one commit. A job
+// whose dedupe key exists is left alone, as an enqueue would; no decision ($8 null) updates no call.
+const SENT_AND_FOLLOWING = /* sql */ `
+WITH sent AS (
+  UPDATE messages SET status = $2, provider = $3, provider_message_id = $4, sent_at = $5, updated_at = $5 WHERE id = $1
+  RETURNING id
+), decided AS (
+  UPDATE calls SET decision = $6::text, decision_at = $5,
+    followup = CASE WHEN $7::text IS NULL THEN followup ELSE $7::text END,
+    followup_at = CASE WHEN $7::text IS NULL THEN followup_at ELSE $5 END
+  WHERE id = $8::bigint
+  RETURNING id
+), stored AS (
+  INSERT INTO jobs (${JOB_COLUMNS})
+  SELECT kind, location_id, subject, dedupe_key, payload, 'pending', run_at, 8, $5, priority, run_at
+  FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::int[])
+    WITH ORDINALITY AS input (kind, location_id, subject, dedupe_key, payload, run_at, priority, ord)
+  ORDER BY ord
+  ON CONFLICT (dedupe_key) DO NOTHING
+  RETURNING id
+)
+SELECT (SELECT COUNT(*) FROM sent) AS sent, (SELECT COUNT(*) FROM decided) AS decided, (SELECT COUNT(*) FROM stored) AS stored`;
 
 type ReserveInput = Parameters<SendLedger['reserve']>[0];
 export type PostgresSendLedger = AsyncStore<SendLedger & { markInterruptedUnknown(now: number): number }>;
@@ -32,6 +58,19 @@ export type PostgresSendLedger = AsyncStore<SendLedger & { markInterruptedUnknow
 export function createPostgresSendLedger(pg: Pick<Postgres, 'pool'>, options: PostgresSendLedgerOptions = {}): PostgresSendLedger {
   const db = pg.pool;
   const interruptedAfterMs = options.interruptedAfterMs ?? INTERRUPTED_AFTER_MS;
+  const priorityOf = options.priorityOf ?? (() => 20);
+  const sentStatus = (status: string) => (status === 'delivered' ? 'delivered' : 'sent');
+
+  async function markSentAndFollowing(id: number, receipt: Parameters<SendLedger['markSent']>[1], now: number, follows: SendConsequences): Promise<void> {
+    const jobs = follows.jobs ?? [];
+    const column = <T>(pick: (job: (typeof jobs)[number]) => T) => jobs.map(pick);
+    await db.query(SENT_AND_FOLLOWING, [
+      id, sentStatus(receipt.status), receipt.provider, receipt.providerMessageId, now,
+      follows.decision?.decision ?? null, follows.decision?.followUp ?? null, follows.decision?.callId ?? null,
+      column((job) => job.kind), column((job) => job.locationId), column((job) => job.subject), column((job) => job.dedupeKey),
+      column((job) => JSON.stringify(job.payload ?? null)), column((job) => Math.round(job.runAt)), column((job) => priorityOf(job.kind)),
+    ]);
+  }
 
   const findByKey = async (client: Queryable, sendKey: string) =>
     (await client.query<EntryRow>(`SELECT ${ENTRY} FROM messages WHERE send_key = $1`, [sendKey])).rows[0];
@@ -82,10 +121,11 @@ export function createPostgresSendLedger(pg: Pick<Postgres, 'pool'>, options: Po
       const row = await findByKey(db, sendKey);
       return row ? toEntry(row) : null;
     },
-    async markSent(id, receipt, now) {
+    async markSent(id, receipt, now, follows) {
+      if (follows && (follows.jobs?.length || follows.decision)) return markSentAndFollowing(id, receipt, now, follows);
       await db.query(`
         UPDATE messages SET status = $2, provider = $3, provider_message_id = $4, sent_at = $5, updated_at = $5 WHERE id = $1`,
-      [id, receipt.status === 'delivered' ? 'delivered' : 'sent', receipt.provider, receipt.providerMessageId, now]);
+      [id, sentStatus(receipt.status), receipt.provider, receipt.providerMessageId, now]);
     },
     async markFailed(id, code, message, now) {
       await db.query(`UPDATE messages SET status = 'failed', error_code = $2, error_message = $3, updated_at = $4 WHERE id = $1`, [id, code, message, now]);

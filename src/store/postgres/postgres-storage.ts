@@ -75,7 +75,7 @@ export async function openPostgresStorage(url: string, box: SecretBox | null, op
     tokens: createPostgresTokenStore(pg, secrets),
     locations: createPostgresLocationStore(pg),
     calls: createPostgresCallLog(pg),
-    ledger: createPostgresSendLedger(pg),
+    ledger: createPostgresSendLedger(pg, { priorityOf }),
     suppressions: createPostgresSuppressions(pg),
     replies: createPostgresReplyLog(pg),
     audit: createPostgresAuditLog(pg),

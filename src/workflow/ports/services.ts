@@ -1,5 +1,6 @@
 // The workflow's view of the world: small interfaces that HighLevel, Twilio and SQLite adapters implement.
 import type { LocationSettings } from '../settings.js';
+import type { ScheduledJob } from './jobs.js';
 
 // ── HighLevel-side directories ────────────────────────────────────────────────────────────────────────────
 
@@ -58,6 +59,8 @@ export interface SendReceipt {
   providerMessageId: string | null;
   /** Provider status at acceptance, e.g. queued, accepted, sent. */
   status: string;
+  /** Jobs the provider needs after this send (HighLevel's delivery checks), stored with the send's record. */
+  jobs?: readonly Omit<ScheduledJob, 'revive'>[];
 }
 
 /**

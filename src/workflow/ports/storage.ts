@@ -1,6 +1,9 @@
 // What the workflow needs to remember, as interfaces; src/store/ implements them on SQLite (sync is fine).
 import type { LocationSettings } from '../settings.js';
 import type { MessageKind } from './services.js';
+import type { ScheduledJob } from './jobs.js';
+
+export type { ScheduledJob } from './jobs.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -82,7 +85,12 @@ export interface SendLedger {
    */
   reserve(input: { locationId: string; sendKey: string; kind: MessageKind; callId: number | null; contactId: string | null; phone: string; body: string; segments: number; provider: string; checkSuppression: boolean }, now: number): Awaitable<Reservation>;
   findByKey(sendKey: string): Awaitable<LedgerEntry | null>;
-  markSent(id: number, receipt: { providerMessageId: string | null; status: string; provider: string }, now: number): Awaitable<void>;
+  /**
+   * Records the provider's acceptance and, in the same transaction, what follows from it (`follows`): the jobs the
+   * send starts and the decision of the call it answered. One commit instead of one per write; a crash leaves either
+   * all of it or the reservation still "sending" (settled as unknown, never resent).
+   */
+  markSent(id: number, receipt: { providerMessageId: string | null; status: string; provider: string }, now: number, follows?: SendConsequences): Awaitable<void>;
   markFailed(id: number, code: string | null, message: string, now: number): Awaitable<void>;
   markUnknown(id: number, message: string, now: number): Awaitable<void>;
   /** Drops a reservation whose send certainly did not happen, so a retry may send. */
@@ -92,6 +100,14 @@ export interface SendLedger {
   /** Whether this location ever got a text to this number out (the first text carries the opt-out line). */
   hasTexted(locationId: string, phone: string): Awaitable<boolean>;
   lastSentOfKind(locationId: string, phone: string, kind: MessageKind): Awaitable<number | null>;
+}
+
+/** What an accepted send leads to, written with its record (SendLedger.markSent). */
+export interface SendConsequences {
+  /** Jobs the send starts (a delivery check, the call's follow-up); one whose dedupe key exists is not stored again. */
+  jobs?: readonly Omit<ScheduledJob, 'revive'>[];
+  /** The decision of the call the text answered, with its follow-up state when it has one (CallLog.decide). */
+  decision?: { callId: number; decision: string; followUp?: string };
 }
 
 /** What the send pipeline asks about one caller before texting them (src/workflow/deliver.ts). */
@@ -176,17 +192,6 @@ export interface ReplyLog {
   /** What the text is owed now; 'done' once it was answered (or needs no answer). */
   setAnswer(locationId: string, replyKey: string, answer: ReplyAnswer): Awaitable<void>;
   repliedSince(locationId: string, phone: string, since: number): Awaitable<boolean>;
-}
-
-export interface ScheduledJob {
-  kind: string;
-  locationId: string;
-  subject: string;
-  dedupeKey: string;
-  runAt: number;
-  payload: unknown;
-  /** Recurring jobs: bring back a finished job with the same key. */
-  revive?: boolean;
 }
 
 export interface Scheduler {
