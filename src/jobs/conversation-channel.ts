@@ -30,24 +30,25 @@ export function createConversationChannel(deps: {
   /** Wakes the worker (a job due now). */
   nudge?(): void;
 }) {
+  const postJob = (post: ConversationPostJob, now: number) => ({
+    kind: CONVERSATION_POST_JOB, locationId: post.locationId,
+    // A line of its own per caller, so the caller's texts and the app's show in order. Not the caller's own line:
+    // an opt-out cancels what is pending there, and their STOP must still show in HighLevel (the post waits for it).
+    subject: `conversation:${post.phone}`,
+    dedupeKey: `${CONVERSATION_POST_JOB}:${post.key}`, runAt: now, payload: post,
+  });
+
   async function schedulePost(post: ConversationPostJob): Promise<void> {
     if (!deps.posting) return;
     const now = deps.clock.now();
-    const stored = await deps.queue.enqueue({
-      kind: CONVERSATION_POST_JOB, locationId: post.locationId,
-      // A line of its own per caller, so the caller's texts and the app's show in order. Not the caller's own line:
-      // an opt-out cancels what is pending there, and their STOP must still show in HighLevel (the post waits for it).
-      subject: `conversation:${post.phone}`,
-      dedupeKey: `${CONVERSATION_POST_JOB}:${post.key}`, runAt: now, payload: post,
-    }, now);
-    if (stored) deps.nudge?.();
+    if (await deps.queue.enqueue(postJob(post, now), now)) deps.nudge?.();
   }
 
   const log: ConversationLog = {
-    recordOutbound: (text) => schedulePost({
+    postFor: (text) => (deps.posting ? postJob({
       key: `out:${text.externalId}`, origin: 'app', locationId: text.locationId, sid: text.externalId,
       contactId: text.contactId, phone: text.to, body: text.body, at: text.sentAt,
-    }),
+    }, text.sentAt) : null),
   };
 
   return {

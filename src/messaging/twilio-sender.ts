@@ -5,6 +5,7 @@ import type { ResolvedTwilioAccount } from '../store/twilio-accounts.js';
 import type { Awaitable } from '../lib/awaitable.js';
 import type { LineTypeCachePort } from '../store/storage.js';
 import { SendFailure, type MessageSender, type OutgoingText } from '../workflow/ports/services.js';
+import type { ScheduledJob } from '../workflow/ports/jobs.js';
 import type { TwilioClients } from './twilio-client.js';
 import { toTwilioSendFailure } from './twilio-errors.js';
 
@@ -14,8 +15,12 @@ const MIN_VALIDITY_S = 5;
 
 /** Records a text sent outside HighLevel in the contact's HighLevel conversation, so staff see it where they work. */
 export interface ConversationLog {
-  /** `externalId`: Twilio's SID; `to`: E.164. A contactId the text was sent for, else null (found by number later). */
-  recordOutbound(input: { locationId: string; contactId: string | null; to: string; body: string; externalId: string; sentAt: number }): Promise<void>;
+  /**
+   * The job that shows a text the app sent in the contact's HighLevel conversation, stored with the send's record (in
+   * the same transaction: a fast status callback finds it, and the copy is never lost); null when texts are not posted.
+   * `externalId`: Twilio's SID; `to`: E.164. A contactId the text was sent for, else null (found by number later).
+   */
+  postFor(input: { locationId: string; contactId: string | null; to: string; body: string; externalId: string; sentAt: number }): Omit<ScheduledJob, 'revive'> | null;
 }
 
 export interface TwilioSenderDeps {
@@ -53,8 +58,10 @@ export function createTwilioSender(deps: TwilioSenderDeps): MessageSender {
         throw failure;
       }
       // A staff reply came from HighLevel's conversation: it is there already.
-      if (deps.conversationLog && text.kind !== 'staff-reply') logInConversation(deps, deps.conversationLog, text, message.sid);
-      return { provider: 'twilio', providerMessageId: message.sid, status: message.status };
+      const post = deps.conversationLog && text.kind !== 'staff-reply'
+        ? deps.conversationLog.postFor({ locationId: text.locationId, contactId: text.contactId, to: text.to, body: text.body, externalId: message.sid, sentAt: deps.clock.now() })
+        : null;
+      return { provider: 'twilio', providerMessageId: message.sid, status: message.status, ...(post ? { jobs: [post] } : {}) };
     },
   };
 }
@@ -65,11 +72,4 @@ function validitySeconds(text: OutgoingText, now: number): number | undefined {
   const seconds = Math.floor((text.deliverBy - now) / 1000);
   if (seconds < MIN_VALIDITY_S) throw new SendFailure('The send window closes before Twilio could deliver the text', 'retryable', 'window-closing', null, 60_000);
   return Math.min(seconds, MAX_VALIDITY_S);
-}
-
-// Not awaited: the ledger must record the send at once (a fast delivery callback looks the text up by its SID); a
-// failure to queue it costs the conversation its copy, never the text.
-function logInConversation(deps: TwilioSenderDeps, log: ConversationLog, text: OutgoingText, sid: string): void {
-  log.recordOutbound({ locationId: text.locationId, contactId: text.contactId, to: text.to, body: text.body, externalId: sid, sentAt: deps.clock.now() })
-    .catch((error: unknown) => deps.logger.warn({ locationId: text.locationId, err: error }, 'could not log the Twilio text in the HighLevel conversation'));
 }

@@ -19,6 +19,10 @@ export function createWorkflowScheduler(queue: Pick<JobQueue, 'enqueue' | 'cance
       if (stored && job.runAt <= clock.now()) onScheduled?.();
       return stored;
     },
+    noteStored(jobs: readonly { runAt: number }[]): void {
+      const now = clock.now();
+      if (jobs.some((job) => job.runAt <= now)) onScheduled?.();
+    },
     cancel: async (filter: CancelFilter): Promise<number> => queue.cancel(filter, clock.now()),
     hasPending: async (filter: { locationId: string; subject: string; kind: string }): Promise<boolean> => queue.hasPending(filter),
   };

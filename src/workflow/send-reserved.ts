@@ -37,6 +37,7 @@ export async function sendReserved(deps: WorkflowDeps, settings: LocationSetting
     );
     const jobs = [...receipt.jobs ?? [], ...send.follows?.jobs ?? []];
     await deps.ledger.markSent(entry.id, receipt, deps.clock.now(), { jobs, decision: send.follows?.decision });
+    if (jobs.length > 0) deps.scheduler.noteStored?.(jobs);
     return report({ result: 'sent', followed: true });
   } catch (error) {
     if (error instanceof SendFailure && error.kind === 'retryable') {

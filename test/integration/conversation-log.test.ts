@@ -102,19 +102,19 @@ describe('the conversation channel\'s HighLevel calls', () => {
 });
 
 describe('the Twilio sender\'s conversation hook', () => {
-  it('when queueing the HighLevel copy fails, then the Twilio send still succeeds and its receipt is returned', async () => {
-    nock(TWILIO_API).post(messagesPath()).reply(201, messageResource('SMok'));
-    let logged: Promise<void> | undefined;
-    const sender = twilioSender({ recordOutbound: () => (logged = Promise.reject(new Error('queue down'))) });
-    const receipt = await sender.send({ locationId: LOC, contactId: 'contact-1', to: '+12125550147', body: 'hi', kind: 'textback' }, settings());
-    expect(receipt).toMatchObject({ provider: 'twilio', providerMessageId: 'SMok' });
-    await expect(logged).rejects.toThrow('queue down');
+  it('when a text goes out, then its receipt carries the copy\'s job, for the ledger to store with the send; none when copies are not posted', async () => {
+    nock(TWILIO_API).post(messagesPath()).times(2).reply(201, messageResource('SMok'));
+    const job = { kind: 'conversation-post', locationId: LOC, subject: 'conversation:+12125550147', dedupeKey: 'conversation-post:out:SMok', runAt: h.clock.now(), payload: {} };
+    const receipt = await twilioSender({ postFor: () => job }).send({ locationId: LOC, contactId: 'contact-1', to: '+12125550147', body: 'hi', kind: 'textback' }, settings());
+    expect(receipt).toEqual({ provider: 'twilio', providerMessageId: 'SMok', status: expect.any(String), jobs: [job] });
+    const plain = await twilioSender({ postFor: () => null }).send({ locationId: LOC, contactId: 'contact-1', to: '+12125550147', body: 'hi', kind: 'textback' }, settings());
+    expect(plain).toEqual({ provider: 'twilio', providerMessageId: 'SMok', status: expect.any(String) });
   });
 
   it('when a text goes out, then its copy is asked for with the SID and the number (the contact may be unknown); a staff reply is not copied again', async () => {
     nock(TWILIO_API).post(messagesPath()).times(2).reply(201, (_uri, _body) => messageResource('SMone'));
     const asked: unknown[] = [];
-    const sender = twilioSender({ recordOutbound: async (input) => { asked.push(input); } });
+    const sender = twilioSender({ postFor: (input) => { asked.push(input); return null; } });
     await sender.send({ locationId: LOC, contactId: null, to: '+12125550147', body: 'HELP answer', kind: 'help' }, settings());
     await sender.send({ locationId: LOC, contactId: 'contact-1', to: '+12125550147', body: 'typed by staff', kind: 'staff-reply' }, settings());
     expect(asked).toEqual([{ locationId: LOC, contactId: null, to: '+12125550147', body: 'HELP answer', externalId: 'SMone', sentAt: h.clock.now() }]);

@@ -203,6 +203,8 @@ export interface Scheduler {
    */
   admitsNow?(job: ScheduledJob): Awaitable<boolean>;
   cancel(filter: { locationId: string; subject?: string; kinds?: string[] }): Awaitable<number>;
+  /** Jobs were stored without schedule() (with a send's record): the worker looks at once if one is due now. */
+  noteStored?(jobs: readonly { runAt: number }[]): void;
 }
 
 export interface AuditLog {
