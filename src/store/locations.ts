@@ -2,6 +2,7 @@
 import type { Db } from './db.js';
 import type { LocationSettings } from '../workflow/settings.js';
 import { toLocationRecord, type LocationRecord, type LocationRow } from './rows/locations.js';
+import { createLocationRowsCache } from './location-rows-cache.js';
 
 export type { LocationRecord };
 
@@ -39,6 +40,13 @@ export function createLocationStore(db: Db) {
   const setCompanyDefaults = db.prepare('UPDATE companies SET agency_defaults = ? WHERE company_id = ?');
   const uninstallCompany = db.prepare('UPDATE companies SET uninstalled_at = ? WHERE company_id = ?');
 
+  // The rows as stored (records are built afresh from them on every read, so callers never share one).
+  const cached = createLocationRowsCache<{ row: LocationRow; numbers: string[] } | null>(db);
+  const loadRows = (locationId: string) => {
+    const row = select.get(locationId) as LocationRow | undefined;
+    return row ? { row, numbers: numbersInOrder.all(locationId) as string[] } : null;
+  };
+
   return {
     get(locationId: string): LocationRecord | null {
       const row = select.get(locationId) as LocationRow | undefined;
@@ -49,8 +57,8 @@ export function createLocationStore(db: Db) {
      * about a location loads (src/workflow/location-context.ts). PostgreSQL answers it in one statement.
      */
     getWithNumbers(locationId: string): (LocationRecord & { numbers: string[] }) | null {
-      const row = select.get(locationId) as LocationRow | undefined;
-      return row ? { ...toLocationRecord(row), numbers: numbersInOrder.all(locationId) as string[] } : null;
+      const rows = cached.get(locationId, loadRows);
+      return rows ? { ...toLocationRecord(rows.row), numbers: [...rows.numbers] } : null;
     },
     /** Install state only (no settings parsed): what each HighLevel request checks before using a token. */
     installState(locationId: string): Pick<LocationRecord, 'status' | 'companyId'> | null {
