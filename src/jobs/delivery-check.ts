@@ -1,5 +1,5 @@
 // The 'delivery-check' kind: delivery status for texts sent through HighLevel, which has no status webhook. The job
-// (scheduled by messaging/delivery-check.ts's sender decorator) polls the message a few times.
+// (asked for by messaging/delivery-check.ts's sender decorator, stored with the send's record) polls the message a few times.
 import { z } from 'zod';
 import { MINUTE, type Clock } from '../lib/clock.js';
 import { HighLevelApiError, RetryLaterError } from '../lib/errors.js';
