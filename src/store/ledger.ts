@@ -2,6 +2,7 @@
 import type { Db } from './db.js';
 import type { SendConsequences, SendLedger } from '../workflow/ports/storage.js';
 import type { SqliteJobQueue } from './job-queue.js';
+import { createCallLog } from './calls.js';
 import { ENTRY_COLUMNS, toEntry, type EntryRow } from './rows/ledger.js';
 
 /**
@@ -9,14 +10,14 @@ import { ENTRY_COLUMNS, toEntry, type EntryRow } from './rows/ledger.js';
  * without it, a markSent that brings jobs throws.
  */
 export function createSendLedger(db: Db, queue?: Pick<SqliteJobQueue, 'enqueue'>): SendLedger & { markInterruptedUnknown(now: number): number } {
+  // The call's decision, through the call log's own statement (synchronous on SQLite, so inside the transaction).
+  const calls = createCallLog(db);
   const bySendKey = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM messages WHERE send_key = ?`);
   const suppressed = db.prepare('SELECT 1 FROM suppressions WHERE location_id = ? AND phone = ?').pluck();
   const insert = db.prepare(`
     INSERT INTO messages (location_id, send_key, kind, call_id, contact_id, phone, body, status, provider, segments, created_at, updated_at)
     VALUES (@locationId, @sendKey, @kind, @callId, @contactId, @phone, @body, 'sending', @provider, @segments, @now, @now)`);
   const sent = db.prepare(`UPDATE messages SET status = @status, provider = @provider, provider_message_id = @providerMessageId, sent_at = @now, updated_at = @now WHERE id = @id`);
-  const decide = db.prepare('UPDATE calls SET decision = @decision, decision_at = @now WHERE id = @callId');
-  const decideWithFollowUp = db.prepare('UPDATE calls SET decision = @decision, decision_at = @now, followup = @followUp, followup_at = @now WHERE id = @callId');
   const failed = db.prepare(`UPDATE messages SET status = 'failed', error_code = @code, error_message = @message, updated_at = @now WHERE id = @id`);
   const unknown = db.prepare(`UPDATE messages SET status = 'unknown', error_message = @message, updated_at = @now WHERE id = @id AND status = 'sending'`);
   const release = db.prepare(`DELETE FROM messages WHERE id = ? AND status = 'sending'`);
@@ -42,7 +43,7 @@ export function createSendLedger(db: Db, queue?: Pick<SqliteJobQueue, 'enqueue'>
       for (const job of follows.jobs) queue.enqueue(job, now);
     }
     const decision = follows.decision;
-    if (decision) (decision.followUp === undefined ? decide : decideWithFollowUp).run({ ...decision, now });
+    if (decision) calls.decide(decision.callId, decision.decision, now, decision.followUp);
   });
   function markSent(id: number, receipt: Parameters<SendLedger['markSent']>[1], now: number): void {
     sent.run({ id, status: receipt.status === 'delivered' ? 'delivered' : 'sent', provider: receipt.provider, providerMessageId: receipt.providerMessageId, now });

@@ -36,6 +36,24 @@ WITH stored AS (
 SELECT (SELECT pg_notify('${JOBS_CHANNEL}', '') FROM stored WHERE run_at <= $9 LIMIT 1) IS NULL AS woken, COUNT(*) AS n FROM stored`;
 
 /**
+ * Jobs as the parallel arrays an `unnest` of (kind, location_id, subject, dedupe_key, payload, run_at, max_attempts,
+ * priority) takes: one statement whatever their number.
+ */
+export function jobColumns(jobs: readonly NewJob[], priorityOf: (kind: string) => number): unknown[][] {
+  const column = <T>(pick: (job: NewJob) => T) => jobs.map(pick);
+  return [
+    column((job) => job.kind),
+    column((job) => job.locationId ?? null),
+    column((job) => job.subject ?? null),
+    column((job) => job.dedupeKey ?? null),
+    column((job) => JSON.stringify(job.payload ?? null)),
+    column((job) => Math.round(job.runAt)),
+    column((job) => job.maxAttempts ?? 8),
+    column((job) => job.priority ?? priorityOf(job.kind)),
+  ];
+}
+
+/**
  * Stores jobs; returns, for each, true when stored and false when a job with its dedupe key already exists (a key
  * repeated within `jobs` keeps its first job). Atomic with the caller's transaction when `db` is a client in one.
  */
@@ -56,18 +74,7 @@ export async function enqueueJobs(db: Queryable, jobs: readonly NewJob[], now: n
     plain.push(i);
   }
   if (plain.length === 0) return results;
-  const column = <T>(pick: (job: NewJob) => T) => plain.map((i) => pick(jobs[i]));
-  const { rows } = await db.query<{ dedupe_key: string | null }>(INSERT_MANY, [
-    column((job) => job.kind),
-    column((job) => job.locationId ?? null),
-    column((job) => job.subject ?? null),
-    column((job) => job.dedupeKey ?? null),
-    column((job) => JSON.stringify(job.payload ?? null)),
-    column((job) => Math.round(job.runAt)),
-    column((job) => job.maxAttempts ?? 8),
-    column((job) => job.priority ?? priorityOf(job.kind)),
-    now,
-  ]);
+  const { rows } = await db.query<{ dedupe_key: string | null }>(INSERT_MANY, [...jobColumns(plain.map((i) => jobs[i]), priorityOf), now]);
   const storedKeys = new Set(rows.map((row) => row.dedupe_key));
   for (const i of plain) {
     const key = jobs[i].dedupeKey ?? null;

@@ -7,7 +7,7 @@ import type { AsyncStore } from '../async-store.js';
 import { numberLockKey } from './number-lock.js';
 import type { Postgres, Queryable } from './pool.js';
 import { ENTRY_COLUMNS as ENTRY, toEntry, type EntryRow } from '../rows/ledger.js';
-import { COLUMNS as JOB_COLUMNS } from './job-enqueue.js';
+import { COLUMNS as JOB_COLUMNS, jobColumns } from './job-enqueue.js';
 
 /** A row of textback_reserve_send: the entry's columns are null when the outcome is 'suppressed'. */
 type ReservedRow = ({ outcome: 'reserved' | 'exists' } & EntryRow) | { outcome: 'suppressed' };
@@ -43,9 +43,9 @@ WITH sent AS (
   RETURNING id
 ), stored AS (
   INSERT INTO jobs (${JOB_COLUMNS})
-  SELECT kind, location_id, subject, dedupe_key, payload, 'pending', run_at, 8, $5, priority, run_at
-  FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::int[])
-    WITH ORDINALITY AS input (kind, location_id, subject, dedupe_key, payload, run_at, priority, ord)
+  SELECT kind, location_id, subject, dedupe_key, payload, 'pending', run_at, max_attempts, $5, priority, run_at
+  FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bigint[], $15::int[], $16::int[])
+    WITH ORDINALITY AS input (kind, location_id, subject, dedupe_key, payload, run_at, max_attempts, priority, ord)
   ORDER BY ord
   ON CONFLICT (dedupe_key) DO NOTHING
   RETURNING id
@@ -62,13 +62,10 @@ export function createPostgresSendLedger(pg: Pick<Postgres, 'pool'>, options: Po
   const sentStatus = (status: string) => (status === 'delivered' ? 'delivered' : 'sent');
 
   async function markSentAndFollowing(id: number, receipt: Parameters<SendLedger['markSent']>[1], now: number, follows: SendConsequences): Promise<void> {
-    const jobs = follows.jobs ?? [];
-    const column = <T>(pick: (job: (typeof jobs)[number]) => T) => jobs.map(pick);
     await db.query(SENT_AND_FOLLOWING, [
       id, sentStatus(receipt.status), receipt.provider, receipt.providerMessageId, now,
       follows.decision?.decision ?? null, follows.decision?.followUp ?? null, follows.decision?.callId ?? null,
-      column((job) => job.kind), column((job) => job.locationId), column((job) => job.subject), column((job) => job.dedupeKey),
-      column((job) => JSON.stringify(job.payload ?? null)), column((job) => Math.round(job.runAt)), column((job) => priorityOf(job.kind)),
+      ...jobColumns(follows.jobs ?? [], priorityOf),
     ]);
   }
 
