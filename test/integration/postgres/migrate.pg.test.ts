@@ -91,7 +91,11 @@ describe.runIf(hasPostgres)('PostgreSQL migrations', () => {
 
     expect(tables.map((t) => t.t)).toEqual(sqliteTables);
     expect(columns.map((c) => `${c.t}.${c.c}${c.nullable === 'NO' ? ' not null' : ''}`).sort()).toEqual(sqliteColumns);
-    expect(indexes.map((i) => describeIndex(i.t, i.i, i.def))).toEqual(sqliteIndexes);
+    // Indexes only one engine's plans need: PostgreSQL's claim is planned once per connection (013) and reads each
+    // priority level through an index of its own (015); SQLite's claim chooses its indexes by name.
+    const postgresOnly = new Set(['jobs_level_due']);
+    expect(indexes.filter((i) => !postgresOnly.has(i.i)).map((i) => describeIndex(i.t, i.i, i.def))).toEqual(sqliteIndexes);
+    expect(indexes.map((i) => i.i).filter((name) => postgresOnly.has(name))).toEqual([...postgresOnly]);
     sqlite.close();
   });
 });
