@@ -2,7 +2,7 @@
 // Ratios are against baselines measured in this same run (the machine is shared and noisy). The PostgreSQL scenarios
 // run after SQLite's, each in a database of its own that it creates and drops (skipped when no server answers). Run
 // one with `node bench/run.js <ingest|scheduler|http-client|end-to-end|burst|noisy-neighbour|backlog|ingest-postgres|
-// scheduler-postgres|end-to-end-postgres>`. Environment:
+// scheduler-postgres|backlog-postgres|end-to-end-postgres>`. Environment:
 // BENCH_PROFILE=<dir> writes the app's CPU profiles there; BENCH_VERBOSE=1 shows the app's stderr;
 // BENCH_BURST_CALLS=1000 runs the burst at full size; BENCH_NOISY_BURST=<n> sizes the noisy neighbour's burst
 // (default 1000); BENCH_DIST=<dir> benchmarks another build of dist/src (A/B comparisons); BENCH_DATABASE_URL=
@@ -28,6 +28,7 @@ const scenarios = {
   backlog: async (report) => (await import('./scenarios/backlog.js')).runBacklog({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   'ingest-postgres': async (report) => (await import('./scenarios/ingest-postgres.js')).runIngestPostgres({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   'scheduler-postgres': async (report) => (await import('./scenarios/scheduler-postgres.js')).runSchedulerPostgres({ report }),
+  'backlog-postgres': async (report) => (await import('./scenarios/backlog-postgres.js')).runBacklogPostgres({ report, cpuProfileDir: process.env.BENCH_PROFILE }),
   'end-to-end-postgres': async (report) => (await import('./scenarios/end-to-end-postgres.js')).runEndToEndPostgres({ report, cpuProfileDir: process.env.BENCH_PROFILE, ...(process.env.BENCH_PG_RATE ? { rate: Number(process.env.BENCH_PG_RATE) } : {}) }),
 };
 

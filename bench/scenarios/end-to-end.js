@@ -81,6 +81,8 @@ export async function runEndToEnd({ report: reportFigure, locations = 1_000, rat
     report('end-to-end texts received by the stand-in', `${latencies.length} of ${total}${texted ? '' : ' (timed out)'}`);
     report('missed call → send p50 (ms)', percentile(latencies, 0.5));
     report('missed call → send p99 (ms)', percentile(latencies, 0.99));
+    // When a backlog formed, and when it drained: a p99 from one slow second reads differently from a steady one.
+    report('missed call → send p50 by second of the run (ms)', timeline(world.standIn.sentMessages(), sentAt).join(', '));
     report('webhook ack p99 during the run (ms)', acks.p99.toFixed(1));
     report('429s from the stand-in during the run', world.standIn.counters().rateLimited);
     report(`app CPU at ${rate} calls/s (cores used)`, busyShare.toFixed(2));
@@ -124,6 +126,20 @@ export async function runEndToEnd({ report: reportFigure, locations = 1_000, rat
     await world.close();
     rmSync(world.dir, { recursive: true, force: true });
   }
+}
+
+/** The p50 of missed call → send for the calls placed in each second of the run, in order. */
+function timeline(messages, sentAt) {
+  const firstText = new Map();
+  for (const message of messages) if (!firstText.has(message.contactId)) firstText.set(message.contactId, message.at);
+  const start = Math.min(...sentAt.values());
+  const seconds = [];
+  for (const [contactId, placedAt] of sentAt) {
+    const at = firstText.get(contactId);
+    if (at === undefined) continue;
+    (seconds[Math.floor((placedAt - start) / 1_000)] ??= []).push(at - placedAt);
+  }
+  return Array.from(seconds, (each) => (each ? percentile(each.sort((a, b) => a - b), 0.5) : 'n/a'));
 }
 
 /** Each placed call's first text: from its webhook being posted to the stand-in receiving the text, sorted. */

@@ -61,8 +61,12 @@ export async function waitForIdlePostgresQueue(url, { timeoutMs = 120_000, pollM
   try {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const { rows } = await client.query(`SELECT COUNT(*)::int AS n FROM jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= $1)`, [Date.now()]);
-      if (rows[0].n === 0) return true;
+      // Two index probes, not a count: polled every 100 ms, a count of a 20,000-job backlog cost the server about
+      // 8 ms each time, taken from the app it is measuring.
+      const { rows } = await client.query(`
+        SELECT EXISTS (SELECT 1 FROM jobs WHERE status = 'running') OR EXISTS (SELECT 1 FROM jobs WHERE status = 'pending' AND run_at <= $1) AS busy`,
+      [Date.now()]);
+      if (!rows[0].busy) return true;
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
     return false;
