@@ -57,19 +57,22 @@ describe.runIf(hasPostgres)('a claim on PostgreSQL', () => {
     }
   }
 
-  it('when a level holds thirty times more due jobs, all due at one moment, then a claim reads no more than before', async () => {
+  it('when a level holds thirty times more due jobs, all due at one moment, or another level fifty times more jobs not due yet, then a claim reads no more than before', async () => {
     // Follow-ups waiting for hours (a level with nothing due) beside a backlog of events due now.
-    await enqueue(0, 20_000, FOLLOW_UPS, NOW + 3_600_000);
+    await enqueue(0, 2_000, FOLLOW_UPS, NOW + 3_600_000);
     await enqueue(0, 1_000, EVENTS, NOW - 1_000);
     const small = await buffersOfOneClaim();
     await enqueue(1_000, 29_000, EVENTS, NOW - 1_000);
-    const large = await buffersOfOneClaim();
+    const crowded = await buffersOfOneClaim();
+    await enqueue(2_000, 98_000, FOLLOW_UPS, NOW + 3_600_000);
+    const waiting = await buffersOfOneClaim();
 
-    expect([small.claimed, large.claimed]).toEqual([8, 8]);
-    // Measured: 672 and 763 buffers. With migration 13's claim, which read every due event of the level to order them
-    // by id (a bitmap scan here, the due-time index filtered by priority in the benchmark's larger queue): 609 and
-    // 1,266.
-    expect(large.buffers).toBeLessThan(small.buffers * 1.5);
-    expect(large.buffers).toBeLessThan(1_100);
+    expect([small.claimed, crowded.claimed, waiting.claimed]).toEqual([8, 8, 8]);
+    // Measured: 571, 654 and 667 buffers. With migration 13's claim, which read every due event of the level to order
+    // them by id (a bitmap scan here; the due-time index filtered by priority in the benchmark's larger queue): 609
+    // and 1,266 for the first two. With a first try of 15 that bounded each look by a row comparison, which
+    // PostgreSQL 15 stops on by its first column only: 581, 664 and 1,160.
+    expect(crowded.buffers).toBeLessThan(small.buffers * 1.5);
+    expect(waiting.buffers).toBeLessThan(small.buffers * 1.5);
   });
 });

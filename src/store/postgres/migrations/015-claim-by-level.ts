@@ -5,24 +5,34 @@
 // to be sorted by id. Behind a backlog of 20,000 queued events, one claim cost 9–14 ms and one instance cleared
 // 655–672 events/s (`backlog-postgres`, docs/performance.md).
 //
-// Now: an index in the look's own order, `(priority, run_at, id)` of pending jobs, and the look's bound written as a
-// row comparison, `(priority, run_at) <= (level, now)`, which only an index led by priority can serve, so the plan
-// made once per connection walks that index from the level's first due job and stops after the lookahead. The
-// function is migration 13's claim with those two predicates changed (the same parameters and rows; its completion
-// function is created again unchanged). Only adds: a build before it keeps its own function, which now finds one
+// Now: an index in the look's own order, `(priority, run_at, id)` of pending jobs, and the look ordered by
+// `priority, run_at, id`. The level is the outer row of the look (not a constant), so its priority stays in the
+// order, and only this index yields that order without a sort: the plan made once per connection walks it from the
+// level's first due job and stops after the lookahead, or at the first job not due yet. (A row comparison,
+// `(priority, run_at) <= (level, now)`, was tried first to the same end: PostgreSQL 15 stops a scan on such a bound
+// only by its first column, so a look at a level walked every job of it, due or not.) The function is migration
+// 13's claim with those two orders changed (the same parameters and rows; its completion function is created again
+// unchanged). Only adds: a build before it keeps its own function, which now finds one
 // more index to maintain. The index is built with the jobs table locked for writes, for as long as a build of it
 // takes (seconds for a million pending jobs).
 import { sql as plannedOnce } from './013-planned-once.js';
 
-/** Migration 13's predicates and what replaces them: a level's first due jobs, then other locations' in a level. */
+/**
+ * Migration 13's two looks and what replaces them: a level's first due jobs, then other locations' in a level. Only
+ * the order changes: the level's priority is part of it, an order only `jobs_level_due` gives without sorting.
+ */
 const LOOKS: ReadonlyArray<readonly [string, string]> = [
   [
-    `WHERE j.status = 'pending' AND j.priority = l.priority AND j.run_at <= $1`,
-    `WHERE j.status = 'pending' AND j.priority = l.priority AND (j.priority, j.run_at) <= (l.priority, $1)`,
+    `WHERE j.status = 'pending' AND j.priority = l.priority AND j.run_at <= $1
+      ORDER BY j.run_at, j.id LIMIT $4`,
+    `WHERE j.status = 'pending' AND j.priority = l.priority AND j.run_at <= $1
+      ORDER BY j.priority, j.run_at, j.id LIMIT $4`,
   ],
   [
-    `WHERE j.status = 'pending' AND j.priority = c.priority AND j.run_at <= $1 AND j.location_id <> ALL (c.seen)`,
-    `WHERE j.status = 'pending' AND j.priority = c.priority AND (j.priority, j.run_at) <= (c.priority, $1) AND j.location_id <> ALL (c.seen)`,
+    `WHERE j.status = 'pending' AND j.priority = c.priority AND j.run_at <= $1 AND j.location_id <> ALL (c.seen)
+      ORDER BY j.run_at, j.id LIMIT $2`,
+    `WHERE j.status = 'pending' AND j.priority = c.priority AND j.run_at <= $1 AND j.location_id <> ALL (c.seen)
+      ORDER BY j.priority, j.run_at, j.id LIMIT $2`,
   ],
 ];
 
