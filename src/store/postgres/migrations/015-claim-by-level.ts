@@ -11,10 +11,10 @@
 // level's first due job and stops after the lookahead, or at the first job not due yet. (A row comparison,
 // `(priority, run_at) <= (level, now)`, was tried first to the same end: PostgreSQL 15 stops a scan on such a bound
 // only by its first column, so a look at a level walked every job of it, due or not.) The function is migration
-// 13's claim with those two orders changed (the same parameters and rows; its completion function is created again
-// unchanged). Only adds: a build before it keeps its own function, which now finds one
-// more index to maintain. The index is built with the jobs table locked for writes, for as long as a build of it
-// takes (seconds for a million pending jobs).
+// 13's claim with those two orders changed; its completion function is created again unchanged. Only adds: the
+// claim keeps its name, parameters and rows, so a build before this one, which calls it, claims through the new
+// looks too. The index is built with the jobs table locked for writes, for as long as a build of it takes (seconds
+// for a million pending jobs).
 import { sql as plannedOnce } from './013-planned-once.js';
 
 /**
