@@ -4,18 +4,9 @@
 // index only, so its size hardly matters (20k and 1M rows measured alike).
 // BENCH_PG_INSTANCES=<n> runs n app processes on it, the calls spread round-robin (default 1).
 import { runEndToEnd } from './end-to-end.js';
-import { createThrowawayDatabase, postgresUnavailable } from '../support/postgres.js';
+import { onThrowawayDatabase } from '../support/postgres.js';
 
-export async function runEndToEndPostgres({ report, cpuProfileDir, instances = Number(process.env.BENCH_PG_INSTANCES ?? 1), ...sizes }) {
-  const unavailable = await postgresUnavailable();
-  if (unavailable) {
-    report('postgres: skipped, no server at BENCH_DATABASE_URL, TEST_DATABASE_URL or 127.0.0.1:5432', unavailable);
-    return;
-  }
-  const database = await createThrowawayDatabase('e2e');
-  try {
-    await runEndToEnd({ report, cpuProfileDir, postgres: database, instances, historyCalls: 200_000, ...sizes });
-  } finally {
-    await database.drop();
-  }
+export function runEndToEndPostgres({ report, cpuProfileDir, instances = Number(process.env.BENCH_PG_INSTANCES ?? 1), ...sizes }) {
+  return onThrowawayDatabase(report, 'e2e', (database) =>
+    runEndToEnd({ report, cpuProfileDir, postgres: database, instances, historyCalls: 200_000, ...sizes }));
 }

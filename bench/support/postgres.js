@@ -54,6 +54,24 @@ export async function createThrowawayDatabase(label) {
   };
 }
 
+/**
+ * Runs `work(database)` on a throwaway database labelled `label`, dropped afterwards; with no server at SERVER_URL,
+ * reports the skip instead (the PostgreSQL scenarios of `npm run bench` are skipped, not failed, without one).
+ */
+export async function onThrowawayDatabase(report, label, work) {
+  const unavailable = await postgresUnavailable();
+  if (unavailable) {
+    report('postgres: skipped, no server at BENCH_DATABASE_URL, TEST_DATABASE_URL or 127.0.0.1:5432', unavailable);
+    return;
+  }
+  const database = await createThrowawayDatabase(label);
+  try {
+    await work(database);
+  } finally {
+    await database.drop();
+  }
+}
+
 /** Resolves once no job is due or running (true), or after `timeoutMs` (false). */
 export async function waitForIdlePostgresQueue(url, { timeoutMs = 120_000, pollMs = 200 } = {}) {
   const client = new pg.Client({ connectionString: url });
