@@ -44,7 +44,7 @@ describe.runIf(hasPostgres)('PostgreSQL migrations', () => {
     const { rows } = await pg.pool.query<{ config: string[] | null }>(
       `SELECT proname AS name, proconfig AS config FROM pg_proc WHERE proname IN ('textback_claim_jobs', 'textback_complete_jobs') ORDER BY proname`);
     expect(rows).toEqual([
-      { name: 'textback_claim_jobs', config: ['plan_cache_mode=force_generic_plan'] },
+      { name: 'textback_claim_jobs', config: ['plan_cache_mode=force_generic_plan', 'enable_incremental_sort=off'] },
       { name: 'textback_complete_jobs', config: ['plan_cache_mode=force_generic_plan'] },
     ]);
     // And it claims: one due job, returned with its place and the claim's bookkeeping columns.
