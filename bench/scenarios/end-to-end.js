@@ -128,10 +128,16 @@ export async function runEndToEnd({ report: reportFigure, locations = 1_000, rat
   }
 }
 
-/** The p50 of missed call → send for the calls placed in each second of the run, in order. */
-function timeline(messages, sentAt) {
+/** When each contact's first text reached the stand-in: contact id → time. */
+function firstTexts(messages) {
   const firstText = new Map();
   for (const message of messages) if (!firstText.has(message.contactId)) firstText.set(message.contactId, message.at);
+  return firstText;
+}
+
+/** The p50 of missed call → send for the calls placed in each second of the run, in order. */
+function timeline(messages, sentAt) {
+  const firstText = firstTexts(messages);
   const start = Math.min(...sentAt.values());
   const seconds = [];
   for (const [contactId, placedAt] of sentAt) {
@@ -144,8 +150,7 @@ function timeline(messages, sentAt) {
 
 /** Each placed call's first text: from its webhook being posted to the stand-in receiving the text, sorted. */
 function latenciesOf(messages, sentAt) {
-  const firstText = new Map();
-  for (const message of messages) if (!firstText.has(message.contactId)) firstText.set(message.contactId, message.at);
+  const firstText = firstTexts(messages);
   return [...firstText].filter(([contactId]) => sentAt.has(contactId)).map(([contactId, at]) => at - sentAt.get(contactId)).sort((a, b) => a - b);
 }
 
