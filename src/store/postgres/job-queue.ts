@@ -10,6 +10,15 @@ import { groupStatements } from './grouped-statement.js';
 import { JOBS_CHANNEL, createJobWakeups, type JobWakeups } from './job-wakeups.js';
 import type { Postgres } from './pool.js';
 
+/** A claim that lost a race on a caller's line (see claimDue) is made again, this many times at most. */
+const CLAIM_ATTEMPTS = 3;
+const UNIQUE_VIOLATION = '23505';
+const DEADLOCK_DETECTED = '40P01';
+const isRaceLost = (error: unknown) => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === UNIQUE_VIOLATION || code === DEADLOCK_DETECTED;
+};
+
 /** A job enqueued without a priority, of a kind `priorityOf` does not know: the column's default (migration 008). */
 const DEFAULT_PRIORITY = 20;
 
@@ -64,10 +73,18 @@ export function createPostgresJobQueue(pg: Pick<Postgres, 'pool' | 'newClient'>,
       return enqueueJobs(db, jobs, now, priorityOf);
     },
     async claimDue(now, limit, leaseMs) {
-      const { rows } = await db.query<JobRow & { ord: number | null; crowded: number; elsewhere: number }>(CLAIM_SQL,
-        [now, limit, now + leaseMs, LOOKAHEAD, memo.shouldLook(now), limit * 2]);
-      memo.saw(now, rows[0]?.crowded ?? 0, rows[0]?.elsewhere ?? 0);
-      return rows.filter((row) => row.ord !== null).map(toJob);
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const { rows } = await db.query<JobRow & { ord: number | null; crowded: number; elsewhere: number }>(CLAIM_SQL,
+            [now, limit, now + leaseMs, LOOKAHEAD, memo.shouldLook(now), limit * 2]);
+          memo.saw(now, rows[0]?.crowded ?? 0, rows[0]?.elsewhere ?? 0);
+          return rows.filter((row) => row.ord !== null).map(toJob);
+        } catch (error) {
+          // Another instance's claim took a line's head this claim's snapshot did not have (migration 16), or two such
+          // races crossed: nothing was claimed, and a fresh snapshot sees those lines busy.
+          if (!isRaceLost(error) || attempt === CLAIM_ATTEMPTS) throw error;
+        }
+      }
     },
     async nextDueAt(after) {
       const { rows } = after === undefined

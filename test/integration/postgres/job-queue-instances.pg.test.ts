@@ -79,6 +79,40 @@ describe.runIf(hasPostgres)('PostgreSQL job queue with several instances', () =>
     expect(await queues[0].counts()).toMatchObject({ pending: 0, running: 0, done: total + 100 });
   });
 
+  it('when another instance took a line\'s newer head while this claim worked from an older snapshot, then this claim leaves the line alone and takes it after the head', async () => {
+    const line = { locationId: 'loc-race', subject: '+15550001234' };
+    await queues[0].enqueue(job(1, { ...line, runAt: NOW - MINUTE }), NOW);
+    // The other instance, mid-commit: a job of the line with an earlier place, stored and already taken (running), not
+    // yet committed. This claim's snapshot has neither; it sees job 1 alone, as the head, free to lock.
+    const other = await pools[1].pool.connect();
+    try {
+      await other.query('BEGIN');
+      const [newer] = (await other.query<{ id: number }>(`
+        INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, queued_at, attempts, max_attempts, created_at, priority, lease_until)
+        VALUES ('k', $1, $2, 'newer-head', '{}', 'running', $3, $3, 1, 5, $4, 20, $5) RETURNING id`,
+      [line.locationId, line.subject, NOW - 2 * MINUTE, NOW, NOW + MINUTE])).rows;
+      const claim = queues[0].claimDue(NOW, 8, MINUTE);
+      // The claim reaches its update and waits on the other instance's running job of the same line (migration 16);
+      // without that index it would have returned job 1 already.
+      let waiting = false;
+      let done = false;
+      void claim.finally(() => { done = true; });
+      while (!waiting && !done) {
+        const { rows } = await pools[1].pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pg_locks WHERE NOT granted`);
+        waiting = rows[0].n > 0;
+      }
+      await other.query('COMMIT');
+      expect(await claim).toEqual([]);
+      expect(await queues[0].counts()).toMatchObject({ pending: 1, running: 1 });
+
+      await queues[1].complete(newer.id, NOW);
+      const [next] = await queues[0].claimDue(NOW, 8, MINUTE);
+      expect(next).toMatchObject({ dedupeKey: 'job-1', ...line });
+    } finally {
+      other.release();
+    }
+  });
+
   it('when an instance\'s lease is live, then another instance neither recovers nor claims its job; once expired, it takes it over', async () => {
     await queues[0].enqueue(job(1), NOW);
     const [held] = await queues[0].claimDue(NOW, 1, MINUTE);

@@ -56,6 +56,32 @@ describe.runIf(hasPostgres)('PostgreSQL migrations', () => {
     expect(done.rows).toEqual([{ status: 'done', finished_at: 20, payload: 'null', lease_until: null }]);
   });
 
+  it('when a caller\'s line has two running jobs before migration 16 (the claim race it closes), then the first keeps running, the other waits again, and no second one can start', async () => {
+    database = await createTestDatabase();
+    const pg = database.open();
+    await migratePostgres(pg.pool, POSTGRES_MIGRATIONS.slice(0, 15));
+    const insert = (key: string, subject: string | null, status: string) => pg.pool.query(`
+      INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, created_at, lease_until, attempts)
+      VALUES ('k', 'loc-1', $1, $2, '{}', $3, 5, 1, $4, 1)`, [subject, key, status, status === 'running' ? 99 : null]);
+    await insert('first', '+15550001', 'running');
+    await insert('second', '+15550001', 'running');
+    await insert('other-line', '+15550002', 'running');
+    await insert('no-subject-a', null, 'running');
+    await insert('no-subject-b', null, 'running');
+    expect(await migratePostgres(pg.pool)).toMatchObject({ applied: [16] });
+
+    const { rows } = await pg.pool.query<{ key: string; status: string; lease: number | null }>(
+      'SELECT dedupe_key AS key, status, lease_until AS lease FROM jobs ORDER BY id');
+    expect(rows).toEqual([
+      { key: 'first', status: 'running', lease: 99 },
+      { key: 'second', status: 'pending', lease: null },
+      { key: 'other-line', status: 'running', lease: 99 },
+      { key: 'no-subject-a', status: 'running', lease: 99 },
+      { key: 'no-subject-b', status: 'running', lease: 99 },
+    ]);
+    await expect(pg.pool.query(`UPDATE jobs SET status = 'running' WHERE dedupe_key = 'second'`)).rejects.toMatchObject({ code: '23505' });
+  });
+
   it('when a migration fails, then none of that start\'s migrations are recorded or applied', async () => {
     database = await createTestDatabase();
     const pg = database.open();

@@ -16,7 +16,8 @@ import { sql as reserveSend } from './012-reserve-send.js';
 import { sql as plannedOnce } from './013-planned-once.js';
 import { sql as refreshLease } from './014-refresh-lease.js';
 import { sql as claimByLevel } from './015-claim-by-level.js';
+import { sql as oneRunningPerLine } from './016-one-running-per-line.js';
 
 export const POSTGRES_MIGRATIONS: readonly string[] = [
-  initial, locationFlags, twilio, installEdges, dndAndOptOuts, trust, businessIdentity, queueFairness, webhookDedupe, conversationChannel, sharedPacing, reserveSend, plannedOnce, refreshLease, claimByLevel,
+  initial, locationFlags, twilio, installEdges, dndAndOptOuts, trust, businessIdentity, queueFairness, webhookDedupe, conversationChannel, sharedPacing, reserveSend, plannedOnce, refreshLease, claimByLevel, oneRunningPerLine,
 ];
