@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { createSecretBox } from './lib/crypto.js';
+import { rememberOpenedSecrets } from './lib/opened-secrets.js';
 import { andThen, type Awaitable } from './lib/awaitable.js';
 import { openDatabase, type Db } from './store/db.js';
 import { startCheckpointer } from './store/checkpointer.js';
@@ -124,7 +125,7 @@ export async function openConfiguredStorage(config: Config, options: { clock?: C
   const encryptionKey = config.encryptionKey ?? options.encryptionKey;
   if (!encryptionKey) throw new Error('ENCRYPTION_KEY is required');
   const { openPostgresStorage } = await import('./store/postgres/postgres-storage.js');
-  const opened = await openPostgresStorage(config.databaseUrl, createSecretBox(encryptionKey), {
+  const opened = await openPostgresStorage(config.databaseUrl, rememberOpenedSecrets(createSecretBox(encryptionKey)), {
     clock: options.clock ?? systemClock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf,
   });
   return { storage: opened.storage, closeStorage: opened.close };
@@ -144,7 +145,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   // ── storage: the one given (PostgreSQL), else the SQLite file ──
   const db = options.storage ? null : openDatabase(config.databasePath);
   const storage = options.storage
-    ?? createSqliteStorage(db!, createSecretBox(encryptionKey), { clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf });
+    ?? createSqliteStorage(db!, rememberOpenedSecrets(createSecretBox(encryptionKey)), { clock, appTwilioAccount: config.twilio, inboundEventKinds, priorityOf });
   // The server's SQLite file is checkpointed from a thread of its own, not inside the commits webhooks wait for.
   const checkpointer = db && options.checkpointThread !== false
     ? startCheckpointer(db, { onError: (error) => logger.error({ err: error }, 'the checkpoint thread failed; only the connection\'s own checkpoints run now') })

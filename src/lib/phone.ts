@@ -1,5 +1,5 @@
 // Phone numbers: E.164 normalisation, whether a number may be texted at all, masking for logs, NANP area codes.
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max';
 
 export type { CountryCode };
 
@@ -33,7 +33,10 @@ export function toE164(raw: string, defaultCountry: CountryCode = 'US'): string 
 
 function parseE164(raw: string, defaultCountry: CountryCode): string | null {
   const parsed = parsePhoneNumberFromString(raw.trim(), defaultCountry);
-  return parsed && parsed.isValid() ? parsed.number : null;
+  if (!parsed || !parsed.isValid()) return null;
+  // A caller's number is normalised on arrival and classified before its text: classified now, from this one parse.
+  if (!classMemo.has(parsed.number)) remember(classMemo, parsed.number, classOfValid(parsed.number, parsed));
+  return parsed.number;
 }
 
 /** The NANP area code of a +1 number (`'512'`), else null. */
@@ -57,10 +60,20 @@ function classify(e164: string): NumberClass {
     const shortCode = /^\d{3,8}$/.test(compact) || /^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/.test(compact);
     return { textable: false, reason: shortCode ? 'short-code' : 'invalid' };
   }
-  const areaCode = compact.startsWith('+1') && compact.length === 12 ? compact.slice(2, 5) : null;
-  if (areaCode && NANP_TOLL_FREE.test(areaCode)) return { textable: false, reason: 'toll-free' };
+  if (isNanpTollFree(compact)) return { textable: false, reason: 'toll-free' };
   const parsed = parsePhoneNumberFromString(compact);
   if (!parsed || !parsed.isValid()) return { textable: false, reason: 'invalid' };
+  return classOfValid(compact, parsed);
+}
+
+function isNanpTollFree(e164: string): boolean {
+  const areaCode = e164.startsWith('+1') && e164.length === 12 ? e164.slice(2, 5) : null;
+  return areaCode !== null && NANP_TOLL_FREE.test(areaCode);
+}
+
+/** The class of a number libphonenumber parsed as valid (`e164` its E.164 form). */
+function classOfValid(e164: string, parsed: PhoneNumber): NumberClass {
+  if (isNanpTollFree(e164)) return { textable: false, reason: 'toll-free' };
   const type = parsed.getType();
   if (type === 'TOLL_FREE') return { textable: false, reason: 'toll-free' };
   if (type === 'PREMIUM_RATE') return { textable: false, reason: 'premium' };

@@ -46,6 +46,21 @@ describe('classifyNumber', () => {
     expect(classifyNumber('+19005550134')).toEqual({ textable: false, reason: 'premium' });
   });
 
+  it('when a number was normalised first (its class taken from that parse), then its class is the one a fresh parse gives', () => {
+    // Written nationally, each in its country: classified from toE164's parse (the memo), not from the E.164 form.
+    const cases = [
+      ['(866) 234-5678', 'US', { textable: false, reason: 'toll-free' }],
+      ['900 234 5678', 'US', { textable: false, reason: 'premium' }],
+      ['07911 123456', 'GB', { textable: true }],
+      ['(416) 234-5678', 'CA', { textable: true }],
+    ] as const;
+    for (const [raw, country, expected] of cases) {
+      const e164 = toE164(raw, country);
+      expect(e164).not.toBeNull();
+      expect(classifyNumber(e164!)).toEqual(expected);
+    }
+  });
+
   it('when the sender is a 5–6 digit short code or a sender name, then it is a short code', () => {
     expect(classifyNumber('12345')).toEqual({ textable: false, reason: 'short-code' });
     expect(classifyNumber('898287')).toEqual({ textable: false, reason: 'short-code' });

@@ -91,7 +91,7 @@ describe.runIf(hasPostgres)('PostgreSQL job queue with several instances', () =>
         INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, queued_at, attempts, max_attempts, created_at, priority, lease_until)
         VALUES ('k', $1, $2, 'newer-head', '{}', 'running', $3, $3, 1, 5, $4, 20, $5) RETURNING id`,
       [line.locationId, line.subject, NOW - 2 * MINUTE, NOW, NOW + MINUTE])).rows;
-      const claim = queues[0].claimDue(NOW, 8, MINUTE);
+      const claim = Promise.resolve(queues[0].claimDue(NOW, 8, MINUTE));
       // The claim reaches its update and waits on the other instance's running job of the same line (migration 16);
       // without that index it would have returned job 1 already.
       let waiting = false;
