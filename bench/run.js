@@ -5,7 +5,7 @@
 // scheduler-postgres|backlog-postgres|end-to-end-postgres>`. Environment:
 // BENCH_PROFILE=<dir> writes the app's CPU profiles there; BENCH_VERBOSE=1 shows the app's stderr;
 // BENCH_BURST_CALLS=1000 runs the burst at full size; BENCH_NOISY_BURST=<n> sizes the noisy neighbour's burst
-// (default 1000); BENCH_DIST=<dir> benchmarks another build of dist/src (A/B comparisons); BENCH_DATABASE_URL=
+// (default 1000); BENCH_DIST=<dir> benchmarks another build of dist/src (A/B comparisons: bench/ab.js); BENCH_DATABASE_URL=
 // <postgres://…> is the server the PostgreSQL scenarios make their throwaway databases on (else TEST_DATABASE_URL,
 // else 127.0.0.1:5432); BENCH_PG_INSTANCES=<n> runs end-to-end-postgres with n app processes (default 1);
 // BENCH_PG_RATE=<calls/s> runs it at another rate (default 200, the goal's).
