@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './support/load.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [scenario, revision, pairsArg = '3'] = process.argv.slice(2);
@@ -39,12 +40,6 @@ function runScenario(dist) {
   if (result.status !== 0) throw new Error(`${scenario} failed on ${dist}:\n${result.stderr}`);
   return figuresOf(result.stdout);
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 try {
   console.log(`# A/B of ${scenario}: ${commit.slice(0, 10)} (base) against this working tree (new), ${pairs} pair(s)`);
