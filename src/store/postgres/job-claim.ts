@@ -10,6 +10,9 @@
 // the count falls short) or already running (the locked row is re-read at its newest version, which no longer
 // matches status = 'pending'), and leaves the line alone. Running jobs are seen through the snapshot: a line with one
 // is not considered. A job with no subject, or no location, stands alone.
+// One case gets past both: a claim whose snapshot predates the line's new head sees an older job as the head, and
+// finds it free once a faster claim has taken that new head and committed. The database refuses the second running
+// job of the line (unique index, migration 16), and the queue claims again with a fresh snapshot (job-queue.ts).
 
 /** Due jobs a claim looks at per priority level; past that, one more look for other locations' jobs (see below). */
 export const LOOKAHEAD = 64;
