@@ -6,18 +6,14 @@ import type { CancelFilter, JobQueue, JobStatus, NewJob } from '../../scheduler/
 import { toJob, type JobRow } from '../rows/jobs.js';
 import { CLAIM_SQL, LOOKAHEAD, createElsewhereMemo } from './job-claim.js';
 import { enqueueJobs } from './job-enqueue.js';
+import { DEADLOCK_DETECTED, UNIQUE_VIOLATION, sqlStateOf } from './error-codes.js';
 import { groupStatements } from './grouped-statement.js';
 import { JOBS_CHANNEL, createJobWakeups, type JobWakeups } from './job-wakeups.js';
 import type { Postgres } from './pool.js';
 
 /** A claim that lost a race on a caller's line (see claimDue) is made again, this many times at most. */
 const CLAIM_ATTEMPTS = 3;
-const UNIQUE_VIOLATION = '23505';
-const DEADLOCK_DETECTED = '40P01';
-const isRaceLost = (error: unknown) => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === UNIQUE_VIOLATION || code === DEADLOCK_DETECTED;
-};
+const isRaceLost = (error: unknown) => [UNIQUE_VIOLATION, DEADLOCK_DETECTED].includes(sqlStateOf(error) as string);
 
 /** A job enqueued without a priority, of a kind `priorityOf` does not know: the column's default (migration 008). */
 const DEFAULT_PRIORITY = 20;

@@ -2,6 +2,7 @@
 // receipt and a job, committed by ONE statement (group commit, one round trip whatever the batch's size).
 import type { InboxItem, InboxResult, InboxStore } from '../../scheduler/queue-port.js';
 import { COLUMNS } from './job-enqueue.js';
+import { DEADLOCK_DETECTED, sqlStateOf } from './error-codes.js';
 import { JOBS_CHANNEL } from './job-wakeups.js';
 import type { Postgres } from './pool.js';
 import type { ReceiptLog, ReceiptTable } from './receipt-keys.js';
@@ -13,8 +14,7 @@ export interface PostgresInboxDeps {
   priorityOf: (kind: string) => number;
 }
 
-/** PostgreSQL broke a lock cycle by aborting this statement; nothing of it was stored, so it is simply run again. */
-const DEADLOCK_DETECTED = '40P01';
+/** A batch PostgreSQL aborted to break a lock cycle stored nothing, so it is simply run again, this many times at most. */
 const ATTEMPTS = 3;
 
 /**
@@ -88,7 +88,7 @@ export function createPostgresWebhookInbox(pg: Pick<Postgres, 'pool'>, deps: Pos
         try {
           return await commit(items, now);
         } catch (error) {
-          if (attempt >= ATTEMPTS || (error as { code?: string }).code !== DEADLOCK_DETECTED) throw error;
+          if (attempt >= ATTEMPTS || sqlStateOf(error) !== DEADLOCK_DETECTED) throw error;
         }
       }
     },
