@@ -13,7 +13,7 @@ import { waitForIdleQueue } from '../support/queue-watch.js';
 import { signEvent } from '../support/webhooks.js';
 import { callerNumber, createWorld, seedHistory, startAppForWorld } from '../support/world.js';
 
-export async function runEndToEnd({ report: reportFigure, locations = 1_000, rate = 200, seconds = 15, historyCalls = 500_000, pendingFollowUps = 1_000_000, followUpSample = 300, warmUpRate = 100, warmUpSeconds = 3, cpuProfileDir, postgres, instances = 1 }) {
+export async function runEndToEnd({ report: reportFigure, locations = 1_000, rate = 200, seconds = 15, historyCalls = 500_000, pendingFollowUps = 1_000_000, followUpSample = 300, warmUpRate = rate, warmUpSeconds = seconds, cpuProfileDir, postgres, instances = 1 }) {
   const report = postgres ? (name, value) => reportFigure(`postgres: ${name}`, value) : reportFigure;
   const world = await createWorld({ locations, settingsPatch: { followUp: { enabled: true, delayMinutes: 15 } }, postgres });
   const seedingStartedAt = Date.now();
@@ -52,13 +52,19 @@ export async function runEndToEnd({ report: reportFigure, locations = 1_000, rat
     if (warmUpSeconds > 0) {
       // A serving instance has compiled its hot paths and filled its connection pool; one started a second ago has
       // not, and runs its first second or two at about half speed: at 200 calls/s the backlog that builds then takes
-      // seconds to drain and dominates the p99 (1.0–1.4 s on PostgreSQL, measured 2026-12-03). The measured run is
-      // of a warm app: first calls from other numbers at a lower rate, reported apart, all texted before the run.
+      // seconds to drain and dominates the p99 (1.0–1.4 s on PostgreSQL, measured 2026-12-03). V8 goes on optimising
+      // for longer than that: after 300 warm-up calls, 270 functions were still compiled during the measured 15 s
+      // (1.1 s of compiler threads, about an eighth of the app's CPU in the run); after as many warm-up calls as the
+      // run places, 51 (0.14 s) (`--trace-opt`, 2026-12-04). The measured run is of a warm app: first the same load
+      // from other numbers, reported apart with its own CPU per call, all texted before the run.
       const warmUp = placeCalls(warmUpRate * warmUpSeconds, total);
+      const warmUpCpuBefore = apps.reduce((sum, each) => sum + each.cpuMs(), 0);
       await pacedRequests({ urls, rate: warmUpRate, durationSeconds: warmUpSeconds, next: (i) => post(warmUp[i]) });
       await waitFor(() => world.standIn.sentMessages().length >= warmUp.length, 60_000);
+      const warmUpCpu = apps.reduce((sum, each) => sum + each.cpuMs(), 0) - warmUpCpuBefore;
       const warmLatencies = latenciesOf(world.standIn.sentMessages(), sentAt);
       report(`warm-up before the run: calls at ${warmUpRate}/s, texted, send p99 (ms)`, `${warmUp.length}, ${warmLatencies.length}, ${percentile(warmLatencies, 0.99)}`);
+      report('warm-up: app CPU per missed call of a just-started app (ms)', (warmUpCpu / warmUp.length).toFixed(2));
       await waitForIdle({ timeoutMs: 30_000 });
       sentAt.clear();
     }
