@@ -147,6 +147,26 @@ describe('createWebhookVerifier', () => {
     expect(() => createWebhookVerifier([ec])).toThrow(/unsupported/);
   });
 
+  it('when checked inline (on the event loop), then every verdict is the thread pool\'s', async () => {
+    const tampered = Buffer.from(realBody);
+    tampered[10] ^= 1;
+    const cases: [Buffer, Record<string, string | string[]>][] = [
+      [realBody, headersFor(realBody, ed.privateKey)],
+      [realBody, headersFor(realBody, rsa.privateKey)],
+      [tampered, headersFor(realBody, ed.privateKey)],
+      [tampered, headersFor(realBody, rsa.privateKey)],
+      [realBody, { 'x-ghl-signature': otherSignature(realBody) }],
+      [realBody, { 'x-ghl-signature': 'not base64!' }],
+      [realBody, { 'x-ghl-signature': headersFor(realBody, rsa.privateKey)['x-wh-signature'] }],
+      [realBody, { 'x-wh-signature': headersFor(realBody, ed.privateKey)['x-ghl-signature'] }],
+      [realBody, { 'x-ghl-signature': [headersFor(realBody, ed.privateKey)['x-ghl-signature']] }],
+      [realBody, {}],
+    ];
+    const verdicts = await Promise.all(cases.map(async ([body, headers]) => [await verify(body, headers), await verify(body, headers, { inline: true })]));
+    for (const [pooled, inline] of verdicts) expect(inline).toEqual(pooled);
+    expect(verdicts.map(([, inline]) => (inline.ok ? inline.scheme : inline.reason))).toEqual(['ed25519', 'rsa-sha256', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid', 'invalid', 'missing']);
+  });
+
   it('when many deliveries are verified at once (on the thread pool), then each gets its own verdict', async () => {
     // Every third one carries the signature of its neighbour's body: it alone must fail, whatever order they finish in.
     const results = await Promise.all(Array.from({ length: 300 }, async (_, i) => {
