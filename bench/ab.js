@@ -55,12 +55,15 @@ try {
       console.log(`# pair ${pair + 1}: ${side} done`);
     }
   }
+  // A median of two values is their mean: printed to the values' own precision (0.885, not 0.8849999999999999).
+  const decimals = (value) => (String(value).split('.')[1] ?? '').length;
+  const shown = (value, values) => Number(value.toFixed(Math.max(...values.map(decimals)) + 1));
   for (const name of results.new[0].keys()) {
     const values = (side) => results[side].map((figures) => figures.get(name)).filter((value) => value !== undefined);
     const base = values('base');
     const next = values('new');
     if (base.length === 0) continue;
-    console.log(`${name}: base ${base.join(' / ')} (median ${median(base)}) · new ${next.join(' / ')} (median ${median(next)})`);
+    console.log(`${name}: base ${base.join(' / ')} (median ${shown(median(base), base)}) · new ${next.join(' / ')} (median ${shown(median(next), next)})`);
   }
 } finally {
   // The link first, on its own: nothing below may reach into this checkout's node_modules.
