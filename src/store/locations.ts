@@ -40,7 +40,8 @@ export function createLocationStore(db: Db) {
   const setCompanyDefaults = db.prepare('UPDATE companies SET agency_defaults = ? WHERE company_id = ?');
   const uninstallCompany = db.prepare('UPDATE companies SET uninstalled_at = ? WHERE company_id = ?');
 
-  // The rows as stored (records are built afresh from them on every read, so callers never share one).
+  // The rows as stored: records are built afresh from them on every read (their settings, parsed once per JSON, are
+  // shared and frozen: rows/locations.ts).
   const cached = createLocationRowsCache<{ row: LocationRow; numbers: string[] } | null>(db);
   const loadRows = (locationId: string) => {
     const row = select.get(locationId) as LocationRow | undefined;

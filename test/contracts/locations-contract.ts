@@ -41,11 +41,11 @@ export function describeLocationStoreContract(engine: string, makeStore: () => P
       expect(location?.settings).toEqual({ ...defaultSettings(), cooldownHours: 3 });
     });
 
-    it('when a caller changes the settings it was given, then the next read is not affected', async () => {
+    it('when a caller tries to change the settings it was given in place, then that throws and the next read is not affected', async () => {
       await install('loc-1');
       const first = await locations.get('loc-1');
-      first!.settings.cooldownHours = 99;
-      first!.settings.templates.textBackInHours = 'changed';
+      expect(() => { first!.settings.cooldownHours = 99; }).toThrow(TypeError);
+      expect(() => { first!.settings.templates.textBackInHours = 'changed'; }).toThrow(TypeError);
       expect((await locations.get('loc-1'))!.settings).toEqual(defaultSettings());
     });
 

@@ -15,17 +15,27 @@ export interface LocationRow {
   profile_synced_at: number | null; installed_at: number; uninstalled_at: number | null;
 }
 
-// Settings are read on every call and every HighLevel request; parsing the same JSON again is wasted work.
+// Settings are read on every call and every HighLevel request; parsing the same JSON again is wasted work. The parsed
+// settings are shared by every record read from the same JSON, frozen (deeply): changing a location's settings means
+// writing new ones, and an attempt to change a shared copy in place throws instead of reaching the next reader.
 const parsedSettings = new Map<string, LocationSettings>();
 function readSettings(raw: string): LocationSettings {
   let settings = parsedSettings.get(raw);
   if (!settings) {
     // Parsing on read fills in defaults for settings added after this row was written.
-    settings = LocationSettingsSchema.parse(JSON.parse(raw));
+    settings = deepFreeze(LocationSettingsSchema.parse(JSON.parse(raw)));
     if (parsedSettings.size >= 2_000) parsedSettings.delete(parsedSettings.keys().next().value!);
     parsedSettings.set(raw, settings);
   }
-  return structuredClone(settings);
+  return settings;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 export const toLocationRecord = (row: LocationRow): LocationRecord => ({

@@ -22,9 +22,9 @@ describe('the SQLite location store\'s read cache', () => {
 
   const read = () => locations.getWithNumbers('loc-1');
 
-  it('when nothing changed, then a repeated read answers the same location, as a copy the caller may change', () => {
+  it('when nothing changed, then a repeated read answers the same location, as a copy (its settings frozen) the caller may not change for the next', () => {
     const first = read()!;
-    first.settings.enabled = false;
+    expect(() => { first.settings.enabled = false; }).toThrow(TypeError);
     first.numbers.push('+15125550199');
     const again = read()!;
     expect(again.settings.enabled).toBe(true);
