@@ -8,7 +8,8 @@
 // (default 1000); BENCH_DIST=<dir> benchmarks another build of dist/src (A/B comparisons: bench/ab.js); BENCH_DATABASE_URL=
 // <postgres://…> is the server the PostgreSQL scenarios make their throwaway databases on (else TEST_DATABASE_URL,
 // else 127.0.0.1:5432); BENCH_PG_INSTANCES=<n> runs end-to-end-postgres with n app processes (default 1);
-// BENCH_PG_RATE=<calls/s> runs it at another rate (default 200, the goal's).
+// BENCH_PG_RATE=<calls/s> runs it at another rate (default 200, the goal's); BENCH_NODE_ARGS="<flags>" gives the app's
+// node these flags too (e.g. --trace-opt, or --require of a statement counter while profiling).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST } from './support/children.js';

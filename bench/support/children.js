@@ -73,6 +73,7 @@ async function waitHealthy(url, child, timeoutMs = 30_000) {
  */
 export async function startApp({ env, cwd, cpuProfileDir }) {
   const args = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  if (process.env.BENCH_NODE_ARGS) args.push(...process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean));
   const stderr = [];
   const child = track(spawn(process.execPath, [...args, join(DIST, 'main.js')], { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] }));
   child.stderr.on('data', (chunk) => {

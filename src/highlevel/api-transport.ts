@@ -1,5 +1,5 @@
 // One HighLevel API request done right: the owner's own token, pacing, one refresh on 401, 429 waits, safe retries.
-import { isAxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import { isAxiosError, type Axios, type AxiosResponse } from 'axios';
 import type { Clock } from '../lib/clock.js';
 import { HighLevelApiError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -37,7 +37,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Retries of a 429, and of a 5xx or dropped connection on idempotent requests. */
   maxRetries?: number;
-  http?: AxiosInstance;
+  /** axios.create() or createHighLevelHttp(): only its `request` is used. */
+  http?: Pick<Axios, 'request'>;
   onRequest?(info: RequestInfo): void;
 }
 

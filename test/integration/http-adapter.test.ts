@@ -4,7 +4,7 @@ import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLeanAdapter, MAX_RESPONSE_BYTES } from '../../src/highlevel/http-adapter.js';
+import { createHighLevelHttp, createLeanAdapter, MAX_RESPONSE_BYTES } from '../../src/highlevel/http-adapter.js';
 
 interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: string; socket: unknown }
 
@@ -140,5 +140,71 @@ describe('what it leaves to axios\'s own adapter', () => {
     const response = await client().request({ timeout: 5_000, url: `${url}/old` });
     expect(response.data).toEqual({ at: '/new' });
     expect(seen.map((s) => s.url)).toEqual(['/old', '/new']);
+  });
+});
+
+describe('the HighLevel client (createHighLevelHttp: axios without its global defaults)', () => {
+  // What each request sends and gets back, through axios.create() on the same adapter and through the lean client.
+  const exchanges: { name: string; config: (url: string) => Record<string, unknown>; answer: (req: IncomingMessage, res: ServerResponse) => void }[] = [
+    {
+      name: 'a JSON POST with a query and headers, answered with JSON',
+      config: (url) => ({ method: 'POST', url: `${url}/conversations/messages`, params: { locationId: 'loc A', limit: 5 }, data: { type: 'SMS', message: 'Hi — é' }, headers: { Authorization: 'Bearer tok', Version: '2021-04-15', Accept: 'application/json' } }),
+      answer: json(201, { messageId: 'm-1' }),
+    },
+    {
+      name: 'a PUT of a body already a string, with its own content type',
+      config: (url) => ({ method: 'PUT', url: `${url}/contacts/c-1`, data: 'name=A', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
+      answer: json(200, { ok: true }),
+    },
+    {
+      name: 'a GET answered with HTML',
+      config: (url) => ({ url: `${url}/x`, validateStatus: () => true }),
+      answer: (_req, res) => { res.writeHead(502, { 'content-type': 'text/html' }); res.end('<h1>Bad gateway</h1>'); },
+    },
+    {
+      name: 'a GET answered with nothing',
+      config: (url) => ({ url: `${url}/x` }),
+      answer: (_req, res) => { res.writeHead(204); res.end(); },
+    },
+    {
+      name: 'a GET answered with broken JSON',
+      config: (url) => ({ url: `${url}/x`, validateStatus: () => true }),
+      answer: (_req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"a":'); },
+    },
+    {
+      name: 'a GET asking for text, answered with JSON',
+      config: (url) => ({ url: `${url}/x`, responseType: 'text' }),
+      answer: json(200, { a: 1 }),
+    },
+  ];
+
+  for (const exchange of exchanges) {
+    it(`when ${exchange.name} is made, then the server and the caller see what axios.create() gives them`, async () => {
+      const { url, seen } = await serve(exchange.answer);
+      const outcomes = [];
+      for (const http of [client(), createHighLevelHttp()]) {
+        const response = await http.request({ ...request, ...exchange.config(url) });
+        const got = seen.at(-1)!;
+        outcomes.push({
+          sent: { method: got.method, url: got.url, body: got.body, type: got.headers['content-type'], length: got.headers['content-length'], authorization: got.headers.authorization, version: got.headers.version },
+          received: { status: response.status, data: response.data as unknown },
+        });
+      }
+      expect(seen).toHaveLength(2);
+      expect(outcomes[1]).toEqual(outcomes[0]);
+    });
+  }
+
+  it('when HighLevel answers 4xx, then the lean client throws the AxiosError axios.create() throws', async () => {
+    const { url } = await serve(json(422, { message: ['phone is invalid'] }));
+    const errors = [];
+    for (const http of [client(), createHighLevelHttp()]) {
+      errors.push(await http.request({ ...request, method: 'POST', url, data: { a: 1 } }).then(() => null, (error: unknown) => error));
+    }
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(AxiosError);
+      expect((error as AxiosError).response?.data).toEqual({ message: ['phone is invalid'] });
+      expect((error as AxiosError).code).toBe(AxiosError.ERR_BAD_REQUEST);
+    }
   });
 });
