@@ -195,6 +195,20 @@ describe('the HighLevel client (createHighLevelHttp: axios without its global de
     });
   }
 
+  it('when a proxy is configured, then a JSON POST goes through axios\'s own adapter as axios.create() sends it', async () => {
+    const { url: proxy, seen } = await serve(json(201, { via: 'proxy' }));
+    for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy']) vi.stubEnv(name, '');
+    vi.stubEnv('HTTP_PROXY', proxy);
+    const outcomes = [];
+    for (const http of [client(true), createHighLevelHttp({ viaProxy: true })]) {
+      const response = await http.request({ ...request, method: 'POST', url: 'http://hl.example/conversations/messages', data: { type: 'SMS', message: 'Hi' } });
+      const got = seen.at(-1)!;
+      outcomes.push({ url: got.url, body: got.body, type: got.headers['content-type'], status: response.status, data: response.data as unknown });
+    }
+    expect(outcomes[0]).toEqual({ url: 'http://hl.example/conversations/messages', body: '{"type":"SMS","message":"Hi"}', type: 'application/json', status: 201, data: { via: 'proxy' } });
+    expect(outcomes[1]).toEqual(outcomes[0]);
+  });
+
   it('when HighLevel answers 4xx, then the lean client throws the AxiosError axios.create() throws', async () => {
     const { url } = await serve(json(422, { message: ['phone is invalid'] }));
     const errors = [];
