@@ -3,12 +3,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, productionEnv, sampleRss, startApp, startBare } from '../support/children.js';
+import { cpuMs, freePort, productionEnv, sampleRss, startApp, startBare } from '../support/children.js';
 import { maxThroughput, median, pacedRequests } from '../support/load.js';
 import { createWebhookKeys, signedMissedCalls } from '../support/webhooks.js';
 import { waitForIdleQueue } from '../support/queue-watch.js';
 
 const WEBHOOK_PATH = '/webhooks/highlevel';
+
+/** Runs `measure` (a maxThroughput), adding the CPU the server `pid` and this process (the load generator) spent. */
+async function counted(pid, measure) {
+  const serverBefore = cpuMs(pid);
+  const loadBefore = process.cpuUsage();
+  const run = await measure();
+  const load = process.cpuUsage(loadBefore);
+  return { ...run, serverCpuMs: cpuMs(pid) - serverBefore, loadCpuMs: (load.user + load.system) / 1000 };
+}
 
 export async function runIngest({ report, seconds = 5, rounds = 3, cpuProfileDir }) {
   const dir = mkdtempSync(join(tmpdir(), 'textback-bench-ingest-'));
@@ -51,10 +60,10 @@ export async function runIngest({ report, seconds = 5, rounds = 3, cpuProfileDir
     const order = round % 2 === 0 ? ['bare', 'app'] : ['app', 'bare'];
     for (const side of order) {
       if (side === 'bare') {
-        bareRuns.push(await maxThroughput({ url: bare.url + WEBHOOK_PATH, pool, cursor: bareCursor, durationSeconds: seconds }));
+        bareRuns.push(await counted(bare.pid, () => maxThroughput({ url: bare.url + WEBHOOK_PATH, pool, cursor: bareCursor, durationSeconds: seconds })));
       } else {
         topUp(appCursor, Math.ceil((appRuns.at(-1)?.rps ?? 8_000) * seconds * 1.5));
-        appRuns.push(await maxThroughput({ url: appUrl, pool, cursor: appCursor, durationSeconds: seconds }));
+        appRuns.push(await counted(app.pid, () => maxThroughput({ url: appUrl, pool, cursor: appCursor, durationSeconds: seconds })));
       }
     }
   }
@@ -68,6 +77,10 @@ export async function runIngest({ report, seconds = 5, rounds = 3, cpuProfileDir
   report('ingest rounds (app/bare each)', ratios.map((r) => r.toFixed(2)).join(' '));
   report('ingest ratio', median(ratios).toFixed(2));
   report('verify-only ratio (bare verify / bare no-verify)', (bareRps / bareNoVerify.rps).toFixed(2));
+  // Both servers and the load generator share the machine's two cores: what each request costs each of them.
+  const perRequest = (runs, key) => (runs.reduce((sum, run) => sum + run[key], 0) * 1000 / runs.reduce((sum, run) => sum + run.total, 0)).toFixed(0);
+  report('CPU per request at max rate, app / bare verify (µs; the app\'s worker included)', `${perRequest(appRuns, 'serverCpuMs')} / ${perRequest(bareRuns, 'serverCpuMs')}`);
+  report('load generator CPU per request against the app / bare (µs)', `${perRequest(appRuns, 'loadCpuMs')} / ${perRequest(bareRuns, 'loadCpuMs')}`);
 
   // Latency at half the measured maximum, open loop, both servers at the same rate; first the app works off the
   // backlog the flat-out rounds left (at full speed intake outruns the worker), so the latency run starts level.
@@ -80,7 +93,14 @@ export async function runIngest({ report, seconds = 5, rounds = 3, cpuProfileDir
     const item = pool[cursor.next++ % pool.length];
     return { path: WEBHOOK_PATH, body: item.body, headers: { 'content-type': 'application/json', 'x-ghl-signature': item.signature } };
   };
-  const appLatency = await pacedRequests({ url: app.url, rate, durationSeconds: seconds, next: bodyAt(appCursor) });
+  // Which tenths of a second of the run had an answer slower than 25 ms (the goal's p99): one stall, or a steady tail.
+  const slowTenths = new Set();
+  const appCpuBefore = cpuMs(app.pid);
+  const appLatency = await pacedRequests({
+    url: app.url, rate, durationSeconds: seconds, next: bodyAt(appCursor),
+    onResponse: (i, status, ms) => { if (ms > 25) slowTenths.add(Math.floor((i / rate) * 10) / 10); },
+  });
+  const appCpuAtHalf = cpuMs(app.pid) - appCpuBefore;
   const bareLatency = await pacedRequests({ url: bare.url, rate, durationSeconds: seconds, next: bodyAt(bareCursor) });
   const peakRss = rss.stop();
   report('ack latency rate (req/s, half of max)', rate);
@@ -88,6 +108,8 @@ export async function runIngest({ report, seconds = 5, rounds = 3, cpuProfileDir
   report('webhook ack latency p99 (ms)', appLatency.p99.toFixed(2));
   report('bare verify latency p50/p99 at the same rate (ms)', `${bareLatency.p50.toFixed(2)} / ${bareLatency.p99.toFixed(2)}`);
   report('ack latency p99 ratio (app/bare)', (appLatency.p99 / bareLatency.p99).toFixed(2));
+  report('app CPU per webhook at half rate (µs; the app\'s worker included)', (appCpuAtHalf * 1000 / appLatency.count).toFixed(0));
+  report('tenths of a second of the half-rate run with an answer over 25 ms (s into the run)', slowTenths.size === 0 ? 'none' : [...slowTenths].sort((a, b) => a - b).map((t) => t.toFixed(1)).join(' '));
   report('app RSS peak during ingest (MB)', peakRss.toFixed(0));
   report('reused bodies against the app (should be 0)', Math.max(0, appCursor.next - pool.length));
 
