@@ -107,7 +107,7 @@ export function createWebhookIntake(deps: IntakeDeps) {
     // Voicemail and recording URLs are never kept, not even in the queue.
     delete fields.attachments;
     const webhookId = typeof fields.webhookId === 'string' && fields.webhookId ? fields.webhookId : null;
-    const dedupeKey = `webhook:${webhookId ?? createHash('sha256').update(raw).digest('base64url')}`;
+    const receiptKey = `webhook:${webhookId ?? createHash('sha256').update(raw).digest('base64url')}`;
     try {
       return await deps.inbox.add({
         kind: WEBHOOK_JOB,
@@ -117,8 +117,10 @@ export function createWebhookIntake(deps: IntakeDeps) {
         // Events about one contact run in order (a STOP is handled before a later call from the same person).
         subject: typeof fields.contactId === 'string' ? fields.contactId : null,
         priority: webhookEventPriority(fields),
-        dedupeKey,
-      }, dedupeKey);
+        // The receipt, committed with the job, is the event's one dedupe key: a second copy on the job would add a
+        // random-key index entry per event (a page written at every commit) and prevent nothing the receipt does not.
+        dedupeKey: null,
+      }, receiptKey);
     } catch (error) {
       deps.logger.error({ err: error }, 'webhook could not be stored; answering 429 so HighLevel redelivers');
       return 'storage-failed';

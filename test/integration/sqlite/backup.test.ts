@@ -55,7 +55,7 @@ describe('a backup taken while webhooks flow', () => {
     const restored = new Database(restoredPath, { readonly: true });
     try {
       expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
-      const keys = new Set(restored.prepare(`SELECT dedupe_key FROM jobs`).pluck().all() as string[]);
+      const keys = new Set(restored.prepare(`SELECT dedupe_key FROM webhook_receipts`).pluck().all() as string[]);
       const missing = before.filter((r) => !keys.has(`webhook:${r.webhookId}`));
       expect(missing).toEqual([]);
       expect(restored.prepare(`SELECT COUNT(*) FROM audit_log WHERE action = 'filler'`).pluck().get()).toBe(20_000);
