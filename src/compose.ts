@@ -26,6 +26,7 @@ import { createFrameAncestors } from './http/frame-ancestors.js';
 import { createCallHistory } from './highlevel/call-history.js';
 import { createInstaller } from './highlevel/installer.js';
 import { createWebhookVerifier, loadDefaultWebhookKeys, parsePublicKeys } from './highlevel/webhook-signature.js';
+import { createVerifyThread } from './highlevel/verify-thread.js';
 import { createHighLevelSender } from './messaging/highlevel-sender.js';
 import { createTwilioClients, type TwilioClients } from './messaging/twilio-client.js';
 import { createTwilioSender } from './messaging/twilio-sender.js';
@@ -272,7 +273,12 @@ export function composeApp(options: ComposeOptions): ComposedApp {
   });
 
   // ── HTTP ──
-  const verify = createWebhookVerifier(parsePublicKeys(options.webhookKeysPem ?? config.highLevel.webhookKeysPem ?? loadDefaultWebhookKeys()));
+  const webhookKeys = parsePublicKeys(options.webhookKeysPem ?? config.highLevel.webhookKeysPem ?? loadDefaultWebhookKeys());
+  // Under load, signatures are checked in batches on a thread of the app's own (started at the first such check).
+  const verifyThread = createVerifyThread(webhookKeys, {
+    onError: (error) => logger.error({ err: error }, 'the signature thread failed; signatures are checked through the pool now'),
+  });
+  const verify = createWebhookVerifier(webhookKeys, { check: verifyThread.check });
   // On an engine that can (SQLite), an event's job is stored already claimed when the worker has room: it starts at
   // once, without a claim (docs/decisions/0016-intake-hand-off.md).
   const inbox = createInbox({ store: storage.inbox, clock, onCommit: nudge, handOff: worker });
@@ -369,6 +375,7 @@ export function composeApp(options: ComposeOptions): ComposedApp {
       shuttingDown = true;
       await worker!.stop();
       await closeStorage();
+      await verifyThread.stop();
     },
   };
 }

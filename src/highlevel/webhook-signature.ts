@@ -3,6 +3,7 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../lib/project-root.js';
+import { poolCheck, type SignatureCheck } from './verify-thread.js';
 
 export type WebhookSignatureScheme = 'ed25519' | 'rsa-sha256';
 export type WebhookVerification =
@@ -22,6 +23,14 @@ export interface WebhookSignatureHeaders {
  * the pool, measured 2026-12-04).
  */
 export type WebhookVerifier = (rawBody: Buffer, headers: WebhookSignatureHeaders, options?: VerifyOptions) => Promise<WebhookVerification>;
+
+export interface VerifierOptions {
+  /**
+   * How a check off the event loop is made: through libuv's pool by default, or in batches on a thread of its own
+   * (verify-thread.ts), which costs the process far less CPU per check under load.
+   */
+  check?: SignatureCheck;
+}
 
 export interface VerifyOptions {
   /** Check on the calling thread: the caller knows no other request is waiting for the event loop. */
@@ -56,7 +65,8 @@ export function parsePublicKeys(pemBundle: string): KeyObject[] {
  * not verify, x-wh-signature is checked against the RSA keys. 'missing' means neither header carried a value.
  * Never throws on request input.
  */
-export function createWebhookVerifier(keys: KeyObject[]): WebhookVerifier {
+export function createWebhookVerifier(keys: KeyObject[], options: VerifierOptions = {}): WebhookVerifier {
+  const check = options.check ?? poolCheck;
   const ed25519Keys: KeyObject[] = [];
   const rsaKeys: KeyObject[] = [];
   for (const key of keys) {
@@ -74,8 +84,8 @@ export function createWebhookVerifier(keys: KeyObject[]): WebhookVerifier {
     const hasWh = isPresent(wh);
     const inline = options.inline === true;
     if (!hasGhl && !hasWh) return { ok: false, reason: 'missing' };
-    if (hasGhl && await verifyEd25519(rawBody, ghl, ed25519Keys, inline)) return { ok: true, scheme: 'ed25519' };
-    if (hasWh && await verifyRsa(rawBody, wh, rsaKeys, inline)) return { ok: true, scheme: 'rsa-sha256' };
+    if (hasGhl && await verifyEd25519(rawBody, ghl, ed25519Keys, inline ? null : check)) return { ok: true, scheme: 'ed25519' };
+    if (hasWh && await verifyRsa(rawBody, wh, rsaKeys, inline ? null : check)) return { ok: true, scheme: 'rsa-sha256' };
     return { ok: false, reason: 'invalid' };
   };
 }
@@ -86,22 +96,23 @@ export function loadDefaultWebhookKeys(): string {
   return DEFAULT_KEY_FILES.map((file) => readFileSync(join(root, file), 'utf8').trim()).join('\n') + '\n';
 }
 
-async function verifyEd25519(body: Buffer, header: string | string[] | undefined, keys: KeyObject[], inline: boolean): Promise<boolean> {
+/** `offThread`: how to check off the event loop; null checks right here. */
+async function verifyEd25519(body: Buffer, header: string | string[] | undefined, keys: KeyObject[], offThread: SignatureCheck | null): Promise<boolean> {
   const signature = decodeSignature(header);
   if (signature === null || signature.length !== ED25519_SIGNATURE_BYTES) return false;
-  return anyKeyVerifies(null, body, keys, signature, inline);
+  return anyKeyVerifies(null, body, keys, signature, offThread);
 }
 
-async function verifyRsa(body: Buffer, header: string | string[] | undefined, keys: KeyObject[], inline: boolean): Promise<boolean> {
+async function verifyRsa(body: Buffer, header: string | string[] | undefined, keys: KeyObject[], offThread: SignatureCheck | null): Promise<boolean> {
   const signature = decodeSignature(header);
   if (signature === null) return false;
-  return anyKeyVerifies('sha256', body, keys, signature, inline);
+  return anyKeyVerifies('sha256', body, keys, signature, offThread);
 }
 
 /** Tries the keys one after another (a rotation publishes two at most), stopping at the first that verifies. */
-async function anyKeyVerifies(algorithm: string | null, body: Buffer, keys: KeyObject[], signature: Buffer, inline: boolean): Promise<boolean> {
+async function anyKeyVerifies(algorithm: string | null, body: Buffer, keys: KeyObject[], signature: Buffer, offThread: SignatureCheck | null): Promise<boolean> {
   for (const key of keys) {
-    if (inline ? verifiesHere(algorithm, body, key, signature) : await safeVerify(algorithm, body, key, signature)) return true;
+    if (offThread ? await offThread(algorithm, body, key, signature) : verifiesHere(algorithm, body, key, signature)) return true;
   }
   return false;
 }
@@ -112,16 +123,6 @@ function verifiesHere(algorithm: string | null, body: Buffer, key: KeyObject, si
   } catch {
     return false;
   }
-}
-
-function safeVerify(algorithm: string | null, body: Buffer, key: KeyObject, signature: Buffer): Promise<boolean> {
-  return new Promise((resolve) => {
-    try {
-      verify(algorithm, body, key, signature, (error, ok) => resolve(!error && ok));
-    } catch {
-      resolve(false);
-    }
-  });
 }
 
 function isPresent(value: string | string[] | undefined): boolean {
