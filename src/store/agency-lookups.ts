@@ -1,11 +1,15 @@
 // What finding a sub-account's agency install needs to remember in the database (so every instance agrees): which
 // locations no agency listed, until when; which installed locations still lack their agency; the agency once found.
 import type { Db } from './db.js';
+import { createRowsCache } from './rows-cache.js';
 
 export type AgencyLookups = ReturnType<typeof createAgencyLookups>;
 
 export function createAgencyLookups(db: Db) {
   const unclaimedUntil = db.prepare('SELECT retry_after FROM unclaimed_locations WHERE location_id = ?').pluck();
+  // Asked for every event of a location the app does not know: answered from memory until the table changes.
+  const unclaimed = createRowsCache<number | null>(db, ['unclaimed_locations']);
+  const loadUnclaimed = (locationId: string) => (unclaimedUntil.get(locationId) as number | undefined) ?? null;
   const remember = db.prepare(`
     INSERT INTO unclaimed_locations (location_id, checked_at, retry_after) VALUES (@locationId, @now, @retryAfter)
     ON CONFLICT (location_id) DO UPDATE SET checked_at = excluded.checked_at, retry_after = excluded.retry_after`);
@@ -21,8 +25,8 @@ export function createAgencyLookups(db: Db) {
   return {
     /** Whether "no agency lists it" was learned for this location and still holds at `now`. */
     isUnclaimed(locationId: string, now: number): boolean {
-      const until = unclaimedUntil.get(locationId) as number | undefined;
-      return until !== undefined && until > now;
+      const until = unclaimed.get(locationId, loadUnclaimed);
+      return until !== null && until > now;
     },
     rememberUnclaimed(locationId: string, now: number, retryAfter: number): void {
       db.transaction(() => {

@@ -2,7 +2,7 @@
 import type { Db } from './db.js';
 import type { LocationSettings } from '../workflow/settings.js';
 import { toLocationRecord, type LocationRecord, type LocationRow } from './rows/locations.js';
-import { createLocationRowsCache } from './location-rows-cache.js';
+import { createRowsCache } from './rows-cache.js';
 
 export type { LocationRecord };
 
@@ -42,7 +42,7 @@ export function createLocationStore(db: Db) {
 
   // The rows as stored: records are built afresh from them on every read (their settings, parsed once per JSON, are
   // shared and frozen: rows/locations.ts).
-  const cached = createLocationRowsCache<{ row: LocationRow; numbers: string[] } | null>(db);
+  const cached = createRowsCache<{ row: LocationRow; numbers: string[] } | null>(db, ['locations', 'location_numbers']);
   const loadRows = (locationId: string) => {
     const row = select.get(locationId) as LocationRow | undefined;
     return row ? { row, numbers: numbersInOrder.all(locationId) as string[] } : null;

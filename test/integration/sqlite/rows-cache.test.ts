@@ -1,5 +1,6 @@
-// The SQLite location store answers repeated reads from memory: every way a location row can change must be seen at
-// once, whoever writes it (this store, another store, raw SQL, another connection), and a rolled-back write never is.
+// The SQLite location store (and the agency look-ups' unclaimed locations) answer repeated reads from memory: every way
+// a row can change must be seen at once, whoever writes it on this connection (this store, another store, raw SQL),
+// another connection's commit from the next turn of the event loop on, and a rolled-back write never.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocationStore } from '../../../src/store/locations.js';
@@ -54,7 +55,7 @@ describe('the SQLite location store\'s read cache', () => {
     expect(read()).toBeNull();
   });
 
-  it('when another connection to the same file commits a change, then the next read sees it', () => {
+  it('when another connection to the same file commits a change, then a read in the next turn of the event loop sees it', async () => {
     read();
     const other = new Database(engine.db.name);
     try {
@@ -62,6 +63,9 @@ describe('the SQLite location store\'s read cache', () => {
     } finally {
       other.close();
     }
+    // Looked for once per turn: within the turn that read it, the cached row still answers.
+    expect(read()!.name).toBe('Acme');
+    await new Promise(setImmediate);
     expect(read()!.name).toBe('Changed elsewhere');
   });
 
@@ -83,5 +87,30 @@ describe('the SQLite location store\'s read cache', () => {
     expect(read()!.planId).toBe('pro');
     locations.savePlan('loc-1', 'basic', NOW + 2);
     expect(second.getWithNumbers('loc-1')!.planId).toBe('basic');
+  });
+});
+
+describe('the SQLite agency look-ups\' unclaimed-location cache', () => {
+  let engine: ReturnType<typeof openSqliteEngine>;
+  beforeEach(() => { engine = openSqliteEngine(); });
+  afterEach(() => engine.close());
+
+  it('when the table changes through any store on the connection, or through another connection, then the next answer follows it', async () => {
+    const lookups = createAgencyLookups(engine.db);
+    expect(lookups.isUnclaimed('loc-9', NOW)).toBe(false);
+    createAgencyLookups(engine.db).rememberUnclaimed('loc-9', NOW, NOW + 1_000);
+    expect(lookups.isUnclaimed('loc-9', NOW)).toBe(true);
+    expect(lookups.isUnclaimed('loc-9', NOW + 1_000)).toBe(false);
+    engine.db.prepare('DELETE FROM unclaimed_locations').run();
+    expect(lookups.isUnclaimed('loc-9', NOW)).toBe(false);
+
+    const other = new Database(engine.db.name);
+    try {
+      other.prepare('INSERT INTO unclaimed_locations (location_id, checked_at, retry_after) VALUES (?, ?, ?)').run('loc-9', NOW, NOW + 500);
+    } finally {
+      other.close();
+    }
+    await new Promise(setImmediate);
+    expect(lookups.isUnclaimed('loc-9', NOW)).toBe(true);
   });
 });
