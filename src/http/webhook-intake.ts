@@ -64,8 +64,8 @@ export function createWebhookIntake(deps: IntakeDeps) {
   }
 
   // A delivery that finds the intake quiet (none other unanswered, none other for INLINE_AFTER_QUIET_MS) has its
-  // signature checked on the event loop: at a steady trickle the hop to the thread pool costs more CPU than it saves.
-  // Under load, where the event loop is the limit, the pool's thread (the other core) checks them (WebhookVerifier).
+  // signature checked on the event loop: at a steady trickle the hop to another thread costs more CPU than it saves.
+  // Under load, where the event loop is the limit, the signature thread (the other core) checks them in batches (verify-thread.ts).
   let unanswered = 0;
   let lastArrival = Number.NEGATIVE_INFINITY;
   function quiet(): boolean {
