@@ -38,8 +38,7 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
   const insertRunning = db.prepare(`
     INSERT INTO jobs (kind, location_id, subject, dedupe_key, payload, status, run_at, max_attempts, created_at, priority, queued_at, lease_until, attempts)
     VALUES (@kind, @locationId, @subject, @dedupeKey, @payload, 'running', @runAt, @maxAttempts, @createdAt, @priority, @runAt, @leaseUntil, 1)
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING *`);
+    ON CONFLICT (dedupe_key) DO NOTHING`);
   const anyDue = db.prepare(`SELECT 1 FROM jobs WHERE status = 'pending' AND run_at <= ? LIMIT 1`).pluck();
   // Two looks, each on its own partial index (jobs_subject, jobs_leased): one with status IN (…) could use neither.
   const linePending = db.prepare(`SELECT 1 FROM jobs WHERE status = 'pending' AND location_id = ? AND subject = ? LIMIT 1`).pluck();
@@ -339,8 +338,16 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     enqueueClaimed(job: NewJob, now: number, leaseUntil: number): Job | null {
       flushCompleted();
       enqueued += 1;
-      const stored = insertRunning.get({ ...row(job, now), leaseUntil }) as JobRow | undefined;
-      return stored ? toJob(stored) : null;
+      // The job is read back from what was bound, not with RETURNING *: SQLite would copy the row (payload
+      // included) out again through a temporary table of its own, for values this code already holds.
+      const values = row(job, now);
+      const stored = insertRunning.run({ ...values, leaseUntil });
+      if (stored.changes === 0) return null;
+      return {
+        id: Number(stored.lastInsertRowid), kind: values.kind, locationId: values.locationId, subject: values.subject,
+        dedupeKey: values.dedupeKey, payload: JSON.parse(values.payload), status: 'running', runAt: values.runAt, attempts: 1,
+        maxAttempts: values.maxAttempts, lastError: null, createdAt: values.createdAt, priority: values.priority, queuedAt: values.runAt,
+      };
     },
   };
   return { ...queue, ...handOff };
