@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIST } from './support/children.js';
+import { probeCores } from './support/machine.js';
 
 if (!existsSync(join(DIST, 'main.js'))) {
   console.error('dist/ is missing: run `npm run bench` (it builds first) or `npm run build`.');
@@ -47,6 +48,9 @@ for (const name of wanted.length ? wanted : Object.keys(scenarios)) {
   console.log(`# ${name}`);
   const at = Date.now();
   try {
+    // Before each scenario: whether the machine gave it two cores (bench/support/machine.js).
+    const cores = await probeCores();
+    report('machine: one Ed25519 check, one process alone / two at once (µs; equal on two free cores)', `${cores.alone.toFixed(0)} / ${cores.together.toFixed(0)}`);
     await scenarios[name](report);
   } catch (error) {
     console.error(`benchmark "${name}" failed:`, error);
