@@ -40,7 +40,17 @@ describe('redelivery storm', () => {
     expect(stored).toBe(CALLS);
     expect([...perContact.values()].filter((n) => n > 1)).toEqual([]);
     expect(perContact.size).toBe(CALLS);
-    expect(db.prepare(`SELECT status, COUNT(*) AS n FROM messages WHERE kind = 'textback' GROUP BY status`).all()).toEqual([{ status: 'sent', n: CALLS }]);
-    expect(db.prepare(`SELECT decision, COUNT(*) AS n FROM calls GROUP BY decision`).all()).toEqual([{ decision: 'texted', n: CALLS }]);
+    // One ledger row per call, none failed or left sending. Which of the settled states each row is in depends on the
+    // machine, not the app: on a starved machine (all of this shares one process) a send whose answer takes longer
+    // than the HighLevel client's 15 s is recorded unknown and never resent (the stand-in above got it once), and a
+    // delivery check that came due while the app's sleeps moved the manual clock on has marked its text delivered.
+    const ledger = db.prepare(`SELECT status, COUNT(*) AS n FROM messages WHERE kind = 'textback' GROUP BY status`).all() as { status: string; n: number }[];
+    expect(ledger.reduce((sum, row) => sum + row.n, 0)).toBe(CALLS);
+    expect(ledger.map((row) => row.status).filter((status) => !['sent', 'delivered', 'unknown'].includes(status))).toEqual([]);
+    // Each call decided once: texted, or (the send recorded unknown above) unknown:provider-timeout, as many as those.
+    const decisions = db.prepare(`SELECT decision, COUNT(*) AS n FROM calls GROUP BY decision`).all() as { decision: string; n: number }[];
+    expect(decisions.reduce((sum, row) => sum + row.n, 0)).toBe(CALLS);
+    expect(decisions.map((row) => row.decision).filter((decision) => decision !== 'texted' && decision !== 'unknown:provider-timeout')).toEqual([]);
+    expect(decisions.find((row) => row.decision === 'unknown:provider-timeout')?.n ?? 0).toBe(ledger.find((row) => row.status === 'unknown')?.n ?? 0);
   }, FULL ? 300_000 : 60_000);
 });
