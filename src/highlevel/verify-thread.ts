@@ -10,6 +10,7 @@
 // is never lost, only slower.
 import { verify, type KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { rawEd25519Key, SODIUM_MODULE } from './ed25519.js';
 
 /** Checks one signature: `algorithm` null for Ed25519, 'sha256' for RSA. Resolves false on any error. */
 export type SignatureCheck = (algorithm: string | null, body: Buffer, key: KeyObject, signature: Buffer) => Promise<boolean>;
@@ -34,7 +35,10 @@ const FIELDS = 6;
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { verify } = require('node:crypto');
-const keys = workerData.keys;
+const { keys, rawKeys } = workerData;
+// Ed25519 through libsodium when the event loop could load it (ed25519.ts), node's crypto otherwise.
+let sodium = null;
+try { sodium = workerData.sodium ? require(workerData.sodium) : null; } catch { sodium = null; }
 parentPort.on('message', ({ id, bytes, layout }) => {
   const count = layout.length / ${FIELDS};
   const results = new Uint8Array(count);
@@ -43,7 +47,10 @@ parentPort.on('message', ({ id, bytes, layout }) => {
     try {
       const body = Buffer.from(bytes, layout[at + 2], layout[at + 3]);
       const signature = Buffer.from(bytes, layout[at + 4], layout[at + 5]);
-      results[i] = verify(layout[at + 1] === 1 ? 'sha256' : null, body, keys[layout[at]], signature) ? 1 : 0;
+      const key = layout[at];
+      if (layout[at + 1] === 1) results[i] = verify('sha256', body, keys[key], signature) ? 1 : 0;
+      else if (sodium && rawKeys[key] && signature.length === 64) results[i] = sodium.crypto_sign_verify_detached(signature, body, rawKeys[key]) ? 1 : 0;
+      else results[i] = verify(null, body, keys[key], signature) ? 1 : 0;
     } catch {
       results[i] = 0;
     }
@@ -97,7 +104,8 @@ export function createVerifyThread(keys: readonly KeyObject[], options: VerifyTh
 
   function thread(): Worker {
     if (worker) return worker;
-    const started = new Worker(THREAD, { eval: true, workerData: { keys } });
+    const rawKeys = keys.map((key) => (key.asymmetricKeyType === 'ed25519' ? rawEd25519Key(key) : null));
+    const started = new Worker(THREAD, { eval: true, workerData: { keys, rawKeys, sodium: SODIUM_MODULE } });
     // Checks in flight are promises someone awaits; the thread itself never keeps the process alive.
     started.unref();
     started.on('message', ({ id, results }: { id: number; results: Uint8Array }) => {
