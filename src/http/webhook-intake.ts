@@ -47,6 +47,9 @@ export const STORAGE_RETRY_AFTER_SECONDS = 60;
 /** How long the intake must have been without a delivery for the next one to be checked inline (see `quiet`). */
 export const INLINE_AFTER_QUIET_MS = 2;
 
+/** Escapes JSON.stringify never writes for a character it can write as is (`\/`, and `\u` but for control characters). */
+const ESCAPED_AS_IS = /\\(?:\/|u(?!00[01]|d[89a-f]))/i;
+
 const APP_LIFECYCLE_TYPES: ReadonlySet<string> = new Set(['INSTALL', 'UNINSTALL', 'PLAN_CHANGE']);
 
 export function createWebhookIntake(deps: IntakeDeps) {
@@ -82,9 +85,10 @@ export function createWebhookIntake(deps: IntakeDeps) {
     }, { inline: quiet() });
     if (!signature.ok) return signature.reason === 'missing' ? 'unsigned' : 'bad-signature';
 
+    const text = raw.toString('utf8');
     let event: unknown;
     try {
-      event = JSON.parse(raw.toString('utf8'));
+      event = JSON.parse(text);
     } catch {
       return 'malformed';
     }
@@ -104,14 +108,21 @@ export function createWebhookIntake(deps: IntakeDeps) {
     if (APP_LIFECYCLE_TYPES.has(fields.type) && fields.appId !== deps.appId) return 'ignored';
     if (deps.conversationProviderId && fields.conversationProviderId === deps.conversationProviderId) return 'ignored';
 
-    // Voicemail and recording URLs are never kept, not even in the queue.
-    delete fields.attachments;
+    // Voicemail and recording URLs are never kept, not even in the queue. A body without any (no attachments, or none
+    // listed) is stored as received, not serialized again, unless it escapes characters JSON.stringify would write as
+    // they are: a number must stay findable as written (data-rights.ts looks for it in waiting payloads).
+    let payloadJson: string | undefined = text;
+    if (fields.attachments !== undefined && !(Array.isArray(fields.attachments) && fields.attachments.length === 0)) {
+      delete fields.attachments;
+      payloadJson = undefined;
+    } else if (ESCAPED_AS_IS.test(text)) payloadJson = undefined;
     const webhookId = typeof fields.webhookId === 'string' && fields.webhookId ? fields.webhookId : null;
     const receiptKey = `webhook:${webhookId ?? createHash('sha256').update(raw).digest('base64url')}`;
     try {
       return await deps.inbox.add({
         kind: WEBHOOK_JOB,
         payload: event,
+        payloadJson,
         runAt: deps.clock.now(),
         locationId: typeof fields.locationId === 'string' ? fields.locationId : null,
         // Events about one contact run in order (a STOP is handled before a later call from the same person).

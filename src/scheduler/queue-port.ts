@@ -8,7 +8,13 @@ export type JobStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface NewJob {
   kind: string;
+  /** A JSON value: what the job's handler gets, as stored. */
   payload: unknown;
+  /**
+   * `payload` as JSON text, when the caller holds it already (the webhook intake: the body it received), so it is not
+   * serialized again. It must parse to a value equal to `payload`.
+   */
+  payloadJson?: string;
   runAt: number;
   locationId?: string | null;
   subject?: string | null;
@@ -19,6 +25,11 @@ export interface NewJob {
   maxAttempts?: number;
   /** Lower runs first; by default the kind's (the job registry's, given to the engine). */
   priority?: number;
+}
+
+/** The JSON text a job's payload is stored as. */
+export function payloadText(job: NewJob): string {
+  return job.payloadJson ?? JSON.stringify(job.payload ?? null);
 }
 
 export interface Job {

@@ -2,7 +2,7 @@
 // recover, prune. It implements the queue port (src/scheduler/queue-port.ts), synchronously: docs/decisions/
 // 0008-fair-queue.md says how a claim chooses; test/contracts/job-queue-contract.ts is what any engine must do.
 import type { Db } from './db.js';
-import type { CancelFilter, Job, JobQueue, JobStatus, NewJob } from '../scheduler/queue-port.js';
+import { payloadText, type CancelFilter, type Job, type JobQueue, type JobStatus, type NewJob } from '../scheduler/queue-port.js';
 import { toJob, type JobRow } from './rows/jobs.js';
 
 export type { Job, JobStatus, NewJob } from '../scheduler/queue-port.js';
@@ -184,7 +184,7 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
     locationId: job.locationId ?? null,
     subject: job.subject ?? null,
     dedupeKey: job.dedupeKey ?? null,
-    payload: JSON.stringify(job.payload ?? null),
+    payload: payloadText(job),
     runAt: Math.round(job.runAt),
     maxAttempts: job.maxAttempts ?? 8,
     createdAt: now,
@@ -339,13 +339,14 @@ export function createJobQueue(db: Db, options: { priorityOf?: (kind: string) =>
       flushCompleted();
       enqueued += 1;
       // The job is read back from what was bound, not with RETURNING *: SQLite would copy the row (payload
-      // included) out again through a temporary table of its own, for values this code already holds.
+      // included) out again through a temporary table of its own, for values this code already holds. Its payload is
+      // the caller's own JSON value, not parsed again from the text just stored.
       const values = row(job, now);
       const stored = insertRunning.run({ ...values, leaseUntil });
       if (stored.changes === 0) return null;
       return {
         id: Number(stored.lastInsertRowid), kind: values.kind, locationId: values.locationId, subject: values.subject,
-        dedupeKey: values.dedupeKey, payload: JSON.parse(values.payload), status: 'running', runAt: values.runAt, attempts: 1,
+        dedupeKey: values.dedupeKey, payload: job.payload ?? null, status: 'running', runAt: values.runAt, attempts: 1,
         maxAttempts: values.maxAttempts, lastError: null, createdAt: values.createdAt, priority: values.priority, queuedAt: values.runAt,
       };
     },

@@ -94,6 +94,26 @@ describe('webhook envelope', () => {
     expect(await jobs()).toBe(1);
   });
 
+
+  it('when a body is laid out in its own way, then the queue keeps it as received unless it lists attachments or escapes what need not be', async () => {
+    const fields = { ...event(), attachments: [], timestamp: new Date(h.clock.now()).toISOString(), webhookId: 'laid-out', note: 'Café ☎ \u2028 "quoted"\n' };
+    const raw = JSON.stringify(fields, null, 2);
+    expect((await h.signedRaw(raw)).status).toBe(200);
+    const payloadOf = async (webhookId: string) => String(await h.sql.value(`SELECT payload FROM jobs WHERE kind = 'highlevel-event' AND payload LIKE ?`, `%${webhookId}%`));
+    expect(await payloadOf('laid-out')).toBe(raw);
+
+    const withRecording = { ...fields, webhookId: 'with-recording', attachments: ['https://example.com/rec.mp3'] };
+    expect((await h.signedRaw(JSON.stringify(withRecording, null, 2))).status).toBe(200);
+    const { attachments: _dropped, ...withoutRecording } = withRecording;
+    expect(await payloadOf('with-recording')).toBe(JSON.stringify(withoutRecording));
+
+    // The caller's number escaped character by character: stored as JSON.stringify writes it, so it can be found.
+    const escaped = JSON.stringify({ ...fields, webhookId: 'escaped' }).replace('+12125550147', '\\u002B12125550147');
+    expect((await h.signedRaw(escaped)).status).toBe(200);
+    expect(JSON.parse(await payloadOf('escaped'))).toEqual({ ...fields, webhookId: 'escaped' });
+    expect(await payloadOf('escaped')).toContain('"+12125550147"');
+  });
+
   it('when the event type is one the app does not use, then 200 without storing it', async () => {
     const res = await h.webhook({ type: 'ContactTagUpdate', locationId: 'loc-1' });
     expect(res.status).toBe(200);

@@ -1,6 +1,6 @@
 // Storing jobs in the PostgreSQL queue: many in one statement (the intake's group commit passes its transaction's
 // client), dedupe keys collapsing redeliveries, recurring jobs revived, and a NOTIFY when one is due already.
-import type { NewJob } from '../../scheduler/queue-port.js';
+import { payloadText, type NewJob } from '../../scheduler/queue-port.js';
 import { JOBS_CHANNEL } from './job-wakeups.js';
 import type { Queryable } from './pool.js';
 
@@ -46,7 +46,7 @@ export function jobColumns(jobs: readonly NewJob[], priorityOf: (kind: string) =
     column((job) => job.locationId ?? null),
     column((job) => job.subject ?? null),
     column((job) => job.dedupeKey ?? null),
-    column((job) => JSON.stringify(job.payload ?? null)),
+    column(payloadText),
     column((job) => Math.round(job.runAt)),
     column((job) => job.maxAttempts ?? 8),
     column((job) => job.priority ?? priorityOf(job.kind)),
@@ -85,7 +85,7 @@ export async function enqueueJobs(db: Queryable, jobs: readonly NewJob[], now: n
 
 async function reviveOrInsert(db: Queryable, job: NewJob, now: number, priorityOf: (kind: string) => number): Promise<boolean> {
   const { rows } = await db.query<{ n: number }>(INSERT_OR_REVIVE, [
-    job.kind, job.locationId ?? null, job.subject ?? null, job.dedupeKey ?? null, JSON.stringify(job.payload ?? null),
+    job.kind, job.locationId ?? null, job.subject ?? null, job.dedupeKey ?? null, payloadText(job),
     Math.round(job.runAt), job.maxAttempts ?? 8, job.priority ?? priorityOf(job.kind), now,
   ]);
   return rows[0].n === 1;

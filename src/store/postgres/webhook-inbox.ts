@@ -1,6 +1,6 @@
 // The inbox's store on PostgreSQL (the InboxStore of src/scheduler/queue-port.ts): a batch of incoming events, each a
 // receipt and a job, committed by ONE statement (group commit, one round trip whatever the batch's size).
-import type { InboxItem, InboxResult, InboxStore } from '../../scheduler/queue-port.js';
+import { payloadText, type InboxItem, type InboxResult, type InboxStore } from '../../scheduler/queue-port.js';
 import { COLUMNS } from './job-enqueue.js';
 import { DEADLOCK_DETECTED, sqlStateOf } from './error-codes.js';
 import { JOBS_CHANNEL } from './job-wakeups.js';
@@ -71,7 +71,7 @@ export function createPostgresWebhookInbox(pg: Pick<Postgres, 'pool'>, deps: Pos
       column((item) => item.job.locationId ?? null),
       column((item) => item.job.subject ?? null),
       column((item) => item.job.dedupeKey ?? null),
-      column((item) => JSON.stringify(item.job.payload ?? null)),
+      column((item) => payloadText(item.job)),
       column((item) => Math.round(item.job.runAt)),
       column((item) => item.job.maxAttempts ?? 8),
       column((item) => item.job.priority ?? deps.priorityOf(item.job.kind)),
