@@ -35,6 +35,11 @@ export async function runIngest({ report, seconds = 5, rounds = 3, cpuProfileDir
   const bareNoVerify = await maxThroughput({ url: plain.url + WEBHOOK_PATH, pool, durationSeconds: seconds });
   await plain.stop();
   report('bare node:http, no verification (req/s)', bareNoVerify.rps.toFixed(0));
+  // For reference, not the ratio's baseline: the bare server checking Ed25519 with the library the app uses.
+  const sodiumBare = await startBare({ verify: 'libsodium', publicKeyPem: keys.publicKeyPem });
+  await maxThroughput({ url: sodiumBare.url + WEBHOOK_PATH, pool, durationSeconds: 1 });
+  const bareSodium = await maxThroughput({ url: sodiumBare.url + WEBHOOK_PATH, pool, durationSeconds: seconds });
+  await sodiumBare.stop();
 
   const bare = await startBare({ verify: true, publicKeyPem: keys.publicKeyPem });
   const port = await freePort();
@@ -77,6 +82,7 @@ export async function runIngest({ report, seconds = 5, rounds = 3, cpuProfileDir
   report('ingest rounds (app/bare each)', ratios.map((r) => r.toFixed(2)).join(' '));
   report('ingest ratio', median(ratios).toFixed(2));
   report('verify-only ratio (bare verify / bare no-verify)', (bareRps / bareNoVerify.rps).toFixed(2));
+  report('for reference: bare node:http + libsodium verify, the app\'s Ed25519 library (req/s; one run)', bareSodium.rps.toFixed(0));
   // Both servers and the load generator share the machine's two cores: what each request costs each of them.
   const perRequest = (runs, key) => (runs.reduce((sum, run) => sum + run[key], 0) * 1000 / runs.reduce((sum, run) => sum + run.total, 0)).toFixed(0);
   report('CPU per request at max rate, app / bare verify (µs; the app\'s worker included)', `${perRequest(appRuns, 'serverCpuMs')} / ${perRequest(bareRuns, 'serverCpuMs')}`);

@@ -1,11 +1,18 @@
 // The ingest baseline: a bare node:http server that reads the body, optionally verifies its Ed25519 signature, answers 200.
 // Runs in its own process (forked by bench/support/children.js) so the load generator never shares its core.
+// BENCH_VERIFY: '0' none, '1' node's crypto (the ingest ratio's baseline), 'libsodium' the library the app uses.
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { createPublicKey, verify } from 'node:crypto';
 
-const verifying = process.env.BENCH_VERIFY === '1';
+const mode = process.env.BENCH_VERIFY ?? '0';
 // Parsed once, as the app does: the key object is reused for every request.
-const key = verifying ? createPublicKey(process.env.BENCH_PUBLIC_KEY ?? '') : null;
+const key = mode !== '0' ? createPublicKey(process.env.BENCH_PUBLIC_KEY ?? '') : null;
+const sodium = mode === 'libsodium' ? createRequire(import.meta.url)('sodium-native') : null;
+const rawKey = sodium ? Buffer.from(key.export({ format: 'jwk' }).x, 'base64url') : null;
+const checks = sodium
+  ? (body, signature) => sodium.crypto_sign_verify_detached(signature, body, rawKey)
+  : (body, signature) => verify(null, body, key, signature);
 const OK = '{"status":"stored"}';
 const REJECTED = '{"error":"bad-signature"}';
 
@@ -24,7 +31,7 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       const signature = typeof header === 'string' ? Buffer.from(header, 'base64') : Buffer.alloc(0);
       let ok = false;
       try {
-        ok = signature.length === 64 && verify(null, Buffer.concat(chunks, size), key, signature);
+        ok = signature.length === 64 && checks(Buffer.concat(chunks, size), signature);
       } catch {
         ok = false;
       }

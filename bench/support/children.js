@@ -99,9 +99,14 @@ export async function startApp({ env, cwd, cpuProfileDir }) {
 }
 
 /** Forks the bare node:http baseline, with or without Ed25519 verification. */
+/**
+ * The bare baseline server (bench/servers/bare-server.js). `verify`: false, true (node's crypto, the baseline of the
+ * ingest ratio) or 'libsodium' (the library the app checks Ed25519 with, reported for reference).
+ */
 export async function startBare({ verify, publicKeyPem }) {
+  const mode = verify === 'libsodium' ? 'libsodium' : verify ? '1' : '0';
   const child = track(fork(join(ROOT, 'bench', 'servers', 'bare-server.js'), [], {
-    env: { PATH: process.env.PATH ?? '', BENCH_VERIFY: verify ? '1' : '0', BENCH_PUBLIC_KEY: publicKeyPem ?? '' },
+    env: { PATH: process.env.PATH ?? '', BENCH_VERIFY: mode, BENCH_PUBLIC_KEY: publicKeyPem ?? '' },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   }));
   const { port } = await new Promise((resolve, reject) => {
