@@ -27,6 +27,7 @@ import { createCallHistory } from './highlevel/call-history.js';
 import { createInstaller } from './highlevel/installer.js';
 import { createWebhookVerifier, loadDefaultWebhookKeys, parsePublicKeys } from './highlevel/webhook-signature.js';
 import { createVerifyThread } from './highlevel/verify-thread.js';
+import { ED25519_LIBRARY } from './highlevel/ed25519.js';
 import { createHighLevelSender } from './messaging/highlevel-sender.js';
 import { createTwilioClients, type TwilioClients } from './messaging/twilio-client.js';
 import { createTwilioSender } from './messaging/twilio-sender.js';
@@ -279,6 +280,9 @@ export function composeApp(options: ComposeOptions): ComposedApp {
     onError: (error) => logger.error({ err: error }, 'the signature thread failed; signatures are checked through the pool now'),
   });
   const verify = createWebhookVerifier(webhookKeys, { check: verifyThread.check });
+  if (ED25519_LIBRARY !== 'libsodium') {
+    logger.warn('sodium-native did not load on this platform: webhook signatures are checked with node\'s crypto, about 60 % more CPU each');
+  }
   // On an engine that can (SQLite), an event's job is stored already claimed when the worker has room: it starts at
   // once, without a claim (docs/decisions/0016-intake-hand-off.md).
   const inbox = createInbox({ store: storage.inbox, clock, onCommit: nudge, handOff: worker });
