@@ -14,9 +14,10 @@ export interface Sodium {
 
 const require = createRequire(import.meta.url);
 
+const found = loadSodium();
 /** Where sodium-native's module is, for a thread that loads it on its own (verify-thread.ts); null when it does not load. */
-export const SODIUM_MODULE: string | null = locateSodium();
-const loaded: Sodium | null = SODIUM_MODULE === null ? null : (require(SODIUM_MODULE) as Sodium);
+export const SODIUM_MODULE: string | null = found?.path ?? null;
+const loaded: Sodium | null = found?.sodium ?? null;
 
 const SIGNATURE_BYTES = 64;
 
@@ -50,11 +51,11 @@ export function ed25519Checker(sodium: Sodium | null): Ed25519Check {
   };
 }
 
-function locateSodium(): string | null {
+function loadSodium(): { path: string; sodium: Sodium } | null {
   try {
     const path = require.resolve('sodium-native');
-    const loaded = require(path) as Partial<Sodium>;
-    return typeof loaded.crypto_sign_verify_detached === 'function' ? path : null;
+    const sodium = require(path) as Partial<Sodium>;
+    return typeof sodium.crypto_sign_verify_detached === 'function' ? { path, sodium: sodium as Sodium } : null;
   } catch {
     return null;
   }
